@@ -1,0 +1,42 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
+import { remarkCells } from './src/build/remark-cells.mjs';
+
+/**
+ * BASE_PATH serves the book under a sub-path of a static host (BASE_PATH=/book/ npm run build); SITE_URL, when
+ * set, is the public origin used for canonical links and the sitemap.
+ */
+const base = process.env.BASE_PATH ?? '/';
+
+export default defineConfig({
+  site: process.env.SITE_URL || undefined,
+  base,
+  trailingSlash: 'ignore',
+  markdown: {
+    remarkPlugins: [remarkMath, remarkCells],
+    rehypePlugins: [rehypeKatex],
+  },
+  vite: {
+    worker: { format: 'es' },
+  },
+  integrations: [
+    starlight({
+      title: 'Happens-Before',
+      description: 'An interactive textbook of distributed systems: read, run the real algorithms, break them, and check your understanding.',
+      favicon: '/favicon.svg',
+      head: [],
+      customCss: ['katex/dist/katex.min.css', './src/styles/book.css'],
+      components: {
+        PageTitle: './src/starlight/PageTitle.astro',
+        MarkdownContent: './src/starlight/MarkdownContent.astro',
+      },
+      routeMiddleware: './src/book/route-data.ts',
+      lastUpdated: false,
+      pagination: true,
+      tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
+    }),
+  ],
+});

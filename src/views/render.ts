@@ -1,0 +1,300 @@
+/**
+ * Views: turn a cell's outputs (labs/display/outputs.ts) into HTML and SVG. The same code runs at build time
+ * against a server-side DOM (so pages read fully with JavaScript off) and in the browser after a reader's run.
+ *
+ * Every figure is a <figure> with an accessible name, a caption (numbered by CSS counters, see book.css), and a
+ * data-table alternative in a <details> element. Colours are mid-tone or `currentColor` so that one rendering
+ * reads in both the light and the dark theme.
+ */
+import * as Plot from '@observablehq/plot';
+import type {
+  ErrorOutput, HistogramOutput, Output, PlotOutput, SpaceTimeOutput, TableOutput, TextOutput, TimeSeriesOutput,
+} from '../../labs/display/outputs';
+import { formatValue } from '../../labs/display/api';
+import { spaceTimeModel, type SpaceTimeModel } from './spacetime-model';
+
+export interface RenderContext {
+  document: Document;
+  /** Prefix for element ids, unique per cell on the page (ids tie captions to figures). */
+  idPrefix: string;
+  /** Caption for the first figure when the output itself has none (from the cell's `caption` attribute). */
+  defaultCaption?: string;
+  /** Width of figures in CSS pixels. */
+  width?: number;
+}
+
+const WIDTH = 688;
+/** Events drawn in a space-time diagram at most; the data table lists them all. */
+const MAX_DRAWN_EVENTS = 1500;
+const MAX_TABLE_ROWS_SHOWN = 500;
+
+/** Renders all outputs of one run into a fragment, numbering nothing itself (CSS does). */
+export function renderOutputs(outputs: readonly Output[], context: RenderContext): DocumentFragment {
+  const fragment = context.document.createDocumentFragment();
+  let figures = 0;
+  outputs.forEach((output, index) => {
+    const id = `${context.idPrefix}-o${index}`;
+    const isFigure = output.kind === 'spacetime' || output.kind === 'timeseries' || output.kind === 'histogram' || output.kind === 'plot';
+    const caption = 'caption' in output && output.caption ? output.caption : isFigure && figures === 0 ? context.defaultCaption : undefined;
+    if (isFigure) figures += 1;
+    fragment.append(renderOutput(output, { ...context, idPrefix: id }, caption));
+  });
+  return fragment;
+}
+
+export function renderOutput(output: Output, context: RenderContext, caption?: string): Element {
+  switch (output.kind) {
+    case 'text': return renderText(output, context);
+    case 'error': return renderError(output, context);
+    case 'table': return renderTableOutput(output, context);
+    case 'spacetime': return renderSpaceTime(output, context, caption);
+    case 'timeseries': return renderTimeSeries(output, context, caption);
+    case 'histogram': return renderHistogram(output, context, caption);
+    case 'plot': return renderPlot(output, context, caption);
+    default: {
+      const unknown = output as { kind?: unknown };
+      return renderText({ kind: 'text', stream: 'warn', text: `Cannot show an output of kind ${formatValue(unknown.kind)}.` }, context);
+    }
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = doc.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function renderText(output: TextOutput, { document }: RenderContext): Element {
+  const stream = output.stream ?? 'display';
+  const pre = el(document, 'pre', { class: `hb-text hb-text-${stream}` });
+  if (stream === 'warn' || stream === 'error') pre.append(el(document, 'span', { class: 'sr-only' }, stream === 'warn' ? 'Warning: ' : 'Error: '));
+  pre.append(document.createTextNode(output.text));
+  return pre;
+}
+
+function renderError(output: ErrorOutput, { document }: RenderContext): Element {
+  const box = el(document, 'div', { class: 'hb-error', role: 'alert' });
+  const where = output.line !== undefined ? `Line ${output.line}${output.column !== undefined ? `, column ${output.column}` : ''}` : undefined;
+  const heading = output.phase === 'compile' ? 'The cell does not compile' : output.phase === 'timeout' ? 'The cell was stopped' : 'The cell threw an error';
+  box.append(el(document, 'strong', {}, where ? `${heading} · ${where}` : heading));
+  box.append(el(document, 'pre', {}, output.message));
+  if (output.line !== undefined) box.dataset.line = String(output.line);
+  return box;
+}
+
+/** A plain HTML table; numbers right-aligned and rounded for reading (the data keeps full precision). */
+export function renderTable(document: Document, columns: readonly string[], rows: readonly unknown[][], caption?: string, totalRows?: number): HTMLTableElement {
+  const table = el(document, 'table', { class: 'hb-table' });
+  if (caption) table.append(el(document, 'caption', {}, caption));
+  const head = el(document, 'thead');
+  const headRow = el(document, 'tr');
+  for (const column of columns) headRow.append(el(document, 'th', { scope: 'col' }, column));
+  head.append(headRow);
+  table.append(head);
+  const body = el(document, 'tbody');
+  for (const row of rows.slice(0, MAX_TABLE_ROWS_SHOWN)) {
+    const tr = el(document, 'tr');
+    for (const cell of row) {
+      const td = el(document, 'td', {}, formatCell(cell));
+      if (typeof cell === 'number') td.className = 'num';
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  const total = totalRows ?? rows.length;
+  if (total > Math.min(rows.length, MAX_TABLE_ROWS_SHOWN)) {
+    const tr = el(document, 'tr');
+    tr.append(el(document, 'td', { colspan: String(columns.length), class: 'hb-table-more' }, `… and ${total - Math.min(rows.length, MAX_TABLE_ROWS_SHOWN)} more rows`));
+    body.append(tr);
+  }
+  table.append(body);
+  return table;
+}
+
+export function formatCell(value: unknown): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return String(value);
+    return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
+  }
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  return formatValue(value);
+}
+
+function renderTableOutput(output: TableOutput, context: RenderContext): Element {
+  const wrapper = el(context.document, 'div', { class: 'hb-table-wrap', tabindex: '0', role: 'region', 'aria-label': output.caption ?? 'Table of results' });
+  wrapper.append(renderTable(context.document, output.columns, output.rows, output.caption, output.truncatedFrom));
+  return wrapper;
+}
+
+/** A <figure> holding a chart, its caption and its data table. */
+function figure(context: RenderContext, chart: Element, caption: string | undefined, label: string, data: { columns: string[]; rows: unknown[][] }, kind: string): Element {
+  const { document, idPrefix } = context;
+  const fig = el(document, 'figure', { class: `hb-figure hb-figure-${kind}`, id: idPrefix });
+  const captionId = `${idPrefix}-caption`;
+  fig.setAttribute('aria-labelledby', captionId);
+  // Plot labels its marks' <g> elements with aria-label; a label needs a role to be valid.
+  for (const group of Array.from(chart.querySelectorAll('g[aria-label]'))) group.setAttribute('role', 'group');
+  chart.setAttribute('role', 'img');
+  chart.setAttribute('aria-label', label);
+  const scroller = el(document, 'div', { class: 'hb-chart' });
+  scroller.append(chart);
+  fig.append(scroller);
+  const figcaption = el(document, 'figcaption', { id: captionId });
+  figcaption.append(el(document, 'span', { class: 'hb-figure-text' }, caption ?? label));
+  fig.append(figcaption);
+  const details = el(document, 'details', { class: 'hb-data' });
+  details.append(el(document, 'summary', {}, 'Data table'));
+  const wrap = el(document, 'div', { class: 'hb-table-wrap' });
+  wrap.append(renderTable(document, data.columns, data.rows));
+  details.append(wrap);
+  fig.append(details);
+  return fig;
+}
+
+const EVENT_COLORS: Record<string, string> = {
+  send: '#4e79a7',
+  deliver: '#59a14f',
+  drop: '#e15759',
+  timer: '#b07aa1',
+  crash: '#e15759',
+  restart: '#59a14f',
+  log: '#9c755f',
+  request: '#f28e2b',
+  reply: '#f28e2b',
+};
+
+function renderSpaceTime(output: SpaceTimeOutput, context: RenderContext, caption?: string): Element {
+  const model = spaceTimeModel(output.trace, { untilMs: output.untilMs, annotate: output.annotate, maxEvents: MAX_DRAWN_EVENTS });
+  const width = context.width ?? WIDTH;
+  const laneHeight = 56;
+  const height = Math.max(120, model.nodes.length * laneHeight + 60);
+  const label = spaceTimeLabel(model);
+  const chart = Plot.plot({
+    document: context.document,
+    width,
+    height,
+    marginLeft: 56,
+    marginRight: 24,
+    marginTop: 28,
+    style: { background: 'transparent', color: 'currentColor', fontSize: '12px', overflow: 'visible' },
+    x: { label: 'virtual time (ms) →', domain: [0, model.endMs], nice: false, grid: true },
+    y: { domain: [-0.6, Math.max(0, model.nodes.length - 1) + 0.6], reverse: true, ticks: model.nodes.map((_, i) => i), tickFormat: (i: number) => model.nodes[i] ?? '', label: null, tickSize: 0 },
+    marks: [
+      Plot.rectX(model.partitions, { x1: 'fromMs', x2: 'toMs', fill: 'currentColor', fillOpacity: 0.08, title: 'label' }),
+      Plot.text(model.partitions, { x: (d: { fromMs: number; toMs: number }) => (d.fromMs + d.toMs) / 2, frameAnchor: 'top', dy: -14, text: () => 'partition', fill: 'currentColor' }),
+      Plot.ruleY(model.nodes.map((_, i) => i), { x1: 0, x2: model.endMs, stroke: 'currentColor', strokeOpacity: 0.45 }),
+      Plot.ruleY(model.downtime, { y: 'lane', x1: 'fromMs', x2: 'toMs', stroke: '#e15759', strokeWidth: 3, strokeDasharray: '2,3' }),
+      Plot.ruleY(model.pauses, { y: 'lane', x1: 'fromMs', x2: 'toMs', stroke: '#f28e2b', strokeWidth: 6, strokeOpacity: 0.6 }),
+      Plot.arrow(model.messages, { x1: 'sendMs', y1: 'fromLane', x2: 'deliverMs', y2: 'toLane', stroke: '#4e79a7', strokeWidth: 1.3, headLength: 7, inset: 3, title: 'label' }),
+      Plot.link(model.drops, { x1: 'sendMs', y1: 'fromLane', x2: 'dropMs', y2: 'endLane', stroke: '#e15759', strokeDasharray: '4,3', strokeWidth: 1.2, title: 'label' }),
+      Plot.dot(model.drops, { x: 'dropMs', y: 'endLane', symbol: 'times', stroke: '#e15759', r: 4, strokeWidth: 2, title: 'label' }),
+      Plot.text(model.crashes, { x: 't', y: 'lane', text: () => '✕ crash', fill: '#e15759', dy: -12, fontWeight: 'bold' }),
+      Plot.text(model.restarts, { x: 't', y: 'lane', text: (d: { durable: boolean }) => (d.durable ? '↻ restart' : '↻ restart (no disk)'), fill: '#59a14f', dy: -12 }),
+      Plot.text(model.annotations, { x: 't', y: 'lane', text: 'text', dy: 14, fill: 'currentColor', fontSize: 10 }),
+      Plot.dot(model.events, { x: 't', y: 'lane', r: 3.5, fill: (d: { kind: string }) => EVENT_COLORS[d.kind] ?? 'currentColor', title: 'label' }),
+    ],
+  });
+  // Event dots carry data-* hooks so the page script can make them keyboard-focusable (src/client/figures.ts).
+  const dots = chart.querySelectorAll('g[aria-label="dot"]');
+  const eventDots = dots[dots.length - 1];
+  if (eventDots) {
+    eventDots.setAttribute('data-hb-events', '');
+    eventDots.querySelectorAll('circle').forEach((circle, i) => {
+      const event = model.events[i];
+      if (event) circle.setAttribute('data-label', event.label);
+    });
+  }
+  chart.setAttribute('data-hb-spacetime', '');
+  const notes: string[] = [];
+  if (model.omitted > 0) notes.push(`${model.omitted} later events are not drawn; the data table lists every event.`);
+  if (output.trace.truncated) notes.push('The trace hit its size cap and was truncated.');
+  const fig = figure(context, chart, caption, label, model.table, 'spacetime');
+  if (notes.length) fig.querySelector('figcaption')?.append(el(context.document, 'span', { class: 'hb-figure-note' }, ` ${notes.join(' ')}`));
+  return fig;
+}
+
+function spaceTimeLabel(model: SpaceTimeModel): string {
+  const parts = [`Space-time diagram of ${model.nodes.length} nodes (${model.nodes.join(', ')}) over ${round(model.endMs)} ms`,
+    `${model.messages.length} messages delivered`, `${model.drops.length} dropped`];
+  if (model.crashes.length) parts.push(`${model.crashes.length} crashes`);
+  if (model.partitions.length) parts.push(`${model.partitions.length} partitions`);
+  return `${parts.join(', ')}.`;
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(2));
+}
+
+function renderTimeSeries(output: TimeSeriesOutput, context: RenderContext, caption?: string): Element {
+  const { rows, x, y, series } = output;
+  const label = `Line chart of ${output.yLabel ?? y} against ${output.xLabel ?? x}${series ? `, one line per ${series}` : ''}, ${rows.length} points.`;
+  const chart = Plot.plot({
+    document: context.document,
+    width: context.width ?? WIDTH,
+    height: 300,
+    marginLeft: 56,
+    style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
+    color: series ? { legend: true, type: 'ordinal', scheme: 'tableau10' } : undefined,
+    x: { label: output.xLabel ?? x, grid: true },
+    y: { label: output.yLabel ?? y, grid: true },
+    marks: [
+      Plot.lineY(rows, { x, y, stroke: series ?? '#4e79a7', strokeWidth: 1.8 }),
+      Plot.dot(rows, { x, y, fill: series ?? '#4e79a7', r: 2.5, title: (d: Record<string, unknown>) => `${x}=${formatCell(d[x])}, ${y}=${formatCell(d[y])}${series ? `, ${series}=${formatCell(d[series])}` : ''}` }),
+    ],
+  });
+  const columns = series ? [x, y, series] : [x, y];
+  return figure(context, chart, caption, label, { columns, rows: rows.map((row) => columns.map((c) => row[c])) }, 'timeseries');
+}
+
+function renderHistogram(output: HistogramOutput, context: RenderContext, caption?: string): Element {
+  const values = output.values.filter((v) => Number.isFinite(v));
+  const name = output.label ?? 'value';
+  const label = `Histogram of ${values.length} values of ${name}.`;
+  const chart = Plot.plot({
+    document: context.document,
+    width: context.width ?? WIDTH,
+    height: 260,
+    marginLeft: 56,
+    style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
+    x: { label: name, grid: false },
+    y: { label: 'count', grid: true },
+    marks: [
+      Plot.rectY(values, Plot.binX({ y: 'count' }, { x: (d: number) => d, thresholds: output.bins ?? 20, fill: '#4e79a7', inset: 0.5 })),
+      Plot.ruleY([0]),
+    ],
+  });
+  const sorted = [...values].sort((a, b) => a - b);
+  const quantile = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+  const rows: unknown[][] = [['count', sorted.length], ['min', sorted[0]], ['median', quantile(0.5)], ['90th percentile', quantile(0.9)], ['max', sorted[sorted.length - 1]]];
+  return figure(context, chart, caption, label, { columns: ['statistic', name], rows }, 'histogram');
+}
+
+const MARKS: Record<PlotOutput['marks'][number]['mark'], (data: unknown[] | undefined, options: Record<string, unknown>) => Plot.Markish> = {
+  dot: (d, o) => Plot.dot(d, o), line: (d, o) => Plot.line(d, o), lineY: (d, o) => Plot.lineY(d, o), lineX: (d, o) => Plot.lineX(d, o),
+  areaY: (d, o) => Plot.areaY(d, o), barY: (d, o) => Plot.barY(d, o), barX: (d, o) => Plot.barX(d, o), rectY: (d, o) => Plot.rectY(d, o),
+  rect: (d, o) => Plot.rect(d, o), cell: (d, o) => Plot.cell(d, o), text: (d, o) => Plot.text(d, o), ruleX: (d, o) => Plot.ruleX(d, o),
+  ruleY: (d, o) => Plot.ruleY(d, o), tickX: (d, o) => Plot.tickX(d, o), tickY: (d, o) => Plot.tickY(d, o), arrow: (d, o) => Plot.arrow(d, o),
+  link: (d, o) => Plot.link(d, o), frame: (_d, o) => Plot.frame(o), gridX: (_d, o) => Plot.gridX(o), gridY: (_d, o) => Plot.gridY(o),
+};
+
+function renderPlot(output: PlotOutput, context: RenderContext, caption?: string): Element {
+  const marks = output.marks.map((spec, i) => {
+    const make = MARKS[spec.mark];
+    if (!make) throw new Error(`display.plot: mark ${i + 1} names "${String(spec.mark)}", which is not one of ${Object.keys(MARKS).join(', ')}`);
+    return make(spec.data, spec.options ?? {});
+  });
+  const chart = Plot.plot({
+    width: context.width ?? WIDTH,
+    style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
+    ...(output.options ?? {}),
+    document: context.document,
+    marks,
+  });
+  const label = output.ariaLabel ?? caption ?? 'Chart';
+  const first = output.marks.find((m) => Array.isArray(m.data) && m.data.length > 0 && typeof m.data[0] === 'object');
+  const rows = (first?.data ?? []) as Record<string, unknown>[];
+  const columns = rows.length ? Object.keys(rows[0]) : ['value'];
+  return figure(context, chart as unknown as Element, caption, label, { columns, rows: rows.map((row) => columns.map((c) => row[c])) }, 'plot');
+}

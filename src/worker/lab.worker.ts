@@ -1,0 +1,16 @@
+/**
+ * The lab worker: runs readers' cells and grades exercises off the main thread, with the same labs modules the
+ * tests and the build use. The main thread talks to it through comlink (src/client/lab-worker.ts) and
+ * terminates it when a call runs past its limit.
+ */
+import * as Comlink from 'comlink';
+import { runCell } from '../../labs/runtime/cell';
+
+const api = {
+  ping: async () => true,
+  runCell,
+};
+
+export type LabWorkerApi = typeof api;
+
+Comlink.expose(api);
