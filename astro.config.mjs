@@ -3,7 +3,7 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
-import { remarkCells } from './src/build/remark-cells.mjs';
+import { remarkCells } from './src/build/remark-cells.ts';
 
 /**
  * BASE_PATH serves the book under a sub-path of a static host (BASE_PATH=/book/ npm run build); SITE_URL, when

@@ -1,5 +1,5 @@
 // Takes full-page screenshots of built pages in both colour schemes, for looking at what a reader sees:
-//   node scripts/screenshot.mjs http://127.0.0.1:4321/start/how-to-read/ out-prefix [--click-run]
+//   node scripts/screenshot.mjs http://127.0.0.1:4321/start/how-to-read/ out-prefix [--click-run] [--slices]
 import { chromium } from '@playwright/test';
 import { chromeArgs, requireChrome } from './find-chrome.mjs';
 
@@ -14,7 +14,15 @@ for (const scheme of ['light', 'dark']) {
     for (const button of await page.locator('.hb-cell [data-action="run"]').all()) await button.click();
     await page.waitForTimeout(1500);
   }
-  await page.screenshot({ path: `${prefix}-${scheme}.png`, fullPage: true });
+  if (flags.includes('--slices')) {
+    // Long pages in viewport-sized slices, which are easier to read than one very tall image.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    for (let y = 0, i = 0; y < height; y += 1400, i++) {
+      await page.screenshot({ path: `${prefix}-${scheme}-${i}.png`, fullPage: true, clip: { x: 0, y, width: 1280, height: Math.min(1400, height - y) } });
+    }
+  } else {
+    await page.screenshot({ path: `${prefix}-${scheme}.png`, fullPage: true });
+  }
   await page.close();
 }
 await browser.close();

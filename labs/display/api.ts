@@ -3,7 +3,7 @@
  * run's list, in call order, interleaved with console lines. `display(x)` picks a view from the value's shape; the
  * named forms (`display.table`, `display.spaceTime`, ...) say exactly which view and take a caption.
  */
-import type { Trace } from '../sim/types';
+import type { Trace } from '../sim/trace';
 import type { HistogramOutput, Output, PlotOutput, SpaceTimeOutput, TableOutput, TimeSeriesOutput } from './outputs';
 
 /** Limits that keep a careless cell from swamping the page or the worker's memory. */
@@ -92,11 +92,9 @@ export function createSink(): OutputSink {
   let dropped = 0;
   const push = (output: Output) => {
     if (outputs.length >= displayLimits.maxOutputs) {
-      dropped += 1;
-      const notice = `… ${dropped} more output${dropped === 1 ? '' : 's'} not shown (a run keeps at most ${displayLimits.maxOutputs}).`;
-      const last = outputs[outputs.length - 1];
-      if (last.kind === 'text' && last.stream === 'warn' && last.text.startsWith('…')) last.text = notice;
-      else outputs[outputs.length - 1] = { kind: 'text', stream: 'warn', text: notice };
+      // The last slot becomes the notice, so the output it held is not shown either.
+      dropped += dropped === 0 ? 2 : 1;
+      outputs[outputs.length - 1] = { kind: 'text', stream: 'warn', text: `… ${dropped} more outputs not shown (a run keeps at most ${displayLimits.maxOutputs}).` };
       return;
     }
     outputs.push(output);

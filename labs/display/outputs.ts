@@ -4,7 +4,7 @@
  * (src/views/), which alone know about the DOM and Observable Plot. Keeping them data is what lets one cell render
  * the same figure when the site is built and when a reader runs it.
  */
-import type { Trace } from '../sim/types';
+import type { Trace } from '../sim/trace';
 
 /** Text, as printed by `console.log` (stream 'log'), `console.warn`, `console.error`, or shown with `display`. */
 export interface TextOutput {

@@ -168,8 +168,8 @@ const EVENT_COLORS: Record<string, string> = {
 function renderSpaceTime(output: SpaceTimeOutput, context: RenderContext, caption?: string): Element {
   const model = spaceTimeModel(output.trace, { untilMs: output.untilMs, annotate: output.annotate, maxEvents: MAX_DRAWN_EVENTS });
   const width = context.width ?? WIDTH;
-  const laneHeight = 56;
-  const height = Math.max(120, model.nodes.length * laneHeight + 60);
+  const laneHeight = 70;
+  const height = Math.max(170, model.nodes.length * laneHeight + 70);
   const label = spaceTimeLabel(model);
   const chart = Plot.plot({
     document: context.document,
@@ -261,7 +261,7 @@ function renderHistogram(output: HistogramOutput, context: RenderContext, captio
     x: { label: name, grid: false },
     y: { label: 'count', grid: true },
     marks: [
-      Plot.rectY(values, Plot.binX({ y: 'count' }, { x: (d: number) => d, thresholds: output.bins ?? 20, fill: '#4e79a7', inset: 0.5 })),
+      Plot.rectY(values, { ...Plot.binX({ y: 'count' }, { x: (d: number) => d, thresholds: output.bins ?? 20 }), fill: '#4e79a7', inset: 0.5 }),
       Plot.ruleY([0]),
     ],
   });

@@ -3,7 +3,8 @@
  * drops, crashes and restarts, pauses, partitions, and a label per event for hover, keyboard focus and the data
  * table. Kept apart from drawing so it can be tested in Node and reused by other views.
  */
-import type { NodeId, Trace, TraceEvent } from '../../labs/sim/types';
+import type { NodeId } from '../../labs/sim/types';
+import type { Trace, TraceEvent } from '../../labs/sim/trace';
 import { formatValue } from '../../labs/display/api';
 
 export interface DiagramEvent { t: number; node: NodeId; lane: number; kind: string; label: string; seq: number }
@@ -60,7 +61,7 @@ export function describeEvent(event: TraceEvent): string {
     case 'request': return `${e.node} receives a client request ${at}: ${brief(e.request)}`;
     case 'reply': return `${e.node} replies to a client ${at}: ${brief(e.response)}`;
     case 'truncated': return `the trace was cut here ${at}: it reached its size cap`;
-    default: return `${event.kind} ${at}`;
+    default: return `${(event as TraceEvent).kind} ${at}`;
   }
 }
 
@@ -68,8 +69,10 @@ export function spaceTimeModel(trace: Trace, options: { untilMs?: number; annota
   const nodes = [...trace.nodes];
   const lane = new Map(nodes.map((node, i) => [node, i]));
   const laneOf = (node: unknown) => lane.get(String(node)) ?? 0;
+  // Without an explicit end, the diagram stops a little after the last event rather than at the run's horizon,
+  // which is often long after the system fell quiet.
   const lastT = trace.events.length ? trace.events[trace.events.length - 1].t : 0;
-  const endMs = options.untilMs ?? Math.max(trace.endMs ?? 0, lastT, 1);
+  const endMs = options.untilMs ?? Math.max(niceEnd(lastT), 1);
   const visible = trace.events.filter((event) => event.t <= endMs);
   const maxEvents = options.maxEvents ?? Infinity;
 
@@ -174,4 +177,10 @@ function stateAfter(states: (TraceEvent & Record<string, unknown>)[], event: Tra
   }
   if (latest === undefined || latest === null || typeof latest !== 'object') return undefined;
   return field.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), latest);
+}
+
+function niceEnd(lastMs: number): number {
+  const padded = lastMs * 1.05;
+  const step = 10 ** Math.floor(Math.log10(Math.max(padded, 1))) / 2;
+  return Math.ceil(padded / step) * step;
 }

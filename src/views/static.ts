@@ -9,8 +9,8 @@ import { renderOutputs, type RenderContext } from './render';
 let shared: Document | undefined;
 
 export function renderOutputsToHtml(outputs: readonly Output[], context: Omit<RenderContext, 'document'>): string {
-  shared ??= new JSDOM('<!doctype html><html><body></body></html>').window.document;
-  const container = shared.createElement('div');
-  container.append(renderOutputs(outputs, { ...context, document: shared }));
+  const document = (shared ??= new JSDOM('<!doctype html><html><body></body></html>').window.document);
+  const container = document.createElement('div');
+  container.append(renderOutputs(outputs, { ...context, document }));
   return container.innerHTML;
 }

@@ -5,10 +5,17 @@
  */
 import * as Comlink from 'comlink';
 import { runCell } from '../../labs/runtime/cell';
+import { findExercise } from '../../labs/catalog';
+import { exerciseSolution, exerciseViewById } from '../../labs/exercises-view';
+import { grade } from '../../labs/exercises/grade';
+import type { Answer } from '../../labs/exercises/types';
 
 const api = {
   ping: async () => true,
   runCell,
+  exerciseView: exerciseViewById,
+  exerciseSolution,
+  gradeExercise: async (id: string, seed: number, answer: Answer) => grade(await findExercise(id), seed, answer),
 };
 
 export type LabWorkerApi = typeof api;

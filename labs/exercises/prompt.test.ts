@@ -1,0 +1,58 @@
+// Method: exact expected HTML for each construct of the subset, hostile inputs that must come out inert, and a
+// fast-check property that no text can produce a tag or attribute the renderer did not write itself.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { renderPromptHtml } from './prompt';
+
+describe('the prompt subset', () => {
+  it('renders paragraphs with inline code, bold and emphasis', () => {
+    expect(renderPromptHtml('Node **b** sends `m` to *c*.\nThen it stops.\n\nSecond paragraph.')).toBe(
+      '<p>Node <strong>b</strong> sends <code>m</code> to <em>c</em>.\nThen it stops.</p>\n<p>Second paragraph.</p>',
+    );
+  });
+  it('renders bullet lists, with continuation lines', () => {
+    expect(renderPromptHtml('Events:\n- a sends\n  twice\n* c **crashes**\n\nDone.')).toBe(
+      '<p>Events:</p>\n<ul><li>a sends\ntwice</li><li>c <strong>crashes</strong></li></ul>\n<p>Done.</p>',
+    );
+  });
+  it('renders fenced code literally, with a cleaned language class', () => {
+    expect(renderPromptHtml('```ts\nconst a = **b** < c && `d`;\n```\nAfter.')).toBe(
+      '<pre><code class="language-ts">const a = **b** &lt; c &amp;&amp; `d`;</code></pre>\n<p>After.</p>',
+    );
+    expect(renderPromptHtml('```\nopen to the end')).toBe('<pre><code>open to the end</code></pre>');
+  });
+  it('leaves lone asterisks and backticks alone', () => {
+    expect(renderPromptHtml('2 * 3 * 4 and a ` tick')).toBe('<p>2 * 3 * 4 and a ` tick</p>');
+  });
+  it('keeps code spans literal', () => {
+    expect(renderPromptHtml('`**not bold**` and `<i>`')).toBe('<p><code>**not bold**</code> and <code>&lt;i&gt;</code></p>');
+  });
+});
+
+describe('escaping', () => {
+  it('escapes script tags everywhere', () => {
+    const hostile = '<script>alert(1)</script>';
+    expect(renderPromptHtml(hostile)).toBe('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>');
+    expect(renderPromptHtml(`- ${hostile}`)).toBe('<ul><li>&lt;script&gt;alert(1)&lt;/script&gt;</li></ul>');
+    expect(renderPromptHtml(`**${hostile}**`)).toBe('<p><strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong></p>');
+    expect(renderPromptHtml(`\`${hostile}\``)).toBe('<p><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></p>');
+  });
+  it('keeps attribute injection out of the code block language', () => {
+    expect(renderPromptHtml('```ts" onmouseover="alert(1)\nx\n```')).toBe('<p>```ts&quot; onmouseover=&quot;alert(1)\nx</p>\n<pre><code></code></pre>');
+    expect(renderPromptHtml('```Type-Script\nx\n```')).toBe('<pre><code class="language-type-script">x</code></pre>');
+  });
+  it('escapes quotes and ampersands, and has no links', () => {
+    expect(renderPromptHtml(`[x](javascript:alert(1)) "q" 'a' &amp;`)).toBe('<p>[x](javascript:alert(1)) &quot;q&quot; &#39;a&#39; &amp;amp;</p>');
+  });
+  it('never emits a tag it did not write (property)', () => {
+    const alphabet = fc.constantFrom('<', '>', '"', "'", '&', '*', '`', '-', ' ', '\n', 'a', 's', '/', '=', '#');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 60 }).map((chars) => chars.join('')), (text) => {
+        const html = renderPromptHtml(text);
+        const tags = html.match(/<[^>]*>/g) ?? [];
+        for (const tag of tags) expect(tag).toMatch(/^<\/?(p|ul|li|pre|code|strong|em)>$|^<code class="language-[a-z0-9-]+">$/);
+        expect(html.replace(/<[^>]*>/g, '')).not.toMatch(/[<>"']/);
+      }),
+    );
+  });
+});

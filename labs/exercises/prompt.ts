@@ -1,0 +1,81 @@
+/**
+ * Prompt text to HTML: a deliberately tiny markdown subset, safe by construction.
+ *
+ * Every character of the input is HTML-escaped first; the renderer then adds only its own tags (`p`, `ul`, `li`,
+ * `pre`, `code`, `strong`, `em`), never an attribute taken from the text except a code block's language, which is
+ * reduced to `[a-z0-9-]`. There are no links, images or raw HTML, so prompt text cannot inject markup or script,
+ * whether it is rendered at build time or in the browser. Plain string work only: no DOM.
+ */
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes the five characters that matter in HTML text and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+}
+
+const FENCE = /^\s*```\s*([\w-]*)\s*$/;
+const BULLET = /^\s*[-*]\s+(.*)$/;
+
+/**
+ * Renders the prompt subset to an HTML fragment:
+ *
+ * - blocks: paragraphs separated by blank lines; bullet lists (`- item` or `* item`; an indented line continues
+ *   the item above); fenced code (```` ```ts ```` … ```` ``` ````; an unclosed fence runs to the end).
+ * - inline: `code` (contents shown literally), **bold**, *emphasis*.
+ *
+ * Example: `renderPromptHtml('Is **a** <b>?')` → `'<p>Is <strong>a</strong> &lt;b&gt;?</p>'`.
+ */
+export function renderPromptHtml(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const html: string[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i] as string;
+    const fence = FENCE.exec(line);
+    if (fence) {
+      const body: string[] = [];
+      for (i++; i < lines.length && !FENCE.test(lines[i] as string); i++) body.push(lines[i] as string);
+      i++;
+      const language = (fence[1] ?? '').toLowerCase().replace(/[^a-z0-9-]/g, '');
+      const attribute = language ? ` class="language-${language}"` : '';
+      html.push(`<pre><code${attribute}>${escapeHtml(body.join('\n'))}</code></pre>`);
+    } else if (BULLET.test(line)) {
+      const items: string[] = [];
+      while (i < lines.length) {
+        const current = lines[i] as string;
+        const bullet = BULLET.exec(current);
+        if (bullet) items.push(bullet[1] as string);
+        else if (/^\s+\S/.test(current) && items.length > 0) items[items.length - 1] += `\n${current.trim()}`;
+        else break;
+        i++;
+      }
+      html.push(`<ul>${items.map((item) => `<li>${renderInline(item)}</li>`).join('')}</ul>`);
+    } else if (line.trim() === '') {
+      i++;
+    } else {
+      const paragraph: string[] = [];
+      while (i < lines.length) {
+        const current = lines[i] as string;
+        if (current.trim() === '' || FENCE.test(current) || BULLET.test(current)) break;
+        paragraph.push(current.trim());
+        i++;
+      }
+      html.push(`<p>${renderInline(paragraph.join('\n'))}</p>`);
+    }
+  }
+  return html.join('\n');
+}
+
+/** Inline markup on one block's text: code spans first (their contents are literal), then bold, then emphasis. */
+function renderInline(text: string): string {
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part, index) => {
+      if (index % 2 === 1) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
+      return escapeHtml(part)
+        .replace(/\*\*(?=\S)(.+?)\*\*/g, '<strong>$1</strong>')
+        .replace(/\*(?=\S)([^*]+?)\*/g, '<em>$1</em>');
+    })
+    .join('');
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+import { chromeArgs, requireChrome } from './scripts/find-chrome.mjs';
+
+/**
+ * Browser tests run against the built site (dist/) served by `astro preview` on a fixed port, in the machine's own
+ * Chromium (scripts/find-chrome.mjs): no browser is downloaded. BASE_PATH, if set at build time, must be set here
+ * too so the tests visit the same sub-path.
+ */
+const port = Number(process.env.PREVIEW_PORT ?? 4329);
+const base = (process.env.BASE_PATH ?? '/').replace(/\/?$/, '/');
+
+export default defineConfig({
+  testDir: 'tests/browser',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}${base}`,
+    launchOptions: { executablePath: requireChrome(), args: chromeArgs },
+    trace: 'off',
+  },
+  webServer: {
+    command: `npx astro preview --port ${port} --host 127.0.0.1`,
+    url: `http://127.0.0.1:${port}${base}`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { ASTRO_TELEMETRY_DISABLED: '1' },
+  },
+});
