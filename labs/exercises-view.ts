@@ -4,7 +4,7 @@
  * for any other variant, from the same definition.
  */
 import { findExercise } from './catalog';
-import { instantiate } from './exercises/grade';
+import { instantiate, variantParams } from './exercises/grade';
 import type { ChoiceOption, Exercise, Prompt, StructuredFormat } from './exercises/types';
 
 export interface ExerciseView {
@@ -22,11 +22,13 @@ export interface ExerciseView {
   signature?: string;
   starter?: string;
   hints: string[];
+  /** Whether other seeds give other questions (a fixed question has no "New variant"). */
+  variants: boolean;
 }
 
 export function exerciseView(def: Exercise<unknown>, seed: number): ExerciseView {
   const { params, prompt } = instantiate(def, seed);
-  const view: ExerciseView = { id: def.id, title: def.title, kind: def.kind, points: def.points ?? 1, seed, prompt, hints: def.hints?.(params) ?? [] };
+  const view: ExerciseView = { id: def.id, title: def.title, kind: def.kind, points: def.points ?? 1, seed, prompt, hints: def.hints?.(params) ?? [], variants: hasVariants(def) };
   switch (def.kind) {
     case 'choice':
       view.options = def.options(params);
@@ -59,4 +61,10 @@ export async function exerciseSolution(id: string, seed: number): Promise<{ prom
   if (def.kind === 'structured' || def.kind === 'code') return { prompt, reference: def.reference(params) };
   if (def.kind === 'numeric') return { prompt, reference: `${def.answer(params)}${def.unit ? ` ${def.unit}` : ''}` };
   return { prompt };
+}
+
+/** True when a few seeds draw different parameters; a definition whose `generate` ignores its seed has none. */
+export function hasVariants(def: Exercise<unknown>): boolean {
+  const first = JSON.stringify(variantParams(def, 0));
+  return [1, 2, 3].some((seed) => JSON.stringify(variantParams(def, seed)) !== first);
 }

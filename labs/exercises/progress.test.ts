@@ -16,13 +16,13 @@ import {
   readCellSource,
   readLearner,
   recordAttempt,
-  regradeSubmission,
   revealSolution,
   saveCellSource,
   saveLearner,
   webStorage,
   type ProgressStorage,
 } from './progress';
+import { regradeSubmission } from './regrade';
 import { ExerciseRegistry } from './registry';
 import type { Answer, Exercise, GradeResult } from './types';
 

@@ -118,6 +118,9 @@ class NodeSlot<S, M> {
   /** Last persisted data, as JSON text. */
   durable: string | undefined = undefined;
   lastStateJson: string | undefined = undefined;
+  /** The last send's destination and its index (a one-entry cache; both undefined until the first send). */
+  lastTo: NodeId | undefined = undefined;
+  lastToIndex: number | undefined = undefined;
   readonly ctx: StepContext;
 
   constructor(
@@ -481,10 +484,13 @@ export class Simulation<S, M> {
   }
 
   private send(slot: NodeSlot<S, M>, to: NodeId, message: M): void {
-    const toIndex = this.indexOf.get(to);
+    // Most nodes send to the same peer again and again; remembering the last lookup skips a hash-map probe.
+    const toIndex = to === slot.lastTo ? slot.lastToIndex : this.indexOf.get(to);
     if (toIndex === undefined) {
       throw this.nodeError(slot, `node "${slot.id}" sent a message to unknown node ${JSON.stringify(to)} (nodes: ${this.nodeIds.join(', ')})`);
     }
+    slot.lastTo = to;
+    slot.lastToIndex = toIndex;
     const msgId = this.nextMsgId++;
     this.stats.sent++;
     const linkIndex = slot.index * this.n + toIndex;

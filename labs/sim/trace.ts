@@ -5,7 +5,7 @@
  * virtual time in ms (no node can see it); `clockMs` is the acting node's own clock reading at that moment.
  * Message payloads, log data and states are JSON copies taken when the event happened, so later mutation by an
  * algorithm cannot change the record, and `JSON.stringify(trace)` is byte-identical for the same seed and
- * interventions. Several events may share one copied payload object (a send and its deliver); treat traces as
+ * interventions (sampled latencies are rounded to 1e-6 ms so that this holds across engines too, see `Latency`). Several events may share one copied payload object (a send and its deliver); treat traces as
  * read-only.
  *
  * Events, by kind (`node` is always the node the event happens at):

@@ -47,6 +47,8 @@ describe('behaviors that break the contract fail loudly, naming the node', () =>
 
   it('rejects a send to an unknown node', () => {
     expect(runWith(once([{ type: 'send', to: 'c', message: 1 }]))).toThrow('node "a" sent a message to unknown node "c" (nodes: a, b)');
+    expect(runWith(once([{ type: 'send', message: 1 }]))).toThrow('node "a" sent a message to unknown node undefined (nodes: a, b)');
+    expect(runWith(once([{ type: 'send', to: 'b', message: 1 }, { type: 'send', to: 'z', message: 1 }]))).toThrow('unknown node "z"');
   });
 
   it('rejects a negative timer delay and an unknown effect', () => {

@@ -1,0 +1,84 @@
+// Method: load every kind of page of the built site as a reader would, and check what they must show, that the
+// browser logs no errors, that search finds the chapter, and that axe finds no serious or critical violation in
+// either colour scheme.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { CHAPTER, watchErrors } from './helpers';
+
+const PAGES = ['', CHAPTER, 'time/clocks/', 'no-such-page/'];
+
+test('the home page shows the book, its contents by part, and progress', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('');
+  await expect(page.locator('h1')).toHaveText('Happens-Before');
+  await expect(page.locator('main')).toContainText('textbook of distributed systems');
+  const contents = page.getByRole('navigation', { name: 'Table of contents' });
+  await expect(contents.getByRole('heading', { name: /Getting started/ })).toBeVisible();
+  await expect(contents.getByRole('heading', { name: /Time and order/ })).toBeVisible();
+  await expect(contents.getByRole('link', { name: /How to read this book/ })).toBeVisible();
+  await expect(contents.locator('.hb-toc-planned', { hasText: 'Consensus' })).toContainText('coming');
+  await expect(page.locator('.hb-progress-summary')).toContainText('You have solved 0 of 7 exercises');
+  expect(errors).toEqual([]);
+});
+
+test('a chapter has its number, objectives, numbered figures and references', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(CHAPTER);
+  await expect(page.locator('.hb-eyebrow')).toContainText('Chapter 0');
+  await expect(page.locator('.hb-objectives')).toContainText('You will be able to');
+  await expect(page.locator('figure.hb-figure')).not.toHaveCount(0);
+  await expect(page.locator('.hb-references li')).not.toHaveCount(0);
+  await expect(page.locator('.katex').first()).toBeVisible();
+  const sidebar = page.locator('nav[aria-label="Main"]');
+  await expect(sidebar.getByRole('link', { name: /0\. How to read this book/ })).toHaveAttribute('aria-current', 'page');
+  expect(errors).toEqual([]);
+});
+
+test('a planned chapter says it is coming', async ({ page }) => {
+  await page.goto('time/clocks/');
+  await expect(page.locator('.hb-planned')).toContainText('This chapter is planned');
+});
+
+test('the 404 page is the book\'s own', async ({ page }) => {
+  const response = await page.goto('no-such-page/');
+  expect(response?.status()).toBe(404);
+  await expect(page.locator('h1')).toBeVisible();
+});
+
+test('search finds a word from the chapter', async ({ page }) => {
+  await page.goto('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  const input = page.locator('dialog[open] .pagefind-ui__search-input');
+  await input.fill('retransmission');
+  await expect(page.locator('dialog[open] .pagefind-ui__result-link').first()).toContainText('How to read this book', { timeout: 15_000 });
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  for (const path of PAGES) {
+    test(`axe finds no serious or critical violation on /${path} (${scheme})`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(path);
+      const results = await new AxeBuilder({ page }).analyze();
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+    });
+  }
+}
+
+test('axe finds no serious or critical violation after a reader has run, edited and answered', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(CHAPTER);
+  await page.locator('.hb-cell[data-cell="faults"] [data-action="run"]').click();
+  await expect(page.locator('.hb-cell[data-cell="faults"] .hb-cell-status')).toHaveText(/^Ran in/);
+  await page.locator('.hb-cell[data-cell="rtt-table"] [data-action="edit"]').click();
+  await expect(page.locator('.hb-cell[data-cell="rtt-table"] .cm-content')).toBeVisible();
+  const exercise = page.locator('.hb-exercise[data-exercise="intro/count-drops"]');
+  await exercise.getByLabel('Your answer').fill('1');
+  await exercise.getByRole('button', { name: 'Check answer' }).click();
+  await expect(exercise.locator('.hb-score')).toBeVisible();
+  await exercise.locator('[data-action="reveal"]').click();
+  await expect(exercise.locator('.hb-solution')).toBeVisible();
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+});
