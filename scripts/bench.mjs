@@ -1,0 +1,138 @@
+// The benchmark: measures what the budgets speak of and prints one table (measured value, budget, verdict). It
+// reports; it never fails a build. Budgets are from the foundation's specification; a later chapter adds its own
+// rows. Results are also written to bench-results/latest.json for comparison between runs.
+//
+//   npm run bench             build, then measure everything
+//   npm run bench -- --no-build   reuse dist/ (faster when only the browser numbers matter)
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { chromium } from '@playwright/test';
+import { chromeArgs, requireChrome } from './find-chrome.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+const port = Number(process.env.BENCH_PORT ?? 4337);
+const rows = [];
+const record = (metric, value, unit, budget, pass, note = '') => rows.push({ metric, value, unit, budget, verdict: pass === undefined ? '' : pass ? 'ok' : 'OVER', note });
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+async function publishedChapters() {
+  const chapters = [];
+  async function walk(dir) {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(file);
+      else if (entry.name.endsWith('.mdx')) {
+        const text = await readFile(file, 'utf8');
+        if (/^part:/m.test(text) && !/^status:\s*planned/m.test(text)) chapters.push(path.relative(path.join(root, 'content/chapters'), file).replace(/\.mdx$/, ''));
+      }
+    }
+  }
+  await walk(path.join(root, 'content/chapters'));
+  return chapters;
+}
+
+// 1. Build time per chapter: one production build (which also runs every cell), divided by published chapters.
+const chapters = await publishedChapters();
+if (!process.argv.includes('--no-build')) {
+  const started = performance.now();
+  const result = spawnSync('npx', ['astro', 'build'], { cwd: root, env, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error('astro build failed; run it on its own to see why');
+  const seconds = (performance.now() - started) / 1000;
+  record('build time, whole site', seconds.toFixed(1), 's', '', undefined, `${chapters.length} published chapter(s)`);
+  record('build time per published chapter', (seconds / Math.max(1, chapters.length)).toFixed(1), 's', '', undefined, 'includes running every cell');
+}
+
+// 2. Simulator throughput in Node, against a bare binary-heap loop doing the same pushes and pops.
+{
+  const bundle = await build({ entryPoints: [path.join(root, 'labs/sim/bench-workload.ts')], bundle: true, format: 'esm', platform: 'node', write: false });
+  const url = `data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`;
+  const { runPingWorkload, runBareHeapBaseline } = await import(url);
+  const messages = 1_000_000;
+  const time = (fn) => { const t = performance.now(); fn(messages); return performance.now() - t; };
+  for (let i = 0; i < 2; i++) { time(runPingWorkload); time(runBareHeapBaseline); } // warm up the JIT
+  const sim = [], bare = [];
+  for (let i = 0; i < 7; i++) { sim.push(time(runPingWorkload)); bare.push(time(runBareHeapBaseline)); }
+  const simRate = messages / (median(sim) / 1000);
+  const ratio = median(sim) / median(bare);
+  record('simulator: delivered messages per second (ping workload, 2 nodes, 16 in flight, trace off)', Math.round(simRate).toLocaleString('en'), 'msg/s', '≥ 1,000,000', simRate >= 1e6);
+  record('simulator time ÷ bare binary-heap loop', ratio.toFixed(2), '×', 'goal ≤ 2', ratio <= 2);
+}
+
+// 3. In Chromium against the built site: JS before interaction, and Run-to-output latency.
+const server = spawn('npx', ['astro', 'preview', '--port', String(port), '--host', '127.0.0.1'], { cwd: root, env, stdio: 'ignore', detached: true });
+const base = `http://127.0.0.1:${port}${(process.env.BASE_PATH ?? '/').replace(/\/?$/, '/')}`;
+try {
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(base)).ok) break; } catch { /* not up yet */ }
+    if (i > 100) throw new Error(`the preview server did not start on port ${port}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const browser = await chromium.launch({ executablePath: requireChrome(), args: chromeArgs });
+  for (const chapter of chapters) {
+    // JS loaded before any interaction: every script response until the network is idle, plus inline scripts.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const scripts = [];
+    page.on('response', async (response) => {
+      if (response.request().resourceType() !== 'script') return;
+      // Starlight prefetches the Pagefind search UI when the browser is idle; it is reported on its own row.
+      const search = /ui-core|pagefind/.test(response.url());
+      scripts.push(response.body().then((b) => ({ bytes: gzipSync(b).length, search })).catch(() => ({ bytes: 0, search })));
+    });
+    await page.goto(`${base}${chapter}/`, { waitUntil: 'networkidle' });
+    const inline = await page.evaluate(() => Array.from(document.querySelectorAll('script:not([src])')).filter((s) => !s.type || s.type === 'module' || s.type === 'text/javascript').map((s) => s.textContent ?? ''));
+    const loaded = await Promise.all(scripts);
+    const external = loaded.reduce((a, s) => a + s.bytes, 0);
+    const searchBytes = loaded.filter((s) => s.search).reduce((a, s) => a + s.bytes, 0);
+    const inlineBytes = inline.reduce((a, text) => a + gzipSync(Buffer.from(text)).length, 0);
+    const kib = (external + inlineBytes) / 1024;
+    const withoutSearch = (external - searchBytes + inlineBytes) / 1024;
+    record(`${chapter}: JS before interaction (gzip, ${loaded.length} files + inline)`, kib.toFixed(1), 'KiB', '≤ 20', kib <= 20, `${(searchBytes / 1024).toFixed(1)} KiB of it is Starlight's idle prefetch of the search UI`);
+    record(`${chapter}: JS before interaction, without the search prefetch`, withoutSearch.toFixed(1), 'KiB', '≤ 20', withoutSearch <= 20);
+
+    // Run to output: the first run (worker start, module loads, Plot) and warm runs of the first cell.
+    const cells = await page.locator('.hb-cell').evaluateAll((els) => els.map((el) => el.dataset.cell));
+    const runOnce = (id) => page.evaluate((cellId) => new Promise((resolve) => {
+      const cell = document.querySelector(`.hb-cell[data-cell="${cellId}"]`);
+      const status = cell.querySelector('.hb-cell-status');
+      status.textContent = '';
+      const started = performance.now();
+      const observer = new MutationObserver(() => {
+        if (/^(Ran in|Failed|Stopped)/.test(status.textContent)) { observer.disconnect(); resolve({ ms: performance.now() - started, status: status.textContent }); }
+      });
+      observer.observe(status, { childList: true, characterData: true, subtree: true });
+      cell.querySelector('[data-action="run"]').click();
+    }), id);
+    if (cells.length > 0) {
+      const first = await runOnce(cells[0]);
+      record(`${chapter}: first run, Run to output (cell ${cells[0]})`, first.ms.toFixed(0), 'ms', '≤ 1000', first.ms <= 1000, first.status);
+      const warm = [];
+      for (let i = 0; i < 15; i++) warm.push((await runOnce(cells[0])).ms);
+      const m = median(warm);
+      record(`${chapter}: warm run, median of 15 (cell ${cells[0]})`, m.toFixed(0), 'ms', '≤ 150', m <= 150);
+      let heaviest = { id: '', ms: 0 };
+      for (const id of cells) {
+        await runOnce(id);
+        const ms = median([(await runOnce(id)).ms, (await runOnce(id)).ms, (await runOnce(id)).ms]);
+        if (ms > heaviest.ms) heaviest = { id, ms };
+      }
+      record(`${chapter}: heaviest cell, warm (cell ${heaviest.id})`, heaviest.ms.toFixed(0), 'ms', '', undefined, `${cells.length} cells`);
+    }
+    await context.close();
+  }
+  await browser.close();
+} finally {
+  try { process.kill(-server.pid); } catch { /* already gone */ }
+}
+
+const widths = ['metric', 'value', 'unit', 'budget', 'verdict'].map((key) => Math.max(key.length, ...rows.map((r) => String(r[key]).length)));
+const line = (r) => ['metric', 'value', 'unit', 'budget', 'verdict'].map((key, i) => String(r[key]).padEnd(widths[i])).join(' | ') + (r.note ? `  (${r.note})` : '');
+console.log(line({ metric: 'metric', value: 'value', unit: 'unit', budget: 'budget', verdict: 'verdict' }));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const r of rows) console.log(line(r));
+await mkdir(path.join(root, 'bench-results'), { recursive: true });
+await writeFile(path.join(root, 'bench-results/latest.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
