@@ -10,10 +10,13 @@ import { remarkCells } from './src/build/remark-cells.ts';
  * set, is the public origin used for canonical links and the sitemap.
  */
 const base = process.env.BASE_PATH ?? '/';
+/** OUT_DIR builds somewhere other than dist/ (the tests build a sub-path copy beside the main one). */
+const outDir = process.env.OUT_DIR ?? './dist';
 
 export default defineConfig({
   site: process.env.SITE_URL || undefined,
   base,
+  outDir,
   trailingSlash: 'ignore',
   markdown: {
     remarkPlugins: [remarkMath, remarkCells],

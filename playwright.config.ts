@@ -27,6 +27,6 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}${base}`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { ASTRO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } as Record<string, string>,
   },
 });
