@@ -30,7 +30,11 @@ export interface SpaceTimeOutput {
   caption?: string;
   /** Only events up to this virtual time (ms) are drawn. */
   untilMs?: number;
-  /** Label each event with a field of the node's recorded state, e.g. a logical clock. */
+  /**
+   * Label each event with a field of the node's recorded state (a dotted path, e.g. `clock` or `clock.a`). The
+   * value shown is the state after the step the event belongs to, so a receive and the sends of the same step
+   * show the same value; a lab that needs a value per event should log it.
+   */
   annotate?: string;
 }
 

@@ -1,0 +1,68 @@
+// Method: render every kind of output into a server-side DOM, as the build does, and check the accessible
+// structure a reader relies on: figures named by their captions, a data table per figure, labelled groups, text
+// escaped, errors with their line.
+import { JSDOM } from 'jsdom';
+import { describe, expect, it } from 'vitest';
+import { runPingDemo } from '../../labs/intro/ping';
+import type { Output } from '../../labs/display/outputs';
+import { renderOutputs } from './render';
+
+const document = new JSDOM('<!doctype html><body></body>').window.document;
+
+function render(outputs: Output[], defaultCaption?: string): HTMLElement {
+  const container = document.createElement('div');
+  container.append(renderOutputs(outputs, { document, idPrefix: 't', defaultCaption }));
+  return container;
+}
+
+describe('views', () => {
+  it('draws a space-time diagram as a labelled figure with a data table and focusable events', () => {
+    const trace = runPingDemo({ seed: 1, count: 2 });
+    const html = render([{ kind: 'spacetime', trace }], 'Two pings.');
+    const figure = html.querySelector('figure')!;
+    expect(figure.getAttribute('aria-labelledby')).toBe('t-o0-caption');
+    expect(html.querySelector('#t-o0-caption')!.textContent).toBe('Two pings.');
+    const svg = figure.querySelector('svg')!;
+    expect(svg.getAttribute('role')).toBe('img');
+    expect(svg.getAttribute('aria-label')).toMatch(/^Space-time diagram of 2 nodes \(a, b\)/);
+    expect(figure.querySelectorAll('g[aria-label]:not([role="group"])')).toHaveLength(0);
+    expect(figure.querySelectorAll('g[data-hb-events] circle[data-label]').length).toBeGreaterThan(0);
+    expect(figure.querySelectorAll('details table tbody tr')).toHaveLength(trace.events.length);
+  });
+
+  it('gives only the first figure the default caption', () => {
+    const html = render([
+      { kind: 'histogram', values: [1, 2, 2, 3] },
+      { kind: 'timeseries', rows: [{ x: 1, y: 2 }, { x: 2, y: 3 }], x: 'x', y: 'y' },
+    ], 'First.');
+    const captions = [...html.querySelectorAll('figcaption')].map((c) => c.textContent);
+    expect(captions[0]).toBe('First.');
+    expect(captions[1]).toMatch(/^Line chart of y against x/);
+  });
+
+  it('escapes text and tables, and right-aligns numbers', () => {
+    const html = render([
+      { kind: 'text', text: '<script>alert(1)</script>', stream: 'log' },
+      { kind: 'table', columns: ['name', 'value'], rows: [['<b>', 1.23456]] },
+    ]);
+    expect(html.querySelector('script')).toBeNull();
+    expect(html.querySelector('pre')!.textContent).toBe('<script>alert(1)</script>');
+    const cells = html.querySelectorAll('td');
+    expect(cells[0].textContent).toBe('<b>');
+    expect(cells[1].textContent).toBe('1.235');
+    expect(cells[1].className).toBe('num');
+  });
+
+  it('shows an error with its line as an alert', () => {
+    const html = render([{ kind: 'error', phase: 'run', message: 'TypeError: x is undefined', line: 4, column: 7 }]);
+    const alert = html.querySelector('[role="alert"]')!;
+    expect(alert.textContent).toContain('Line 4, column 7');
+    expect(alert.textContent).toContain('TypeError: x is undefined');
+  });
+
+  it('draws a described Plot figure and rejects an unknown mark by name', () => {
+    const html = render([{ kind: 'plot', marks: [{ mark: 'dot', data: [{ a: 1, b: 2 }], options: { x: 'a', y: 'b' } }], caption: 'Dots.' }]);
+    expect(html.querySelector('figure svg')).not.toBeNull();
+    expect(() => render([{ kind: 'plot', marks: [{ mark: 'nope' as never }] }])).toThrow(/"nope", which is not one of/);
+  });
+});
