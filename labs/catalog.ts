@@ -25,9 +25,22 @@ export class UnknownExerciseError extends Error {
   }
 }
 
-export async function findExercise(id: string): Promise<Exercise<unknown>> {
-  const load = exerciseSets[id.split('/')[0]];
-  const found = load ? (await load()).exercises.find((def) => def.id === id) : undefined;
+const registries = new Map<string, Promise<ExerciseRegistry>>();
+
+/** The registry of one chapter's set: registering validates every definition once, when the set first loads. */
+function setRegistry(prefix: string): Promise<ExerciseRegistry> | undefined {
+  const load = exerciseSets[prefix];
+  if (!load) return undefined;
+  let registry = registries.get(prefix);
+  if (!registry) {
+    registry = load().then((set) => new ExerciseRegistry().register(...set.exercises));
+    registries.set(prefix, registry);
+  }
+  return registry;
+}
+
+export async function findExercise(id: string): Promise<Exercise> {
+  const found = (await setRegistry(id.split('/')[0]))?.get(id);
   if (!found) throw new UnknownExerciseError(id);
   return found;
 }

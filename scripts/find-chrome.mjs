@@ -27,3 +27,10 @@ export function requireChrome() {
   }
   return path;
 }
+
+// As a command: print the browser's path, or exit 1 (.ci/run uses this to decide whether to install one).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const path = findChrome();
+  if (path) console.log(path);
+  process.exit(path ? 0 : 1);
+}

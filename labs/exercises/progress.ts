@@ -12,14 +12,14 @@
  * import) replace what was there, readable or not.
  *
  * Submissions. `exportProgress` writes the file a learner downloads and hands to an instructor. Its `best` scores
- * are what the browser showed and are untrusted: `regradeSubmission` (used by the command-line regrader) grades
+ * are what the browser showed and are untrusted: `regradeSubmission` (regrade.ts, for a command-line regrader) grades
  * every stored answer again with the same definitions and seeds, and the instructor compares each seed with the
  * one the (assignment, learner) pair was assigned.
  *
  * Times are passed in by the caller (ISO 8601 strings); nothing here reads a clock. Pure apart from the storage.
  */
 import { z } from 'zod';
-import { EXERCISE_ID, type ExerciseRegistry } from './registry';
+import { EXERCISE_ID } from './ids';
 import type { Answer, GradeResult } from './types';
 
 /** Every key this store owns starts with this; the version is part of it so a future layout can live beside. */

@@ -6,8 +6,9 @@
 import { variantParams } from './grade';
 import type { Exercise, ExerciseKind, StructuredFormat } from './types';
 
-/** Kebab-case segments separated by '/', the first naming the chapter: 'intro/count-drops', 'clocks/lamport/receive'. */
-export const EXERCISE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
+import { EXERCISE_ID } from './ids';
+
+export { EXERCISE_ID };
 
 const KINDS: readonly ExerciseKind[] = ['choice', 'numeric', 'structured', 'code'];
 const FORMATS: readonly StructuredFormat[] = ['vector', 'list', 'set', 'pairs'];

@@ -6,7 +6,7 @@
 import { createSink } from '../display/api';
 import type { Output } from '../display/outputs';
 import { loadModules, UnknownModuleError } from '../modules';
-import { compileTypeScript, evaluateModule, SourceError, type SourceErrorData } from './module';
+import { compileTypeScript, evaluateModule, SourceError, type FunctionInvoker, type SourceErrorData } from './module';
 
 export interface CellResult {
   /** What the cell showed and printed, in order; a failure is the last output, of kind 'error'. */
@@ -15,7 +15,8 @@ export interface CellResult {
   error?: SourceErrorData;
 }
 
-export async function runCell(source: string, filename: string): Promise<CellResult> {
+/** `invoke` replaces how the compiled cell is called (the build passes a watchdog; see EvaluateOptions). */
+export async function runCell(source: string, filename: string, options: { invoke?: FunctionInvoker } = {}): Promise<CellResult> {
   const sink = createSink();
   try {
     const compiled = compileTypeScript(source, filename);
@@ -26,7 +27,7 @@ export async function runCell(source: string, filename: string): Promise<CellRes
       if (error instanceof UnknownModuleError) throw new SourceError(error.message, 'compile', lineOf(source, error.specifier));
       throw error;
     }
-    await evaluateModule(compiled, { modules, globals: { display: sink.display, console: sink.console } });
+    await evaluateModule(compiled, { modules, globals: { display: sink.display, console: sink.console }, invoke: options.invoke });
     return { outputs: sink.outputs };
   } catch (caught) {
     const error = caught instanceof SourceError ? caught.toJSON() : new SourceError(String(caught), 'run').toJSON();

@@ -75,7 +75,18 @@ export interface EvaluateOptions {
   modules: Record<string, unknown>;
   /** Names visible to the code as if global (`display`, `console`, ...). */
   globals?: Record<string, unknown>;
+  /**
+   * Builds the module's function and calls it; the default is `new Function(...params, body)(...args)`. Node's
+   * build passes one that runs under a watchdog (src/build/node-runner.ts), because a build has no worker to
+   * terminate. A runner must keep the engine's `new Function` line layout, so that error lines still map.
+   */
+  invoke?: FunctionInvoker;
 }
+
+/** Makes `function (params) { body }` and calls it with `args`, returning what it returns. */
+export type FunctionInvoker = (params: string[], body: string, args: unknown[]) => unknown;
+
+const defaultInvoke: FunctionInvoker = (params, body, args) => (new Function(...params, body) as (...a: unknown[]) => unknown)(...args);
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -94,15 +105,18 @@ export async function evaluateModule(compiled: CompiledModule, options: Evaluate
     const known = Object.keys(options.modules).sort().join(', ');
     throw new Error(`Cannot import '${specifier}': the modules available here are ${known || 'none'}`);
   };
-  let fn: (...args: unknown[]) => Promise<void>;
+  const invoke = options.invoke ?? defaultInvoke;
+  const args = [require, exports, ...names.map((name) => globals[name])];
+  let running: unknown;
   try {
-    fn = new Function('require', 'exports', ...names, wrap(compiled.code, compiled.filename)) as typeof fn;
+    running = invoke(['require', 'exports', ...names], wrap(compiled.code, compiled.filename), args);
   } catch (error) {
-    // sucrase accepted it but the engine did not (for example `await` inside a non-async function).
-    throw new SourceError(String((error as Error).message), 'compile');
+    // A SyntaxError here means sucrase accepted the code and the engine did not (say, `await` in a plain function).
+    if (error instanceof SyntaxError) throw new SourceError(error.message, 'compile');
+    throw toSourceError(error, compiled.filename);
   }
   try {
-    await fn(require, exports, ...names.map((name) => globals[name]));
+    await running;
   } catch (error) {
     throw toSourceError(error, compiled.filename);
   }

@@ -71,6 +71,15 @@ describe('restart: init again, with persisted data only when durable', () => {
     expect(sim.states().b?.durable).toBeNull();
   });
 
+  it('loses the disk with a volatile restart: a later durable restart finds nothing', () => {
+    const { sim } = run(counter(), [
+      { atMs: 50, kind: 'restart', node: 'b', durable: false },
+      { atMs: 52, kind: 'crash', node: 'b' },
+      { atMs: 53, kind: 'restart', node: 'b', durable: true },
+    ]);
+    expect(sim.states().b?.durable).toBeNull();
+  });
+
   it('treats restarting a running node as a crash then a restart at the same instant', () => {
     const { trace } = run(counter(), [{ atMs: 50, kind: 'restart', node: 'b', durable: true }]);
     const faults = trace.events.filter((e): boolean => e.kind === 'crash' || e.kind === 'restart');

@@ -1,8 +1,8 @@
 /**
  * Interventions: faults and client requests scheduled at global times. Seed plus this list is a replay.
  *
- * Ordering: all interventions at time t happen before any other event at t (before the nodes start at time 0,
- * before deliveries and timers at t), and interventions at the same t happen in list order. So a list scheduled
+ * Ordering: at time 0 the nodes start first (in sorted id order); then, at any time t, interventions at t happen
+ * before deliveries and timers at t, and interventions at the same t happen in list order. So a list scheduled
  * up front and the same list added during a run (`Simulation.schedule`) give the same run.
  *
  * Semantics, one kind at a time:
@@ -16,7 +16,8 @@
  * - `crash`: the node loses its state, timers and paused inputs; messages arriving while it is down are dropped
  *   (reason `crashed`). Messages it already sent stay in the network. Crashing a crashed node does nothing.
  * - `restart`: `init` runs again (with the last persisted data when `durable`), then a `start` input. Restarting
- *   a running node is a crash followed by a restart at the same instant.
+ *   a running node is a crash followed by a restart at the same instant. A restart that is not `durable` models a
+ *   machine whose disk was lost as well: its persisted data is erased, so a later durable restart finds none.
  * - `pause`: like a GC pause or a stopped VM: inputs that arrive during the pause queue up and are processed in
  *   arrival order at resume (the clock keeps running). Pausing a paused node extends the pause to whichever end
  *   is later; pausing a crashed node does nothing; a crash ends the pause.

@@ -632,6 +632,8 @@ export class Simulation<S, M> {
         const slot = this.slotOf(i.node);
         if (slot.status === UP) this.crash(slot);
         if (this.recording) this.record({ seq: this.events.length, t: this.now, kind: 'restart', node: slot.id, durable: i.durable });
+        // Restarting without durable state means the disk is gone too: a later durable restart finds nothing.
+        if (!i.durable) slot.durable = undefined;
         this.boot(slot, i.durable ? slot.durable : undefined);
         return;
       }

@@ -41,7 +41,7 @@ export type TraceEvent =
   | { seq: number; t: number; kind: 'log'; node: NodeId; text: string; data?: unknown }
   | { seq: number; t: number; kind: 'request'; node: NodeId; request: unknown }
   | { seq: number; t: number; kind: 'reply'; node: NodeId; response: unknown }
-  | { seq: number; t: number; kind: 'truncated'; dropped?: number };
+  | { seq: number; t: number; kind: 'truncated' };
 
 /** The kinds of trace event, e.g. `'deliver'`. */
 export type TraceEventKind = TraceEvent['kind'];

@@ -41,7 +41,7 @@ export const chapterFields = z.object({
   part: z.enum(partIds).optional().describe(`The part this chapter belongs to, one of: ${partIds.join(', ')}.`),
   order: z.number().int().min(1).optional().describe('Position within the part, starting at 1, e.g. `2`.'),
   status: z.enum(['planned', 'draft', 'published']).default('published')
-    .describe('`planned`: listed as coming, the page shows the summary only; `draft`: readable, marked as a draft; `published`.'),
+    .describe('`planned`: listed as coming, the page shows its summary and objectives; `draft`: readable, marked as a draft; `published`.'),
   summary: z.string().optional().describe('One or two sentences for the table of contents.'),
   objectives: z.array(z.string()).default([]).describe('What the reader will be able to do afterwards, one per line.'),
   prerequisites: z.array(z.string()).default([]).describe('What to know first: chapter titles or topics.'),

@@ -1,8 +1,8 @@
 /**
  * The table of contents, computed once from the chapters' frontmatter: parts in the order of src/book/parts.ts,
- * chapters by `order` within a part, and chapter numbers counted across the book (the first part, Getting
- * started, is chapter 0 onwards so the first topic chapter is chapter 1). The sidebar, previous/next links, the
- * home page's contents and each chapter's title all read it, so they cannot disagree.
+ * chapters by `order` within a part, and chapter numbers counted across the book. The sidebar, previous/next links, the
+ * home page's contents and each chapter's title all read it, so they cannot disagree. Numbering starts at 0 with
+ * the first chapter of the first part (How to read this book).
  */
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { parts, type Part } from './parts';

@@ -101,7 +101,9 @@ export async function run(cell: HTMLElement): Promise<void> {
     const [{ renderOutputs }] = await Promise.all([import('../views/render')]);
     const outputs = outcome.ok
       ? outcome.value.outputs
-      : [{ kind: 'error' as const, phase: 'timeout' as const, message: `The cell ran for more than ${limitMs / 1000} s and was stopped. Look for a loop that never ends, or a simulation with no time limit. The worker was restarted, so you can run again.` }];
+      : outcome.timedOut
+        ? [{ kind: 'error' as const, phase: 'timeout' as const, message: `The cell ran for more than ${limitMs / 1000} s and was stopped. Look for a loop that never ends, or a simulation with no time limit. The worker was restarted, so you can run again.` }]
+        : [{ kind: 'error' as const, phase: 'timeout' as const, message: 'This run was interrupted because another run on the page went past its time limit and its worker was stopped. Run it again.' }];
     const container = part(cell, '.hb-cell-output');
     const fragment = renderOutputs(outputs, { document, idPrefix: `cell-${cell.dataset.cell}-r${++runCounter}`, defaultCaption: cell.dataset.caption });
     container.replaceChildren(fragment);
@@ -110,7 +112,7 @@ export async function run(cell: HTMLElement): Promise<void> {
     const elapsed = Math.round(performance.now() - started);
     cell.dataset.lastRunMs = String(elapsed);
     if (error) {
-      status(cell, outcome.ok ? `Failed${error.line ? ` at line ${error.line}` : ''}.` : `Stopped after ${limitMs / 1000} s.`);
+      status(cell, outcome.ok ? `Failed${error.line ? ` at line ${error.line}` : ''}.` : outcome.timedOut ? `Stopped after ${limitMs / 1000} s.` : 'Interrupted.');
       if (error.line) await markErrorLine(cell, error.line, error.message);
     } else {
       status(cell, `Ran in ${elapsed} ms.`);

@@ -3,6 +3,7 @@
  * count from local storage, and loads the controller (worker, graders, editor) on first use.
  */
 import { STORAGE_PREFIX } from './cell-store';
+import { enhanceFigures } from './figures';
 
 type Controller = typeof import('./exercise-controller');
 let controller: Promise<Controller> | undefined;
@@ -23,6 +24,7 @@ export function storedEntry(exerciseId: string): StoredEntry | undefined {
 }
 
 function boot(): void {
+  enhanceFigures();
   for (const article of document.querySelectorAll<HTMLElement>('.hb-exercise:not([data-ready])')) {
     article.dataset.ready = '';
     const id = article.dataset.exercise ?? '';

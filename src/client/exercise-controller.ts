@@ -10,6 +10,7 @@ import type { Answer, GradeResult, Prompt } from '../../labs/exercises/types';
 import type { ExerciseView } from '../../labs/exercises-view';
 import { exerciseBodyHtml } from '../views/exercise-form';
 import { callWorker } from './lab-worker';
+import { enhanceFigures } from './figures';
 import type { CellEditor } from './editor';
 
 const GRADE_LIMIT_MS = 10_000;
@@ -82,6 +83,7 @@ async function renderPrompt(container: Element, prompt: Prompt, idPrefix: string
   if (prompt.figures?.length) {
     const { renderOutputs } = await import('../views/render');
     container.append(renderOutputs(prompt.figures, { document, idPrefix }));
+    enhanceFigures(container);
   }
 }
 
@@ -95,6 +97,10 @@ export async function check(article: HTMLElement): Promise<void> {
   status(article, 'Checking…');
   try {
     const outcome = await callWorker((api) => api.gradeExercise(id, seed, answer), GRADE_LIMIT_MS);
+    if (!outcome.ok && !outcome.timedOut) {
+      status(article, 'Checking was interrupted because another run on the page was stopped. Check again.');
+      return;
+    }
     const result = outcome.ok ? outcome.value : timeoutResult({ id }, seed, GRADE_LIMIT_MS);
     renderFeedback(article, result);
     let summary = '';
@@ -160,6 +166,7 @@ async function showVariant(article: HTMLElement, view: ExerciseView): Promise<vo
   if (view.prompt.figures?.length) {
     const { renderOutputs } = await import('../views/render');
     $(article, '.hb-prompt-figures').append(renderOutputs(view.prompt.figures, { document, idPrefix: `${article.id}-v${view.seed}` }));
+    enhanceFigures(article);
   }
   $(article, '.hb-feedback').innerHTML = '';
   $(article, '.hb-hints').innerHTML = '';

@@ -27,6 +27,8 @@ const WIDTH = 688;
 /** Events drawn in a space-time diagram at most; the data table lists them all. */
 const MAX_DRAWN_EVENTS = 1500;
 const MAX_TABLE_ROWS_SHOWN = 500;
+/** Rows of a figure's data table at most (it stands in for the figure, so it may be longer than a plain table). */
+const MAX_DATA_ROWS = 2000;
 
 /** Renders all outputs of one run into a fragment, numbering nothing itself (CSS does). */
 export function renderOutputs(outputs: readonly Output[], context: RenderContext): DocumentFragment {
@@ -84,7 +86,7 @@ function renderError(output: ErrorOutput, { document }: RenderContext): Element 
 }
 
 /** A plain HTML table; numbers right-aligned and rounded for reading (the data keeps full precision). */
-export function renderTable(document: Document, columns: readonly string[], rows: readonly unknown[][], caption?: string, totalRows?: number): HTMLTableElement {
+export function renderTable(document: Document, columns: readonly string[], rows: readonly unknown[][], caption?: string, totalRows?: number, maxRows = MAX_TABLE_ROWS_SHOWN): HTMLTableElement {
   const table = el(document, 'table', { class: 'hb-table' });
   if (caption) table.append(el(document, 'caption', {}, caption));
   const head = el(document, 'thead');
@@ -93,7 +95,7 @@ export function renderTable(document: Document, columns: readonly string[], rows
   head.append(headRow);
   table.append(head);
   const body = el(document, 'tbody');
-  for (const row of rows.slice(0, MAX_TABLE_ROWS_SHOWN)) {
+  for (const row of rows.slice(0, maxRows)) {
     const tr = el(document, 'tr');
     for (const cell of row) {
       const td = el(document, 'td', {}, formatCell(cell));
@@ -103,9 +105,9 @@ export function renderTable(document: Document, columns: readonly string[], rows
     body.append(tr);
   }
   const total = totalRows ?? rows.length;
-  if (total > Math.min(rows.length, MAX_TABLE_ROWS_SHOWN)) {
+  if (total > Math.min(rows.length, maxRows)) {
     const tr = el(document, 'tr');
-    tr.append(el(document, 'td', { colspan: String(columns.length), class: 'hb-table-more' }, `… and ${total - Math.min(rows.length, MAX_TABLE_ROWS_SHOWN)} more rows`));
+    tr.append(el(document, 'td', { colspan: String(columns.length), class: 'hb-table-more' }, `… and ${total - Math.min(rows.length, maxRows)} more rows`));
     body.append(tr);
   }
   table.append(body);
@@ -147,7 +149,7 @@ function figure(context: RenderContext, chart: Element, caption: string | undefi
   const details = el(document, 'details', { class: 'hb-data' });
   details.append(el(document, 'summary', {}, 'Data table'));
   const wrap = el(document, 'div', { class: 'hb-table-wrap' });
-  wrap.append(renderTable(document, data.columns, data.rows));
+  wrap.append(renderTable(document, data.columns, data.rows, undefined, undefined, MAX_DATA_ROWS));
   details.append(wrap);
   fig.append(details);
   return fig;
@@ -208,7 +210,10 @@ function renderSpaceTime(output: SpaceTimeOutput, context: RenderContext, captio
   }
   chart.setAttribute('data-hb-spacetime', '');
   const notes: string[] = [];
-  if (model.omitted > 0) notes.push(`${model.omitted} later events are not drawn; the data table lists every event.`);
+  if (model.omitted > 0) {
+    const listed = model.table.rows.length > MAX_DATA_ROWS ? `the data table lists the first ${MAX_DATA_ROWS} of ${model.table.rows.length} events` : 'the data table lists every event';
+    notes.push(`${plural(model.omitted, 'later event')} not drawn; ${listed}.`);
+  }
   if (output.trace.truncated) notes.push('The trace hit its size cap and was truncated.');
   const fig = figure(context, chart, caption, label, model.table, 'spacetime');
   if (notes.length) fig.querySelector('figcaption')?.append(el(context.document, 'span', { class: 'hb-figure-note' }, ` ${notes.join(' ')}`));
@@ -216,11 +221,15 @@ function renderSpaceTime(output: SpaceTimeOutput, context: RenderContext, captio
 }
 
 function spaceTimeLabel(model: SpaceTimeModel): string {
-  const parts = [`Space-time diagram of ${model.nodes.length} nodes (${model.nodes.join(', ')}) over ${round(model.endMs)} ms`,
-    `${model.messages.length} messages delivered`, `${model.drops.length} dropped`];
-  if (model.crashes.length) parts.push(`${model.crashes.length} crashes`);
-  if (model.partitions.length) parts.push(`${model.partitions.length} partitions`);
+  const parts = [`Space-time diagram of ${plural(model.nodes.length, 'node')} (${model.nodes.join(', ')}) over ${round(model.endMs)} ms`,
+    `${plural(model.messages.length, 'message')} delivered`, `${model.drops.length} dropped`];
+  if (model.crashes.length) parts.push(plural(model.crashes.length, 'crash', 'crashes'));
+  if (model.partitions.length) parts.push(plural(model.partitions.length, 'partition'));
   return `${parts.join(', ')}.`;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 function round(value: number): number {
