@@ -24,6 +24,10 @@ export default defineConfig({
   },
   vite: {
     worker: { format: 'es' },
+    // Pre-bundle what cells load on first use, so the dev server does not reload the page on a reader's first Run.
+    optimizeDeps: {
+      include: ['comlink', '@observablehq/plot', 'codemirror', '@codemirror/lang-javascript', '@codemirror/lint', '@codemirror/view', '@codemirror/state', '@codemirror/language', '@lezer/highlight', 'sucrase', 'zod'],
+    },
   },
   integrations: [
     starlight({

@@ -147,6 +147,9 @@ export async function reveal(article: HTMLElement): Promise<void> {
   if (outcome.value.reference) {
     const pre = document.createElement('pre');
     pre.className = 'hb-reference';
+    pre.tabIndex = 0;
+    pre.setAttribute('role', 'region');
+    pre.setAttribute('aria-label', 'Reference answer');
     pre.textContent = outcome.value.reference;
     box.append(pre);
   }

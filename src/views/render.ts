@@ -70,6 +70,12 @@ function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attrib
 function renderText(output: TextOutput, { document }: RenderContext): Element {
   const stream = output.stream ?? 'display';
   const pre = el(document, 'pre', { class: `hb-text hb-text-${stream}` });
+  // Long text scrolls inside its box; a scrolling region must be reachable from the keyboard.
+  if (output.text.split('\n').length > 16) {
+    pre.setAttribute('tabindex', '0');
+    pre.setAttribute('role', 'region');
+    pre.setAttribute('aria-label', stream === 'display' ? 'Text output' : `Console output (${stream})`);
+  }
   if (stream === 'warn' || stream === 'error') pre.append(el(document, 'span', { class: 'sr-only' }, stream === 'warn' ? 'Warning: ' : 'Error: '));
   pre.append(document.createTextNode(output.text));
   return pre;
@@ -148,7 +154,7 @@ function figure(context: RenderContext, chart: Element, caption: string | undefi
   fig.append(figcaption);
   const details = el(document, 'details', { class: 'hb-data' });
   details.append(el(document, 'summary', {}, 'Data table'));
-  const wrap = el(document, 'div', { class: 'hb-table-wrap' });
+  const wrap = el(document, 'div', { class: 'hb-table-wrap', tabindex: '0', role: 'region', 'aria-label': `Data table: ${caption ?? label}` });
   wrap.append(renderTable(document, data.columns, data.rows, undefined, undefined, MAX_DATA_ROWS));
   details.append(wrap);
   fig.append(details);

@@ -78,6 +78,14 @@ test('axe finds no serious or critical violation after a reader has run, edited 
   await expect(exercise.locator('.hb-score')).toBeVisible();
   await exercise.locator('[data-action="reveal"]').click();
   await expect(exercise.locator('.hb-solution')).toBeVisible();
+  const code = page.locator('.hb-exercise[data-exercise="intro/ponger"]');
+  await code.getByRole('button', { name: 'Check answer' }).click();
+  await expect(code.locator('.hb-score')).toBeVisible();
+  await code.locator('[data-action="hint"]').click();
+  await code.locator('[data-action="reveal"]').click();
+  await expect(code.locator('.hb-reference')).toBeVisible();
+  await page.locator('.hb-cell[data-cell="faults"] details.hb-data summary').click();
+  await expect(page.locator('.hb-cell[data-cell="faults"] details.hb-data table')).toBeVisible();
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
