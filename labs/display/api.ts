@@ -20,7 +20,7 @@ export interface Display {
   (value: unknown, options?: { caption?: string }): void;
   text(text: string): void;
   table(rows: readonly unknown[], options?: { columns?: string[]; caption?: string }): void;
-  spaceTime(trace: Trace, options?: { caption?: string; untilMs?: number; annotate?: string }): void;
+  spaceTime(trace: Trace, options?: Omit<SpaceTimeOutput, 'kind' | 'trace'>): void;
   timeSeries(rows: readonly Record<string, unknown>[], options: { x: string; y: string; series?: string; caption?: string; xLabel?: string; yLabel?: string }): void;
   histogram(values: readonly number[], options?: { caption?: string; label?: string; bins?: number }): void;
   plot(spec: Omit<PlotOutput, 'kind'>): void;

@@ -36,6 +36,13 @@ export interface SpaceTimeOutput {
    * show the same value; a lab that needs a value per event should log it.
    */
   annotate?: string;
+  /** Text beside particular events, by the trace `seq` of the event (e.g. each event's logical timestamp). */
+  labels?: { seq: number; text: string }[];
+  /**
+   * Emphasis on particular events, by trace `seq`: one chosen event, the events in its causal past and future,
+   * and the events concurrent with it. Drawn as coloured rings, with a legend.
+   */
+  highlight?: { chosen?: number; past?: number[]; future?: number[]; concurrent?: number[] };
 }
 
 /** One or more lines over x, e.g. a measurement over virtual time. Rows are records; x, y and series name fields. */

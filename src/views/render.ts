@@ -161,6 +161,14 @@ function figure(context: RenderContext, chart: Element, caption: string | undefi
   return fig;
 }
 
+/** Roles of highlighted events: ring colour and the name used in the legend and tooltips. */
+const EMPHASIS: Record<string, { color: string; name: string }> = {
+  chosen: { color: '#e15759', name: 'chosen event' },
+  past: { color: '#4e79a7', name: 'in its causal past' },
+  future: { color: '#59a14f', name: 'in its causal future' },
+  concurrent: { color: '#b07aa1', name: 'concurrent with it' },
+};
+
 const EVENT_COLORS: Record<string, string> = {
   send: '#4e79a7',
   deliver: '#59a14f',
@@ -174,7 +182,7 @@ const EVENT_COLORS: Record<string, string> = {
 };
 
 function renderSpaceTime(output: SpaceTimeOutput, context: RenderContext, caption?: string): Element {
-  const model = spaceTimeModel(output.trace, { untilMs: output.untilMs, annotate: output.annotate, maxEvents: MAX_DRAWN_EVENTS });
+  const model = spaceTimeModel(output.trace, { untilMs: output.untilMs, annotate: output.annotate, maxEvents: MAX_DRAWN_EVENTS, labels: output.labels, highlight: output.highlight });
   const width = context.width ?? WIDTH;
   const laneHeight = 70;
   const height = Math.max(170, model.nodes.length * laneHeight + 70);
@@ -201,10 +209,13 @@ function renderSpaceTime(output: SpaceTimeOutput, context: RenderContext, captio
       Plot.text(model.crashes, { x: 't', y: 'lane', text: () => '✕ crash', fill: '#e15759', dy: -12, fontWeight: 'bold' }),
       Plot.text(model.restarts, { x: 't', y: 'lane', text: (d: { durable: boolean }) => (d.durable ? '↻ restart' : '↻ restart (no disk)'), fill: '#59a14f', dy: -12 }),
       Plot.text(model.annotations, { x: 't', y: 'lane', text: 'text', dy: 14, fill: 'currentColor', fontSize: 10 }),
+      Plot.dot(model.emphasis.filter((d) => d.role !== 'concurrent'), { x: 't', y: 'lane', r: (d: { role: string }) => (d.role === 'chosen' ? 9 : 7), stroke: (d: { role: string }) => EMPHASIS[d.role]!.color, strokeWidth: 2.5, fill: 'none', title: (d: { role: string; label: string }) => `${EMPHASIS[d.role]!.name}: ${d.label}` }),
+      Plot.dot(model.emphasis.filter((d) => d.role === 'concurrent'), { x: 't', y: 'lane', r: 7, stroke: EMPHASIS.concurrent!.color, strokeWidth: 2.5, strokeDasharray: '2,2', fill: 'none', title: (d: { label: string }) => `${EMPHASIS.concurrent!.name}: ${d.label}` }),
       Plot.dot(model.events, { x: 't', y: 'lane', r: 3.5, fill: (d: { kind: string }) => EVENT_COLORS[d.kind] ?? 'currentColor', title: 'label' }),
     ],
   });
   // Event dots carry data-* hooks so the page script can make them keyboard-focusable (src/client/figures.ts).
+  // The event dots are the last dot mark drawn (after the highlight rings), so they sit on top and are found here.
   const dots = chart.querySelectorAll('g[aria-label="dot"]');
   const eventDots = dots[dots.length - 1];
   if (eventDots) {
@@ -222,6 +233,18 @@ function renderSpaceTime(output: SpaceTimeOutput, context: RenderContext, captio
   }
   if (output.trace.truncated) notes.push('The trace hit its size cap and was truncated.');
   const fig = figure(context, chart, caption, label, model.table, 'spacetime');
+  if (model.emphasis.length) {
+    const legend = el(context.document, 'p', { class: 'hb-legend' });
+    for (const role of ['chosen', 'past', 'future', 'concurrent']) {
+      if (!model.emphasis.some((e) => e.role === role)) continue;
+      const item = el(context.document, 'span', { class: 'hb-legend-item' });
+      const swatch = el(context.document, 'span', { class: `hb-swatch hb-swatch-${role}`, 'aria-hidden': 'true' });
+      swatch.style.borderColor = EMPHASIS[role]!.color;
+      item.append(swatch, context.document.createTextNode(EMPHASIS[role]!.name));
+      legend.append(item);
+    }
+    fig.querySelector('.hb-chart')?.after(legend);
+  }
   if (notes.length) fig.querySelector('figcaption')?.append(el(context.document, 'span', { class: 'hb-figure-note' }, ` ${notes.join(' ')}`));
   return fig;
 }

@@ -60,6 +60,14 @@ describe('space-time diagram model', () => {
     expect(onB).toEqual(['1', '1', '2', '2', '3', '3']);
   });
 
+  it('places labels and highlight rings at the events named by seq, and ignores unknown seqs', () => {
+    const trace = runPingDemo({ seed: 3, count: 2 });
+    const [send, deliver] = [eventsOfKind(trace, 'send')[0], eventsOfKind(trace, 'deliver')[0]];
+    const model = spaceTimeModel(trace, { labels: [{ seq: send.seq, text: 'L=1' }, { seq: 99_999, text: 'nowhere' }], highlight: { chosen: deliver.seq, past: [send.seq], concurrent: [99_999] } });
+    expect(model.annotations).toEqual([{ t: send.t, node: 'a', lane: 0, text: 'L=1' }]);
+    expect(model.emphasis.map((e) => [e.role, e.node, e.t])).toEqual([['past', 'a', send.t], ['chosen', 'b', deliver.t]]);
+  });
+
   it('describes events in words a reader can use', () => {
     const trace = runPingDemo({ seed: 1, count: 1, lossProbability: 0 });
     const send = eventsOfKind(trace, 'send')[0];

@@ -24,6 +24,8 @@ export interface SpaceTimeModel {
   pauses: Interval[];
   partitions: { fromMs: number; toMs: number; label: string }[];
   annotations: { t: number; node: NodeId; lane: number; text: string }[];
+  /** Highlighted events (see SpaceTimeOutput.highlight), each with its role. */
+  emphasis: { t: number; node: NodeId; lane: number; role: 'chosen' | 'past' | 'future' | 'concurrent'; label: string }[];
   /** Events not drawn because of maxEvents (the table still lists them). */
   omitted: number;
   table: { columns: string[]; rows: unknown[][] };
@@ -65,7 +67,15 @@ export function describeEvent(event: TraceEvent): string {
   }
 }
 
-export function spaceTimeModel(trace: Trace, options: { untilMs?: number; annotate?: string; maxEvents?: number } = {}): SpaceTimeModel {
+export interface SpaceTimeModelOptions {
+  untilMs?: number;
+  annotate?: string;
+  maxEvents?: number;
+  labels?: { seq: number; text: string }[];
+  highlight?: { chosen?: number; past?: number[]; future?: number[]; concurrent?: number[] };
+}
+
+export function spaceTimeModel(trace: Trace, options: SpaceTimeModelOptions = {}): SpaceTimeModel {
   const nodes = [...trace.nodes];
   const lane = new Map(nodes.map((node, i) => [node, i]));
   const laneOf = (node: unknown) => lane.get(String(node)) ?? 0;
@@ -86,7 +96,7 @@ export function spaceTimeModel(trace: Trace, options: { untilMs?: number; annota
   const sendOf = (msgId: number) => sends.get(msgId) ?? sends.get(copies.get(msgId) ?? -1);
 
   const model: SpaceTimeModel = {
-    nodes, endMs, events: [], messages: [], drops: [], crashes: [], restarts: [], downtime: [], pauses: [], partitions: [], annotations: [], omitted: 0,
+    nodes, endMs, events: [], messages: [], drops: [], crashes: [], restarts: [], downtime: [], pauses: [], partitions: [], annotations: [], emphasis: [], omitted: 0,
     table: { columns: ['time (ms)', 'node', 'event', 'detail'], rows: [] },
   };
   const down = new Map<NodeId, number>();
@@ -162,6 +172,26 @@ export function spaceTimeModel(trace: Trace, options: { untilMs?: number; annota
   for (const [node, from] of down) model.downtime.push({ node, lane: laneOf(node), fromMs: from, toMs: endMs });
   for (const [node, from] of paused) model.pauses.push({ node, lane: laneOf(node), fromMs: from, toMs: endMs });
   if (partitionStart) model.partitions.push({ fromMs: partitionStart.t, toMs: endMs, label: partitionStart.label });
+  // Labels and highlights name events by seq; seqs are positions in the trace, so look them up directly.
+  const bySeq = (seq: number) => {
+    const event = trace.events[seq] as (TraceEvent & { node?: string }) | undefined;
+    return event && event.seq === seq && event.t <= endMs && event.node !== undefined ? { t: event.t, node: String(event.node), lane: laneOf(event.node), label: describeEvent(event) } : undefined;
+  };
+  for (const { seq, text } of options.labels ?? []) {
+    const at = bySeq(seq);
+    if (at) model.annotations.push({ t: at.t, node: at.node, lane: at.lane, text });
+  }
+  const highlight = options.highlight ?? {};
+  const roles: [SpaceTimeModel['emphasis'][number]['role'], number[]][] = [
+    ['past', highlight.past ?? []], ['future', highlight.future ?? []], ['concurrent', highlight.concurrent ?? []],
+    ['chosen', highlight.chosen === undefined ? [] : [highlight.chosen]],
+  ];
+  for (const [role, seqs] of roles) {
+    for (const seq of seqs) {
+      const at = bySeq(seq);
+      if (at) model.emphasis.push({ ...at, role });
+    }
+  }
   return model;
 }
 
