@@ -8,6 +8,7 @@ export const moduleLoaders: Record<string, () => Promise<unknown>> = {
   'labs/sim': () => import('./sim/index'),
   'labs/intro': () => import('./intro/index'),
   'labs/display': () => import('./display/index'),
+  'labs/clocks': () => import('./clocks/index'),
 };
 
 /** Loads the named modules, or throws naming the first unknown specifier. */

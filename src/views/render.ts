@@ -208,9 +208,13 @@ function renderSpaceTime(output: SpaceTimeOutput, context: RenderContext, captio
       Plot.dot(model.drops, { x: 'dropMs', y: 'endLane', symbol: 'times', stroke: '#e15759', r: 4, strokeWidth: 2, title: 'label' }),
       Plot.text(model.crashes, { x: 't', y: 'lane', text: () => '✕ crash', fill: '#e15759', dy: -12, fontWeight: 'bold' }),
       Plot.text(model.restarts, { x: 't', y: 'lane', text: (d: { durable: boolean }) => (d.durable ? '↻ restart' : '↻ restart (no disk)'), fill: '#59a14f', dy: -12 }),
-      Plot.text(model.annotations, { x: 't', y: 'lane', text: 'text', dy: 14, fill: 'currentColor', fontSize: 10 }),
-      Plot.dot(model.emphasis.filter((d) => d.role !== 'concurrent'), { x: 't', y: 'lane', r: (d: { role: string }) => (d.role === 'chosen' ? 9 : 7), stroke: (d: { role: string }) => EMPHASIS[d.role]!.color, strokeWidth: 2.5, fill: 'none', title: (d: { role: string; label: string }) => `${EMPHASIS[d.role]!.name}: ${d.label}` }),
-      Plot.dot(model.emphasis.filter((d) => d.role === 'concurrent'), { x: 't', y: 'lane', r: 7, stroke: EMPHASIS.concurrent!.color, strokeWidth: 2.5, strokeDasharray: '2,2', fill: 'none', title: (d: { label: string }) => `${EMPHASIS.concurrent!.name}: ${d.label}` }),
+      // Labels alternate below and above their lane, so neighbouring events do not print over each other.
+      Plot.text(model.annotations.filter((_, i) => i % 2 === 0), { x: 't', y: 'lane', text: 'text', dy: 15, fill: 'currentColor', fontSize: 10 }),
+      Plot.text(model.annotations.filter((_, i) => i % 2 === 1), { x: 't', y: 'lane', text: 'text', dy: -15, fill: 'currentColor', fontSize: 10 }),
+      ...(['past', 'future', 'concurrent', 'chosen'] as const).map((role) => Plot.dot(model.emphasis.filter((d) => d.role === role), {
+        x: 't', y: 'lane', r: role === 'chosen' ? 9 : 7, stroke: EMPHASIS[role]!.color, strokeWidth: 2.5, fill: 'none',
+        strokeDasharray: role === 'concurrent' ? '2,2' : undefined, title: (d: { label: string }) => `${EMPHASIS[role]!.name}: ${d.label}`,
+      })),
       Plot.dot(model.events, { x: 't', y: 'lane', r: 3.5, fill: (d: { kind: string }) => EVENT_COLORS[d.kind] ?? 'currentColor', title: 'label' }),
     ],
   });

@@ -181,6 +181,8 @@ export function spaceTimeModel(trace: Trace, options: SpaceTimeModelOptions = {}
     const at = bySeq(seq);
     if (at) model.annotations.push({ t: at.t, node: at.node, lane: at.lane, text });
   }
+  // In time order within each lane, so that alternating labels above and below separates neighbours.
+  model.annotations.sort((x, y) => x.lane - y.lane || x.t - y.t);
   const highlight = options.highlight ?? {};
   const roles: [SpaceTimeModel['emphasis'][number]['role'], number[]][] = [
     ['past', highlight.past ?? []], ['future', highlight.future ?? []], ['concurrent', highlight.concurrent ?? []],

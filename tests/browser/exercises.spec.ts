@@ -35,7 +35,7 @@ test('a numeric exercise answered wrong, then right; attempts and progress survi
   await expect(ex.locator('.hb-exercise-status')).toContainText('2 attempts · best score 100%');
   await expect(ex.getByLabel('Your answer')).toHaveValue((1 / (1 - loss) ** 2).toFixed(4));
   await page.goto('');
-  await expect(page.locator('.hb-progress-summary')).toContainText('You have solved 1 of 7 exercises');
+  await expect(page.locator('.hb-progress-summary')).toContainText(/You have solved 1 of \d+ exercises/);
   await expect(page.locator('[data-chapter-id="start/how-to-read"] .hb-toc-progress')).toHaveText('1 of 7 exercises solved');
   expect(errors).toEqual([]);
 });
@@ -94,7 +94,7 @@ test('progress can be exported, erased and imported; a damaged entry is reported
   await expect(ex.locator('.hb-score')).toContainText('Correct');
 
   await page.goto('');
-  await expect(page.locator('.hb-progress-summary')).toContainText('solved 1 of 7');
+  await expect(page.locator('.hb-progress-summary')).toContainText(/solved 1 of \d+/);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export progress' }).click();
   const file = await (await download).path();
@@ -105,19 +105,19 @@ test('progress can be exported, erased and imported; a damaged entry is reported
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Erase progress' }).click();
   await expect(page.locator('.hb-progress-report')).toContainText('Erased 1 saved entry');
-  await expect(page.locator('.hb-progress-summary')).toContainText('solved 0 of 7');
+  await expect(page.locator('.hb-progress-summary')).toContainText(/solved 0 of \d+/);
 
   await page.locator('[data-import-file]').setInputFiles(file);
   await expect(page.locator('.hb-progress-report')).toContainText('Imported 1 entry');
-  await expect(page.locator('.hb-progress-summary')).toContainText('solved 1 of 7');
+  await expect(page.locator('.hb-progress-summary')).toContainText(/solved 1 of \d+/);
 
   await page.locator('[data-import-file]').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
   await expect(page.locator('.hb-progress-report')).toContainText('Nothing was imported from notes.json');
-  await expect(page.locator('.hb-progress-summary')).toContainText('solved 1 of 7');
+  await expect(page.locator('.hb-progress-summary')).toContainText(/solved 1 of \d+/);
 
   await page.evaluate(() => localStorage.setItem('happens-before:v1:exercise:intro/effects', '{not json'));
   await page.reload();
-  await expect(page.locator('.hb-progress-summary')).toContainText('solved 1 of 7');
+  await expect(page.locator('.hb-progress-summary')).toContainText(/solved 1 of \d+/);
   await expect(page.locator('.hb-progress-summary')).toContainText('skipped');
   await expect(page.locator('.hb-progress-summary')).toContainText('happens-before:v1:exercise:intro/effects');
   await page.goto(CHAPTER);
