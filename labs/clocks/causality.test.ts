@@ -20,6 +20,7 @@ import { compareHlc, compareVectors, hlcPhysicalMs, hybridClock, lamportClock, v
 import type { HlcTimestamp, LogicalClock, VectorTimestamp } from './logical';
 import { clockReadingMs } from '../sim/clock';
 import type { TraceEventOf } from '../sim/trace';
+import { pingPong } from './test-diagrams';
 
 /** Random exchanges: 2 to 5 nodes, lossy, duplicating and reordering links. */
 const exchanges: fc.Arbitrary<ExchangeOptions> = fc
@@ -49,15 +50,6 @@ const skewedExchanges: fc.Arbitrary<ExchangeOptions> = fc
   .tuple(exchanges, fc.array(physicalClock, { minLength: 5, maxLength: 5 }))
   .map(([options, clocks]) => ({ ...options, clocks: Object.fromEntries((options.nodes as string[]).map((n, i) => [n, clocks[i]])) }));
 
-/** p sends to q, q answers: p1 local, p2 send, q1 local, q2 receive p2, q3 send, p3 receive q3. */
-const pingPong: ProcessEvent[] = [
-  { id: 'p1', node: 'p', index: 1, kind: 'local' },
-  { id: 'p2', node: 'p', index: 2, kind: 'send' },
-  { id: 'p3', node: 'p', index: 3, kind: 'receive', from: 'q3' },
-  { id: 'q1', node: 'q', index: 1, kind: 'local' },
-  { id: 'q2', node: 'q', index: 2, kind: 'receive', from: 'p2' },
-  { id: 'q3', node: 'q', index: 3, kind: 'send' },
-];
 
 describe('Lamport 1978 §2: the partial ordering', () => {
   it('relates events along process lines and messages, and nothing else (worked by hand)', () => {
