@@ -191,6 +191,7 @@ function initialState(durable: RaftDurableState | undefined): RaftState {
 /**
  * Becomes a follower of `term` (§5.1: any server that sees a higher term does, and so does a candidate that hears
  * from the leader of its own term). The vote is cleared only when the term changes: one vote per term (§5.2).
+ * `leaderId` is the leader of `term` when the message came from it, null otherwise.
  */
 function becomeFollower(state: RaftState, term: number, leaderId: NodeId | null, turn: Turn): RaftState {
   const next: RaftState = {
@@ -204,8 +205,13 @@ function becomeFollower(state: RaftState, term: number, leaderId: NodeId | null,
     matchIndex: {},
     awaiting: [],
   };
-  if (state.role === 'leader') turn.out.push({ type: 'cancelTimer', name: HEARTBEAT_TIMER });
-  resetElectionTimer(turn);
+  // Figure 2 restarts the election timeout only on hearing from the leader or granting a vote, not on a new term:
+  // otherwise a partitioned node rejoining with ever higher terms would keep everyone from campaigning. A leader
+  // has no election timer running, so one starts here.
+  if (state.role === 'leader') {
+    turn.out.push({ type: 'cancelTimer', name: HEARTBEAT_TIMER });
+    resetElectionTimer(turn);
+  }
   if (state.role !== 'follower' || term !== state.currentTerm) logRole(next, turn);
   return next;
 }
@@ -341,7 +347,7 @@ function broadcastAppendEntries(state: RaftState, turn: Turn): RaftState {
 }
 
 /** A non-leader's answer to a client: not me, try the leader I know of (null if none). */
-function redirect(state: RaftState, turn: Turn): RaftState {
+function redirect(state: RaftState, _command: unknown, turn: Turn): RaftState {
   turn.out.push({ type: 'reply', response: { ok: false, leaderHint: state.leaderId } });
   return state;
 }
