@@ -9,6 +9,7 @@ export const moduleLoaders: Record<string, () => Promise<unknown>> = {
   'labs/intro': () => import('./intro/index'),
   'labs/display': () => import('./display/index'),
   'labs/clocks': () => import('./clocks/index'),
+  'labs/consensus': () => import('./consensus/index'),
 };
 
 /** Loads the named modules, or throws naming the first unknown specifier. */
