@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { appliedByNode, leadersByTerm, raftNode, runRaft } from './raft';
 import type { LogEntry, RaftMessage, RaftOptions, RaftRunOptions, RaftState } from './raft';
 import { checkLeaderCompleteness, checkProgress, checkRaftSafety, checkStateMachineSafety } from './checkers';
+import { deposedLeaderRun, figure8Run, staleCandidateRun } from './scenarios';
 import { Random } from '../sim/random';
 import { eventsOfKind } from '../sim/trace';
 import type { Trace } from '../sim/trace';
@@ -214,24 +215,14 @@ describe('Raft §5.3 log replication', () => {
   });
 
   it('replaces a deposed leader\'s uncommitted entries with the new leader\'s (conflict truncation, scripted)', () => {
-    const trace = runRaft({
-      seed: 6, nodes: 3, network: steady, nodeOptions: { a: fast, b: slow, c: { electionTimeoutMinMs: 500, electionTimeoutMaxMs: 510 } },
-      interventions: [{ atMs: 400, kind: 'partition', groups: [['a'], ['b', 'c']] }, { atMs: 1200, kind: 'heal' }],
-      requests: [
-        { atMs: 300, node: 'a', command: 'x1' },
-        { atMs: 410, node: 'a', command: 'lost2' },
-        { atMs: 420, node: 'a', command: 'lost3' },
-        { atMs: 1000, node: 'b', command: 'kept2' },
-        { atMs: 1000, node: 'c', command: 'kept2' },
-      ],
-    });
+    const trace = deposedLeaderRun(); // scenarios.ts; a client command 'after' follows at 1800 ms
     expectSafe(trace);
     expect(leadersByTerm(trace)).toMatchObject({ 1: ['a'] });
     expect(commands(stateAt(trace, 'a', 1199).log)).toEqual(['x1', 'lost2', 'lost3']); // a still thinks it leads term 1
-    expect(commands(stateAt(trace, 'a').log)).toEqual(['x1', 'kept2']);
-    expect(appliedByNode(trace).a?.map((e) => e.command)).toEqual(['x1', 'kept2']);
+    expect(commands(stateAt(trace, 'a', 1799).log)).toEqual(['x1', 'kept2']);
+    expect(appliedByNode(trace).a?.map((e) => e.command)).toEqual(['x1', 'kept2', 'after']);
     const okReplies = eventsOfKind(trace, 'reply').filter((e) => (e.response as { ok: boolean }).ok);
-    expect(okReplies.map((e) => [e.node, (e.response as { command: string }).command])).toEqual([['a', 'x1'], [okReplies[1]?.node, 'kept2']]);
+    expect(okReplies.map((e) => [e.node, (e.response as { command: string }).command])).toEqual([['a', 'x1'], [okReplies[1]?.node, 'kept2'], [okReplies[1]?.node, 'after']]);
   });
 });
 
@@ -252,20 +243,15 @@ describe('Raft §5.4 safety', () => {
   });
 
   it('§5.4.1 a node with a stale log campaigns but cannot win; the up-to-date one does', () => {
-    // c sits alone from the start and campaigns over and over; a leads b and commits two entries; then a crashes.
-    const trace = runRaft({
-      seed: 7, nodes: 3, network: steady,
-      nodeOptions: { a: { electionTimeoutMinMs: 200, electionTimeoutMaxMs: 210 }, b: { electionTimeoutMinMs: 400, electionTimeoutMaxMs: 410 }, c: fast },
-      interventions: [{ atMs: 0, kind: 'partition', groups: [['c']] }, { atMs: 800, kind: 'crash', node: 'a' }, { atMs: 800, kind: 'heal' }],
-      requests: [{ atMs: 500, node: 'a', command: 'x' }, { atMs: 510, node: 'a', command: 'y' }],
-      untilMs: 3000,
-    });
+    // staleCandidateRun: c sits alone from the start and campaigns over and over; a leads b and commits two
+    // entries; then a crashes. A client command z follows at 2000 ms.
+    const trace = staleCandidateRun();
     expectSafe(trace);
     const roles = roleEvents(trace);
     expect(roles.filter((e) => e.node === 'c' && e.role === 'candidate' && e.t > 800).length).toBeGreaterThan(0);
     expect(roles.filter((e) => e.node === 'c' && e.role === 'leader')).toEqual([]);
     expect(roles.filter((e) => e.role === 'leader' && e.t > 800).map((e) => e.node)).toEqual(['b']);
-    expect(appliedByNode(trace).c?.map((e) => e.command)).toEqual(['x', 'y']);
+    expect(appliedByNode(trace).c?.map((e) => e.command)).toEqual(['x', 'y', 'z']);
   });
 
   it('§5.4.2 commits entries of earlier terms only by counting replicas of a current-term entry ("naive" does not wait)', () => {
@@ -313,52 +299,21 @@ describe('Raft §5.4 safety', () => {
 });
 
 describe('Raft Figure 8: why a leader may not count replicas of entries from earlier terms', () => {
-  // The figure's five steps, on a..e for S1..S5; its terms 2 to 5 are terms 1 to 4 here (terms start at 0).
-  // a campaigns first (100-110 ms timeouts), e second (150-160 ms), b, c, d never in time (1000-1100 ms).
-  //   (a) a leads term 1; x1 commits everywhere; a partitioned with b appends x2 at index 2, held by a and b only.
-  //   (b) a crashes; e wins term 2 with c and d, appends y2 at index 2 while cut off, then crashes.
-  //   (c) a restarts and wins term 3 (b, c, d), replicating x2 to a majority. The naive rule commits it now.
-  //   (d) a crashes; e restarts and wins term 4 (its last term, 2, beats theirs, 1), overwriting x2 with y2.
-  //   (e) a client command z3 at e commits in term 4, and y2 with it.
-  const figure8 = (commitRule: 'raft' | 'naive'): RaftRunOptions => ({
-    seed: 8,
-    network: steady,
-    raft: { commitRule },
-    nodeOptions: { a: fast, b: { electionTimeoutMinMs: 1000, electionTimeoutMaxMs: 1100 }, c: { electionTimeoutMinMs: 1000, electionTimeoutMaxMs: 1100 }, d: { electionTimeoutMinMs: 1000, electionTimeoutMaxMs: 1100 }, e: { electionTimeoutMinMs: 150, electionTimeoutMaxMs: 160 } },
-    interventions: [
-      { atMs: 400, kind: 'partition', groups: [['a', 'b'], ['c', 'd', 'e']] },
-      { atMs: 450, kind: 'crash', node: 'a' },
-      { atMs: 450, kind: 'heal' },
-      { atMs: 590, kind: 'partition', groups: [['e'], ['b', 'c', 'd']] },
-      { atMs: 650, kind: 'crash', node: 'e' },
-      { atMs: 650, kind: 'heal' },
-      { atMs: 650, kind: 'restart', node: 'a', durable: true },
-      { atMs: 1000, kind: 'crash', node: 'a' },
-      { atMs: 1000, kind: 'restart', node: 'e', durable: true },
-    ],
-    requests: [
-      { atMs: 300, node: 'a', command: 'x1' },
-      { atMs: 410, node: 'a', command: 'x2' },
-      { atMs: 600, node: 'e', command: 'y2' },
-      { atMs: 1500, node: 'e', command: 'z3' },
-    ],
-    untilMs: 2500,
-  });
-
+  // The scripted run is figure8Run (scenarios.ts), shared with the chapter's cell and the commit-rule exercise.
   it('plays out as in the figure under both rules', () => {
     for (const rule of ['raft', 'naive'] as const) {
-      expect(leadersByTerm(runRaft(figure8(rule)))).toEqual({ 1: ['a'], 2: ['e'], 3: ['a'], 4: ['e'] });
+      expect(leadersByTerm(figure8Run({ commitRule: rule }))).toEqual({ 1: ['a'], 2: ['e'], 3: ['a'], 4: ['e'] });
     }
   });
 
   it('with the naive rule, a applies x2 at index 2 and e later applies y2 there: both checkers catch it', () => {
-    const trace = runRaft(figure8('naive'));
+    const trace = figure8Run({ commitRule: 'naive' });
     expect(checkStateMachineSafety(trace)).toMatchObject({ status: 'violation', failure: 'safety', message: 'a applied [1,"x2"] at index 2, but e applied [2,"y2"] there' });
     expect(checkLeaderCompleteness(trace)).toMatchObject({ status: 'violation', message: expect.stringMatching(/^e became leader of term 4 without entry 2 \(term 1\)/) });
   });
 
   it('with the rule of §5.4.2, x2 never commits, y2 and z3 do, and every checker passes', () => {
-    const trace = runRaft(figure8('raft'));
+    const trace = figure8Run({ commitRule: 'raft' });
     expectSafe(trace);
     expect(checkProgress(trace, { afterMs: 1000 }).status).toBe('ok');
     for (const node of ['b', 'c', 'd', 'e']) expect(appliedByNode(trace)[node]?.map((e) => e.command)).toEqual(['x1', 'y2', 'z3']);

@@ -104,15 +104,41 @@ export type RaftMessage =
  *   indirectly. `'naive'` drops the second condition and counts replicas of entries from earlier terms too: this
  *   is the rule Figure 8 shows to be unsafe (a committed entry can be overwritten by a later leader). It exists
  *   so that the lab can show the failure; never use it otherwise.
+ * - `voteRule`: whether to grant a vote (the RequestVote receiver of Figure 2). It is asked only for a request of
+ *   the node's own term: the §5.1 term update has already happened (a later term made the node a follower with no
+ *   vote) and a request of an earlier term has already been refused. When it says yes, the node records the vote
+ *   (`votedFor`, persisted before the reply) and restarts its election timer. Default: `grantVoteRule`. A
+ *   different rule is for exercises and demonstrations of why each condition is there.
+ * - `commitIndexRule`: the leader's new `commitIndex` from its own state, asked after every successful
+ *   AppendEntries result and on becoming leader. An answer at or below the current `commitIndex` changes nothing;
+ *   one above the leader's last index, or not an integer, stops the node with an error. When given, it replaces
+ *   `commitRule`. Default: `advanceCommitIndex` (or `advanceCommitIndexNaive` with `commitRule: 'naive'`).
  */
 export interface RaftOptions {
   electionTimeoutMinMs?: number;
   electionTimeoutMaxMs?: number;
   heartbeatMs?: number;
   commitRule?: 'raft' | 'naive';
+  voteRule?: VoteRule;
+  commitIndexRule?: CommitIndexRule;
 }
 
-type ResolvedOptions = Required<RaftOptions>;
+/**
+ * Figure 2's RequestVote arguments as a vote rule sees them: the message and its sender, `candidateId`.
+ * Example: `{ type: 'requestVote', candidateId: 'b', term: 4, lastLogIndex: 3, lastLogTerm: 2 }`.
+ */
+export type RequestVoteArgs = Extract<RaftMessage, { type: 'requestVote' }> & { candidateId: NodeId };
+
+/** Decides a vote: `true` grants it. See `RaftOptions.voteRule`. */
+export type VoteRule = (state: RaftState, request: RequestVoteArgs) => boolean;
+
+/**
+ * A leader's commit rule: its new `commitIndex`, from `state` (`log`, `currentTerm`, `commitIndex`, `matchIndex`
+ * per peer), the ids of its `peers` and the `clusterSize` (peers and itself). See `RaftOptions.commitIndexRule`.
+ */
+export type CommitIndexRule = (state: RaftState, peers: readonly NodeId[], clusterSize: number) => number;
+
+type ResolvedOptions = Required<Omit<RaftOptions, 'commitIndexRule'>> & Pick<RaftOptions, 'commitIndexRule'>;
 
 /** The default settings, spelled out. */
 export const defaultRaftOptions: ResolvedOptions = {
@@ -120,6 +146,8 @@ export const defaultRaftOptions: ResolvedOptions = {
   electionTimeoutMaxMs: 300,
   heartbeatMs: 50,
   commitRule: 'raft',
+  voteRule: grantVoteRule,
+  commitIndexRule: undefined,
 };
 
 function resolveRaftOptions(options: RaftOptions): ResolvedOptions {
@@ -135,6 +163,10 @@ function resolveRaftOptions(options: RaftOptions): ResolvedOptions {
     throw new Error(`raft.heartbeatMs must be positive and below electionTimeoutMinMs = ${min} (got ${String(heartbeatMs)})`);
   }
   if (commitRule !== 'raft' && commitRule !== 'naive') throw new Error(`raft.commitRule must be "raft" or "naive" (got ${String(commitRule)})`);
+  if (typeof resolved.voteRule !== 'function') throw new Error(`raft.voteRule must be a function (got ${typeof resolved.voteRule})`);
+  if (resolved.commitIndexRule !== undefined && typeof resolved.commitIndexRule !== 'function') {
+    throw new Error(`raft.commitIndexRule must be a function when given (got ${typeof resolved.commitIndexRule})`);
+  }
   return resolved;
 }
 
@@ -158,7 +190,8 @@ const HEARTBEAT_TIMER = 'heartbeat';
 const lastLogIndex = (s: RaftState) => s.log.length;
 const termAt = (s: RaftState, index: number) => (index === 0 ? 0 : (s.log[index - 1]?.term ?? 0));
 const lastLogTerm = (s: RaftState) => termAt(s, s.log.length);
-const majority = (turn: Turn) => Math.floor((turn.ctx.peers.length + 1) / 2) + 1;
+const majorityOf = (clusterSize: number) => Math.floor(clusterSize / 2) + 1;
+const majority = (turn: Turn) => majorityOf(turn.ctx.peers.length + 1);
 
 function resetElectionTimer(turn: Turn): void {
   const { electionTimeoutMinMs: min, electionTimeoutMaxMs: max } = turn.options;
@@ -249,9 +282,19 @@ function candidateIsUpToDate(state: RaftState, m: { lastLogIndex: number; lastLo
   return m.lastLogTerm > myTerm || (m.lastLogTerm === myTerm && m.lastLogIndex >= lastLogIndex(state));
 }
 
-/** RequestVote receiver, Figure 2: grant if we have not voted for someone else this term and the log is fine. */
+/**
+ * The RequestVote receiver's rule (Figure 2), for a request of the voter's own term: grant when the voter has not
+ * voted in this term or voted for this very candidate (§5.2: one vote per term; a repeated request, say after a
+ * lost reply, gets the same answer), and the candidate's log is at least as up-to-date as the voter's (§5.4.1:
+ * compare the last entries' terms; with equal terms, the longer log wins).
+ */
+export function grantVoteRule(state: RaftState, request: RequestVoteArgs): boolean {
+  return (state.votedFor === null || state.votedFor === request.candidateId) && candidateIsUpToDate(state, request);
+}
+
+/** RequestVote receiver, Figure 2: the vote rule decides; a granted vote is recorded and restarts the timer. */
 function handleRequestVote(state: RaftState, from: NodeId, m: Extract<RaftMessage, { type: 'requestVote' }>, turn: Turn): RaftState {
-  const grant = (state.votedFor === null || state.votedFor === from) && candidateIsUpToDate(state, m);
+  const grant = turn.options.voteRule(state, { ...m, candidateId: from }) === true;
   let next = state;
   if (grant) {
     next = { ...state, votedFor: from };
@@ -309,18 +352,47 @@ function applyCommitted(state: RaftState, turn: Turn): RaftState {
   return { ...state, lastApplied: state.commitIndex, awaiting };
 }
 
+/** How many servers hold the leader's entry at `index`: the leader itself and every peer whose matchIndex reaches it. */
+function replicasOf(state: RaftState, peers: readonly NodeId[], index: number): number {
+  let replicas = 1;
+  for (const peer of peers) if ((state.matchIndex[peer] ?? 0) >= index) replicas++;
+  return replicas;
+}
+
 /**
- * The leader's commit rule. With `commitRule: 'raft'` (§5.4.2) the highest N with a majority of `matchIndex >= N`
- * and `log[N].term == currentTerm`; with `'naive'` the term condition is dropped (unsafe, Figure 8).
+ * §5.4.2, the leader's commit rule (Figure 2, "Rules for Servers", last bullet): the highest N > commitIndex such
+ * that a majority of the cluster holds the entry at N (the leader counts itself) and `log[N].term == currentTerm`;
+ * `commitIndex` itself when there is none. Entries of earlier terms are never committed by counting their
+ * replicas; they commit with the first current-term entry after them (Log Matching puts them on the same servers).
  */
-function maybeCommit(state: RaftState, turn: Turn): RaftState {
+export function advanceCommitIndex(state: RaftState, peers: readonly NodeId[], clusterSize: number): number {
   for (let n = lastLogIndex(state); n > state.commitIndex; n--) {
-    if (turn.options.commitRule === 'raft' && termAt(state, n) !== state.currentTerm) break; // terms only fall going back
-    let replicas = 1;
-    for (const peer of turn.ctx.peers) if ((state.matchIndex[peer] ?? 0) >= n) replicas++;
-    if (replicas >= majority(turn)) return applyCommitted({ ...state, commitIndex: n }, turn);
+    if (termAt(state, n) !== state.currentTerm) break; // terms only fall going back
+    if (replicasOf(state, peers, n) >= majorityOf(clusterSize)) return n;
   }
-  return state;
+  return state.commitIndex;
+}
+
+/**
+ * The unsafe rule of Figure 8, kept to show why §5.4.2 exists: the highest N held by a majority, whatever the term
+ * of its entry. A later leader that lacks such an entry can still be elected and overwrite it.
+ */
+export function advanceCommitIndexNaive(state: RaftState, peers: readonly NodeId[], clusterSize: number): number {
+  for (let n = lastLogIndex(state); n > state.commitIndex; n--) {
+    if (replicasOf(state, peers, n) >= majorityOf(clusterSize)) return n;
+  }
+  return state.commitIndex;
+}
+
+/** Asks the commit rule in force for the leader's new commitIndex, and applies what it newly commits. */
+function maybeCommit(state: RaftState, turn: Turn): RaftState {
+  const rule = turn.options.commitIndexRule ?? (turn.options.commitRule === 'raft' ? advanceCommitIndex : advanceCommitIndexNaive);
+  const peers = turn.ctx.peers;
+  const n = rule(state, peers, peers.length + 1);
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new Error(`the commit rule returned ${String(n)}, but a commitIndex is a whole number`);
+  if (n <= state.commitIndex) return state;
+  if (n > lastLogIndex(state)) throw new Error(`the commit rule returned ${n}, beyond the leader's last index, ${lastLogIndex(state)}`);
+  return applyCommitted({ ...state, commitIndex: n }, turn);
 }
 
 /** Sends `peer` everything from its `nextIndex` on (nothing, when it is up to date: a heartbeat). */

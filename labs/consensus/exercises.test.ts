@@ -1,0 +1,316 @@
+// Method: every exercise of the chapter is graded with its own reference answer over many seeded variants (all
+// must pass), and with typical wrong answers (each must fail, with feedback a learner can act on). The code
+// exercises get the mistakes learners make with Raft's rules: a vote rule that forgets votedFor, ignores the logs
+// or compares lengths before terms; a commit rule that counts old-term entries (Figure 8), has a quorum one too
+// small, or never advances; and code that throws, which must be reported at the learner's line.
+import { describe, expect, it } from 'vitest';
+import { grade, referenceAnswer, variantParams } from '../exercises/grade';
+import { ExerciseRegistry } from '../exercises/registry';
+import type { Answer, Exercise } from '../exercises/types';
+import { Random } from '../sim/random';
+import { checkProgress, checkRaftSafety } from './checkers';
+import {
+  commitIndex,
+  committedEntries,
+  electionRestriction,
+  exerciseSet,
+  failuresTolerated,
+  flp,
+  paxosAcceptorExercise,
+  quorumIntersection,
+  requestVote,
+  termAndVote,
+} from './exercises';
+import { nodeIds } from './raft';
+import { faultScheduleRun, randomFaultSchedule } from './scenarios';
+
+const SEEDS = Array.from({ length: 12 }, (_, i) => i * 7919);
+
+async function gradeText(def: Exercise, seed: number, answer: Answer) {
+  const result = await grade(def, seed, answer);
+  return { ...result, text: result.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.feedback}`).join(' | ') };
+}
+
+const structured = (text: string): Answer => ({ kind: 'structured', text });
+const numeric = (value: number): Answer => ({ kind: 'numeric', value });
+const choice = (...selected: string[]): Answer => ({ kind: 'choice', selected });
+const code = (source: string): Answer => ({ kind: 'code', source });
+const failedNames = (result: { checks: { name: string; passed: boolean }[] }) => result.checks.filter((c) => !c.passed).map((c) => c.name);
+
+describe('the chapter\'s exercise set', () => {
+  it('registers cleanly: at least eight exercises, three of them code, every kind', () => {
+    const registry = new ExerciseRegistry().register(...exerciseSet.exercises);
+    expect(exerciseSet.chapter).toBe('agreement/consensus');
+    expect(registry.list('consensus')).toHaveLength(exerciseSet.exercises.length);
+    expect(exerciseSet.exercises.length).toBeGreaterThanOrEqual(8);
+    expect(exerciseSet.exercises.filter((def) => def.kind === 'code').length).toBeGreaterThanOrEqual(3);
+    expect(new Set(exerciseSet.exercises.map((def) => def.kind))).toEqual(new Set(['choice', 'numeric', 'structured', 'code']));
+  });
+
+  it.each(exerciseSet.exercises.map((def) => [def.id, def] as const))('%s: the reference answer passes every variant', async (_id, def) => {
+    for (const seed of SEEDS) {
+      const result = await grade(def, seed, referenceAnswer(def, variantParams(def, seed)));
+      expect(result.checks.filter((c) => !c.passed), `seed ${seed}`).toEqual([]);
+      expect(result.score).toBe(1);
+    }
+  });
+
+  it('draws different variants for different seeds', () => {
+    for (const def of [committedEntries, termAndVote, electionRestriction, quorumIntersection] as Exercise[]) {
+      const variants = new Set(SEEDS.map((seed) => JSON.stringify(variantParams(def, seed))));
+      expect(variants.size, def.id).toBeGreaterThan(6);
+    }
+  });
+});
+
+describe('the shared fault schedule', () => {
+  it('is one schedule per seed, ends with a heal, and restarts every crashed node by then', () => {
+    const nodes = nodeIds(5);
+    const schedule = randomFaultSchedule(new Random(3), nodes, 2000);
+    expect(randomFaultSchedule(new Random(3), nodes, 2000)).toEqual(schedule);
+    expect(schedule.at(-1)).toEqual({ atMs: 2000, kind: 'heal' });
+    for (const i of schedule) expect(i.atMs).toBeLessThanOrEqual(2000);
+    const crashes = schedule.filter((i) => i.kind === 'crash').length;
+    expect(schedule.filter((i) => i.kind === 'restart' && i.durable).length).toBe(crashes);
+  });
+
+  it('the real rules keep every safety property and make progress after the heal, over 30 seeds', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const { trace, healedAtMs } = faultScheduleRun({ seed, nodes: 3 + (seed % 3) });
+      for (const result of [...checkRaftSafety(trace), checkProgress(trace, { afterMs: healedAtMs })]) expect(result.status, `${result.property}, seed ${seed}`).toBe('ok');
+    }
+  });
+});
+
+describe('conceptual exercises: wrong answers fail with useful feedback', () => {
+  it('failures tolerated: n/2 for odd n, and a majority itself, are too high', async () => {
+    for (const seed of SEEDS.slice(0, 6)) {
+      const { n } = variantParams(failuresTolerated, seed) as { n: number };
+      expect((await gradeText(failuresTolerated, seed, numeric(Math.floor(n / 2) + 1))).text).toBe('value: Too high.');
+      if (n % 2 === 0) expect((await gradeText(failuresTolerated, seed, numeric(n / 2))).text).toBe('value: Too high.');
+      expect((await grade(failuresTolerated, seed, { kind: 'numeric', value: `${Math.floor((n - 1) / 2)} servers` })).passed).toBe(true);
+    }
+  });
+
+  it('quorum intersection: r + w = n is explained with two disjoint quorums; picking too few is incomplete', async () => {
+    const p = variantParams(quorumIntersection, 0) as { systems: { id: string; kind: string; n: number; r?: number; w?: number }[] };
+    const boundary = p.systems.find((q) => q.kind === 'rw' && (q.r as number) + (q.w as number) === q.n);
+    expect(boundary).toBeDefined();
+    const correct = quorumIntersection.kind === 'choice' ? quorumIntersection.correct(p as never) : [];
+    const result = await gradeText(quorumIntersection, 0, choice(...correct, boundary?.id as string));
+    expect(result.passed).toBe(false);
+    expect(result.text).toMatch(/r \+ w = \d+ is not more than n = \d+: a write to \{[a-g, ]+\} and a read from \{[a-g, ]+\} share no replica/);
+    const partial = await gradeText(quorumIntersection, 0, choice(correct[0] as string));
+    expect(partial.score).toBeLessThan(1);
+    expect(partial.text).toMatch(/more options? (is|are) also correct/);
+  });
+
+  it('committed entries: counting an old-term entry on a majority is Figure 8; a gap and too few are named', async () => {
+    // Find a variant of the Figure 8 shape, where the naive count is higher than Raft's.
+    const seed = SEEDS.find((s) => (variantParams(committedEntries, s) as { shape: string }).shape === 'old-term-majority') as number;
+    const p = variantParams(committedEntries, seed) as { log: number[]; matchIndex: Record<string, number>; n: number; currentTerm: number };
+    const right = JSON.parse((referenceAnswer(committedEntries, p) as { text: string }).text) as number[];
+    const naiveHighest = [...p.log.keys()].map((i) => i + 1).filter((i) => 1 + Object.values(p.matchIndex).filter((m) => m >= i).length > p.n / 2).at(-1) as number;
+    const naive = await gradeText(committedEntries, seed, structured(`[${Array.from({ length: naiveHighest }, (_, i) => i + 1).join(', ')}]`));
+    expect(naive.passed).toBe(false);
+    expect(naive.text).toContain(`not the leader's term ${p.currentTerm}`);
+    expect(naive.text).toContain('Figure 8');
+    const gap = await gradeText(committedEntries, seed, structured(`[${[...right, right.length + 2].join(', ')}]`));
+    expect(gap.text).toContain('Committed entries form a prefix of the log');
+
+    const indirect = SEEDS.find((s) => (variantParams(committedEntries, s) as { shape: string }).shape === 'indirect') as number;
+    const q = variantParams(committedEntries, indirect);
+    const all = JSON.parse((referenceAnswer(committedEntries, q) as { text: string }).text) as number[];
+    const tooFew = await gradeText(committedEntries, indirect, structured('[1]'));
+    expect(all.length).toBeGreaterThan(2);
+    expect(tooFew.passed).toBe(false);
+    expect(tooFew.text).toContain('including those of earlier terms');
+    expect((await gradeText(committedEntries, indirect, structured('[1, x]'))).text).toContain("found 'x'");
+  });
+
+  it('term and vote: a term one too low, and a vote for a refused candidate, are explained', async () => {
+    for (const seed of SEEDS.slice(0, 6)) {
+      const [term, vote] = (referenceAnswer(termAndVote, variantParams(termAndVote, seed)) as { text: string }).text.split(', ');
+      const low = await gradeText(termAndVote, seed, structured(`${Number(term) - 1}, ${vote}`));
+      expect(low.text).toContain('A server adopts the term of any message carrying a higher one');
+      const other = vote === 'none' ? 'b' : 'none';
+      const wrongVote = await gradeText(termAndVote, seed, structured(`${term}, ${other}`));
+      expect(wrongVote.score).toBe(0.5);
+      expect(wrongVote.text).toMatch(/^votedFor: .+/);
+    }
+    expect((await gradeText(termAndVote, 0, structured('3'))).text).toContain('Give two values');
+  });
+
+  it('election restriction: a longer log from an earlier term is refused; a shorter log from a later term is not', async () => {
+    for (const seed of SEEDS.slice(0, 6)) {
+      const p = variantParams(electionRestriction, seed) as { log: number[]; candidates: { id: string; lastLogIndex: number; lastLogTerm: number }[] };
+      const myTerm = p.log.at(-1) as number;
+      const byLength = p.candidates.filter((c) => c.lastLogIndex >= p.log.length).map((c) => c.id);
+      const correct = electionRestriction.kind === 'choice' ? electionRestriction.correct(p as never) : [];
+      if (JSON.stringify([...byLength].sort()) === JSON.stringify([...correct].sort())) continue;
+      const result = await gradeText(electionRestriction, seed, choice(...byLength));
+      expect(result.passed, `seed ${seed}`).toBe(false);
+      const olderLonger = p.candidates.find((c) => c.lastLogTerm < myTerm && byLength.includes(c.id));
+      if (olderLonger) expect(result.text).toContain('Terms are compared first');
+    }
+  });
+
+  it('FLP: "safety must be given up" is wrong, and the theorem itself must be picked', async () => {
+    const result = await gradeText(flp, 0, choice('safety'));
+    expect(result.score).toBe(0);
+    expect(result.text).toContain('FLP is about termination');
+    const missing = await gradeText(flp, 0, choice('one-crash'));
+    expect(missing.score).toBeLessThan(1);
+    expect(missing.text).toMatch(/also correct/);
+  });
+});
+
+describe('code: the RequestVote rule', () => {
+  const source = (body: string) => `export function grantVote(state: any, request: any): boolean {
+  const myLastIndex = state.log.length;
+  const myLastTerm = myLastIndex === 0 ? 0 : state.log[myLastIndex - 1].term;
+${body}
+}
+`;
+  const upToDate = 'request.lastLogTerm > myLastTerm || (request.lastLogTerm === myLastTerm && request.lastLogIndex >= myLastIndex)';
+  const notVoted = '(state.votedFor === null || state.votedFor === request.candidateId)';
+
+  it('the starter grants everything and fails', async () => {
+    const result = await gradeText(requestVote, 0, code(requestVote.kind === 'code' ? requestVote.starter({} as never) : ''));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('already voted for c in term 3');
+  });
+
+  it('forgetting votedFor elects two leaders in one term (election safety), found in the split vote run', async () => {
+    const result = await gradeText(requestVote, 0, code(source(`  return ${upToDate};`)));
+    expect(result.passed).toBe(false);
+    expect(failedNames(result)).toContain('one vote per term (§5.2)');
+    expect(result.text).toContain('scripted run: split vote (§5.2): In the split vote (§5.2) run (seed 12), election safety (safety) failed: both a and b became leader of term 1');
+    expect(result.text).toContain('some server voted twice in one term');
+  });
+
+  it('ignoring the logs elects a stale candidate (leader completeness), seed named', async () => {
+    const result = await gradeText(requestVote, 0, code(source(`  return ${notVoted};`)));
+    expect(result.passed).toBe(false);
+    expect(failedNames(result)).toEqual(expect.arrayContaining(['election restriction (§5.4.1)', 'scripted run: stale candidate (§5.4.1)', 'scripted run: longer but older log (§5.4.1)']));
+    expect(result.text).toMatch(/stale candidate \(§5\.4\.1\) run \(seed 7\), leader completeness \(safety\) failed: c became leader of term \d+ without entry 1/);
+    expect(result.text).toContain('comparing last terms first');
+  });
+
+  it('comparing lengths before terms is caught by a unit case and by the longer-but-older-log run', async () => {
+    const result = await gradeText(requestVote, 0, code(source(`  return ${notVoted} && (request.lastLogIndex > myLastIndex || (request.lastLogIndex === myLastIndex && request.lastLogTerm >= myLastTerm));`)));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('terms are compared first, so its longer log does not help');
+    expect(result.text).toContain('longer but older log (§5.4.1) run (seed 11), leader completeness (safety) failed: a became leader of term 3 without entry 2 (term 2)');
+    expect(result.checks.find((c) => c.name === 'scripted run: stale candidate (§5.4.1)')?.passed).toBe(true);
+  });
+
+  it('refusing the same candidate twice is caught by its unit case', async () => {
+    const result = await gradeText(requestVote, 0, code(source(`  return state.votedFor === null && (${upToDate});`)));
+    expect(failedNames(result)).toEqual(['one vote per term (§5.2)']);
+    expect(result.text).toContain('b asking again');
+  });
+
+  it('a non-boolean answer, and a throw, are reported (the throw with the learner\'s line)', async () => {
+    const truthy = await gradeText(requestVote, 0, code(source('  return 1 as any;')));
+    expect(truthy.text).toContain('grantVote returned 1; it must return true or false');
+    const throws = await gradeText(requestVote, 0, code(source(`  if (request.term > 3) throw new Error('not yet');\n  return ${notVoted} && (${upToDate});`)));
+    expect(throws.passed).toBe(false);
+    expect(throws.text).toMatch(/Your code threw: line 4, column \d+: not yet/);
+    expect(throws.checks.find((c) => c.name.startsWith('random faults'))?.feedback).toContain('line 4');
+  });
+});
+
+describe('code: the leader\'s commit rule', () => {
+  const source = (condition: string, majority = 'Math.floor(clusterSize / 2) + 1') => `export function advanceCommit(state: any, peers: string[], clusterSize: number): number {
+  const majority = ${majority};
+  for (let n = state.log.length; n > state.commitIndex; n--) {
+    ${condition}
+    let replicas = 1;
+    for (const peer of peers) if ((state.matchIndex[peer] ?? 0) >= n) replicas++;
+    if (replicas >= majority) return n;
+  }
+  return state.commitIndex;
+}
+`;
+  const currentTermOnly = 'if (state.log[n - 1].term !== state.currentTerm) break;';
+
+  it('the starter never advances: a liveness failure after the faults', async () => {
+    const result = await gradeText(commitIndex, 0, code(commitIndex.kind === 'code' ? commitIndex.starter({} as never) : ''));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('the Figure 8 run (seed 8), progress (liveness) failed: no new entry was committed between 1000 ms and 2500 ms');
+    expect(result.text).toContain('nothing new committed');
+  });
+
+  it('the naive count (no term condition) fails the Figure 8 run with state machine safety', async () => {
+    const result = await gradeText(commitIndex, 0, code(source('')));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('an old-term entry on a majority (Figure 8)');
+    expect(result.text).toContain('In the Figure 8 run (seed 8), leader completeness (safety) failed: e became leader of term 4 without entry 2 (term 1)');
+    expect(result.checks.find((c) => c.name === 'scripted run: a deposed leader (§5.3)')?.passed).toBe(true);
+  });
+
+  it('a quorum one too small (⌊n/2⌋) lets a deposed leader commit alone: two entries applied at one index', async () => {
+    const result = await gradeText(commitIndex, 0, code(source(currentTermOnly, 'Math.floor(clusterSize / 2)')));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('the leader alone is not a majority');
+    expect(result.text).toMatch(/deposed leader run \(seed 6\), leader completeness \(safety\) failed: b became leader of term 2 without entry 2 \(term 1\), which a applied/);
+  });
+
+  it('letting commitIndex fall back is caught by the single cases', async () => {
+    const result = await gradeText(commitIndex, 0, code(source(currentTermOnly).replace('return state.commitIndex;', 'return 0;')));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('never moves back');
+  });
+
+  it('an index beyond the log, and a throw inside the cluster, are reported', async () => {
+    const beyond = await gradeText(commitIndex, 0, code('export function advanceCommit(state: any) { return state.log.length + 1; }'));
+    expect(beyond.text).toMatch(/advanceCommit returned \d+ for a leader whose log has \d+ entr(y|ies); an index cannot be beyond the log/);
+    const throws = await gradeText(commitIndex, 0, code(source(`${currentTermOnly}\n    if (state.currentTerm > 2) throw new RangeError('term too high');`)));
+    expect(throws.passed).toBe(false);
+    expect(throws.text).toMatch(/line 5, column \d+: RangeError: term too high/);
+  });
+});
+
+describe('code: the Paxos acceptor', () => {
+  const reference = (paxosAcceptorExercise.kind === 'code' ? paxosAcceptorExercise.reference({} as never) : '') as string;
+  const edit = (from: string, to: string) => {
+    expect(reference).toContain(from);
+    return code(reference.replace(from, to));
+  };
+
+  it('the starter (promise and accept everything, report nothing) fails the cases and agreement', async () => {
+    const result = await gradeText(paxosAcceptorExercise, 0, code(paxosAcceptorExercise.kind === 'code' ? paxosAcceptorExercise.starter({} as never) : ''));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('paxos agreement (safety) failed');
+  });
+
+  it('accepting below the promise chooses two values in the dueling proposers run', async () => {
+    const result = await gradeText(paxosAcceptorExercise, 0, edit('if (promised === null || compareBallots(request.ballot, promised) >= 0) {', 'if (true) {'));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('Case "below the promise"');
+    expect(result.text).toContain('In the dueling proposers run (seed 1), paxos agreement (safety) failed: "x" was chosen with ballot (1, p1) at 30 ms, then "y" with ballot (1, p2) at 31 ms');
+    expect(result.text).toContain('accepted below its promise');
+  });
+
+  it('promising without reporting the accepted proposal lets a late proposer choose another value', async () => {
+    const result = await gradeText(paxosAcceptorExercise, 0, edit("reply: { type: 'promise', ballot: request.ballot, accepted: state.accepted }", "reply: { type: 'promise', ballot: request.ballot, accepted: null }"));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('reported accepted = null, not { ballot (2, p1), value "x" }');
+    expect(result.text).toMatch(/In the late proposer run \(seed 2\), paxos agreement \(safety\) failed: "x" was chosen with ballot \(1, p1\).*then "y" with ballot \(1, p2\)/);
+  });
+
+  it('promising the same ballot twice is caught by its single case (it is harmless in runs)', async () => {
+    const result = await gradeText(paxosAcceptorExercise, 0, edit('compareBallots(request.ballot, promised) > 0', 'compareBallots(request.ballot, promised) >= 0'));
+    expect(failedNames(result)).toEqual(['prepare (phase 1b)']);
+    expect(result.text).toContain('Case "the ballot already promised"');
+  });
+
+  it('a reply without the request\'s ballot, and a throw, are reported (the throw with the learner\'s line)', async () => {
+    const noBallot = await gradeText(paxosAcceptorExercise, 0, edit("reply: { type: 'nack', ballot: request.ballot, promised } };\n  }", "reply: { type: 'nack', promised } as any };\n  }"));
+    expect(noBallot.text).toContain('a reply carries the ballot of the request it answers');
+    const throws = await gradeText(paxosAcceptorExercise, 0, edit('const { promised } = state;', "const { promised } = state;\n  if (request.ballot.round > 1) throw new Error('no retries');"));
+    expect(throws.passed).toBe(false);
+    expect(throws.text).toMatch(/Your code threw: line 2\d, column \d+: no retries/);
+  });
+});
