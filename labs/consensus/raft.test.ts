@@ -3,6 +3,7 @@
 // what Figure 2 says), and scripted cluster runs whose traces are judged by the checkers. Scripted runs steer who
 // campaigns first with per-node election timeouts and constant latency, so every scenario is the same each time.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { appliedByNode, leadersByTerm, raftNode, runRaft } from './raft';
 import type { LogEntry, RaftMessage, RaftOptions, RaftRunOptions, RaftState } from './raft';
 import { checkLeaderCompleteness, checkProgress, checkRaftSafety, checkStateMachineSafety } from './checkers';
@@ -350,5 +351,151 @@ describe('Raft runs are deterministic', () => {
     ];
     for (const input of inputs) s = deepFreeze(stepA(s, input).state);
     expect(s).toMatchObject({ role: 'leader', currentTerm: 2, commitIndex: 2, lastApplied: 2, matchIndex: { b: 2, c: 2 } });
+  });
+});
+
+describe('Raft §5.3, Figure 7: a new leader brings every follower log into line', () => {
+  // Two nodes only, a the leader and b the follower, driven by calling their step functions: every send is
+  // delivered to the other node as a 'message' input, in order, until nothing is in flight; timers are ignored.
+  // Figure 2 deletes a follower's entries only when they conflict with a new one, so an exchange of heartbeats
+  // leaves extra entries after an agreeing prefix in place ((c) and (d)); they go once the leader sends an entry
+  // of its own term at that index (etcd appends an empty entry on taking office for this; this node does not, §8).
+  // So each case runs twice: from the leader's first heartbeat, then from its first client command of the term.
+
+  const exchangePeer = (id: string) => (id === 'a' ? 'b' : 'a');
+
+  /** Runs the exchange that `first` (an input to the leader a) starts; returns both states and what a sent. */
+  function exchange(leader: RaftState, follower: RaftState, first: Input<RaftMessage>, bound = 300) {
+    const node = raftNode();
+    const states = { a: leader, b: follower };
+    const inFlight: { from: 'a' | 'b'; to: 'a' | 'b'; message: RaftMessage }[] = [];
+    const sentByLeader: RaftMessage[] = [];
+    const deliver = (id: 'a' | 'b', input: Input<RaftMessage>) => {
+      const result = node.step(states[id], input, { id, peers: [exchangePeer(id)], nowMs: 0, random: new Random(1) });
+      states[id] = result.state;
+      for (const send of sends(result.effects ?? [])) {
+        inFlight.push({ from: id, to: send.to as 'a' | 'b', message: send.message });
+        if (id === 'a') sentByLeader.push(send.message);
+      }
+    };
+    deliver('a', first);
+    for (let steps = 0; inFlight.length > 0; steps++) {
+      if (steps >= bound) throw new Error(`no quiescence after ${bound} deliveries`);
+      const { from, to, message } = inFlight.shift() as (typeof inFlight)[number];
+      deliver(to, msg(from, message));
+    }
+    const appends = sentByLeader.filter((m) => m.type === 'appendEntries');
+    return { leader: states.a, follower: states.b, appends };
+  }
+
+  /** A log from its terms; the command names the term and index, so equal entries are equal only where Log Matching says so. */
+  const figureLog = (terms: readonly number[]): LogEntry[] => terms.map((term, i) => ({ term, command: `t${term}@${i + 1}` }));
+  const termsOf = (log: LogEntry[]) => log.map((e) => e.term);
+  /** A leader just elected (as becomeLeader leaves it): nextIndex past its last entry, matchIndex 0. */
+  const leaderOf = (log: LogEntry[], term: number) =>
+    state({ role: 'leader', currentTerm: term, votedFor: 'a', leaderId: 'a', log, nextIndex: { b: log.length + 1 }, matchIndex: { b: 0 } });
+  const heartbeat: Input<RaftMessage> = { type: 'timer', name: 'heartbeat' };
+  const clientCommand = (command: string): Input<RaftMessage> => ({ type: 'request', request: { command } });
+
+  const FIGURE_7_LEADER = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6];
+  // The follower logs of Figure 7, with the last index where each agrees with the leader, and its length after the
+  // heartbeat exchange (extra entries past an agreeing prefix survive it).
+  const FIGURE_7: { name: string; what: string; terms: number[]; agreeThrough: number; lengthAfterHeartbeats: number }[] = [
+    { name: 'a', what: 'missing one entry', terms: [1, 1, 1, 4, 4, 5, 5, 6, 6], agreeThrough: 9, lengthAfterHeartbeats: 10 },
+    { name: 'b', what: 'missing many entries', terms: [1, 1, 1, 4], agreeThrough: 4, lengthAfterHeartbeats: 10 },
+    { name: 'c', what: 'an extra uncommitted entry', terms: [1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6], agreeThrough: 10, lengthAfterHeartbeats: 11 },
+    { name: 'd', what: 'extra uncommitted entries of term 7', terms: [1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7], agreeThrough: 10, lengthAfterHeartbeats: 12 },
+    { name: 'e', what: 'missing entries and extra entries of term 4', terms: [1, 1, 1, 4, 4, 4, 4], agreeThrough: 5, lengthAfterHeartbeats: 10 },
+    { name: 'f', what: 'many extra entries of terms 2 and 3', terms: [1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3], agreeThrough: 3, lengthAfterHeartbeats: 10 },
+  ];
+
+  for (const { name, what, terms, agreeThrough, lengthAfterHeartbeats } of FIGURE_7) {
+    it(`(${name}) as described in §5.3, ${what}: ends with the leader's log, and the leader's matchIndex at its end`, () => {
+      const leaderLog = figureLog(FIGURE_7_LEADER);
+      const leader = leaderOf(leaderLog, 8);
+      const follower = state({ currentTerm: 7, log: figureLog(terms) });
+
+      // The first heartbeats: the leader backs nextIndex up to the last index where the logs agree (§5.3).
+      const first = exchange(leader, follower, heartbeat);
+      expect(first.appends.at(-1)).toMatchObject({ type: 'appendEntries', prevLogIndex: agreeThrough, entries: leaderLog.slice(agreeThrough) });
+      expect(first.follower.log.slice(0, 10)).toEqual(leaderLog);
+      expect(first.follower.log).toHaveLength(lengthAfterHeartbeats);
+      expect(first.follower).toMatchObject({ role: 'follower', currentTerm: 8, leaderId: 'a' });
+      expect(first.leader).toMatchObject({ role: 'leader', currentTerm: 8, log: leaderLog, matchIndex: { b: 10 }, nextIndex: { b: 11 } });
+
+      // The leader's first entry of term 8 goes to index 11 and removes whatever conflicts with it.
+      const second = exchange(first.leader, first.follower, clientCommand('x8'));
+      const finalLog = [...leaderLog, { term: 8, command: 'x8' }];
+      expect(second.leader.log).toEqual(finalLog);
+      expect(second.follower.log).toEqual(finalLog);
+      expect(termsOf(second.follower.log)).toEqual([...FIGURE_7_LEADER, 8]);
+      expect(second.leader).toMatchObject({ matchIndex: { b: finalLog.length }, nextIndex: { b: finalLog.length + 1 } });
+      if (['c', 'd', 'f'].includes(name)) {
+        expect(terms.length).toBeGreaterThan(FIGURE_7_LEADER.length);
+        expect(second.follower.log).toHaveLength(second.leader.log.length); // the extra, conflicting entries are gone
+        expect(second.follower.log.some((e, i) => e.term !== finalLog[i]?.term)).toBe(false);
+      }
+    });
+  }
+
+  it('brings any follower log into line with any leader log (fast-check: Log Matching after the exchange)', () => {
+    // A common prefix, then terms above it in increasing order, each given to the leader's or the follower's
+    // suffix (so the suffixes share no term and differ at the divergence point); the prefix's last term may go on
+    // in one suffix; the leader's term T is above all of them, and it may already hold entries of T itself.
+    const logPair = fc
+      .record({
+        prefixSteps: fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 8 }),
+        lastPrefixTermGoesOn: fc.record({ owner: fc.constantFrom('leader', 'follower'), count: fc.integer({ min: 0, max: 3 }) }),
+        epochs: fc.array(
+          fc.record({ gap: fc.integer({ min: 1, max: 2 }), owner: fc.constantFrom('leader', 'follower'), count: fc.integer({ min: 1, max: 3 }) }),
+          { maxLength: 6 },
+        ),
+        termGap: fc.integer({ min: 1, max: 2 }),
+        leaderOwnTermEntries: fc.integer({ min: 0, max: 2 }),
+        followerAlreadyInLeaderTerm: fc.boolean(),
+      })
+      .map(({ prefixSteps, lastPrefixTermGoesOn, epochs, termGap, leaderOwnTermEntries, followerAlreadyInLeaderTerm }) => {
+        const prefix: number[] = [];
+        let term = 1;
+        for (const step of prefixSteps) {
+          prefix.push(term);
+          term += step;
+        }
+        const base = prefix.at(-1) ?? 0;
+        const suffix = { leader: [] as number[], follower: [] as number[] };
+        if (base > 0) suffix[lastPrefixTermGoesOn.owner].push(...Array<number>(lastPrefixTermGoesOn.count).fill(base));
+        let last = base;
+        for (const { gap, owner, count } of epochs) {
+          last += gap;
+          suffix[owner].push(...Array<number>(count).fill(last));
+        }
+        const leaderTerm = last + termGap;
+        return {
+          prefixLength: prefix.length,
+          leaderTerm,
+          followerTerm: followerAlreadyInLeaderTerm ? leaderTerm : leaderTerm - 1,
+          leader: [...prefix, ...suffix.leader, ...Array<number>(leaderOwnTermEntries).fill(leaderTerm)],
+          follower: [...prefix, ...suffix.follower],
+        };
+      });
+
+    fc.assert(
+      fc.property(logPair, ({ prefixLength, leaderTerm, followerTerm, leader: leaderTerms, follower: followerTerms }) => {
+        const leaderLog = figureLog(leaderTerms);
+        const leader = leaderOf(leaderLog, leaderTerm);
+        const follower = state({ currentTerm: followerTerm, log: figureLog(followerTerms) });
+
+        const first = exchange(leader, follower, heartbeat);
+        expect(first.appends.at(-1)).toMatchObject({ type: 'appendEntries', prevLogIndex: prefixLength });
+        expect(first.follower.log.slice(0, leaderLog.length)).toEqual(leaderLog);
+        expect(first.leader).toMatchObject({ matchIndex: { b: leaderLog.length }, nextIndex: { b: leaderLog.length + 1 } });
+
+        const second = exchange(first.leader, first.follower, clientCommand('next'));
+        expect(second.follower.log).toEqual(second.leader.log);
+        expect(second.leader.log).toEqual([...leaderLog, { term: leaderTerm, command: 'next' }]);
+        expect(second.leader).toMatchObject({ role: 'leader', matchIndex: { b: leaderLog.length + 1 }, nextIndex: { b: leaderLog.length + 2 } });
+      }),
+      { numRuns: 500, seed: 20140619 },
+    );
   });
 });
