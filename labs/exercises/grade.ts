@@ -23,7 +23,12 @@
  * submission in a fresh worker.
  */
 import { runModule, toSourceError } from '../runtime/module';
-import { hashSeed, Random } from '../sim/random';
+import { Random } from '../sim/random';
+import { failed, result } from './outcomes';
+
+export { variantSeed, nextVariantSeed } from './variants';
+export type { VariantRequest } from './variants';
+export { timeoutResult } from './outcomes';
 import { parseNumber, parseStructured } from './parse';
 import type {
   Answer,
@@ -39,34 +44,6 @@ import type {
   StructuredExercise,
 } from './types';
 
-/**
- * Who is answering, for choosing a variant. With neither id the seed is 0 (the default variant shown to everyone).
- * Example: `{ exerciseId: 'intro/count-drops', assignmentId: 'cs451-2025-hw1', learnerId: 's1234567' }`.
- */
-export interface VariantRequest {
-  exerciseId: string;
-  learnerId?: string;
-  assignmentId?: string;
-}
-
-/**
- * The seed of a learner's variant: 0 when neither `learnerId` nor `assignmentId` is given (an empty string counts
- * as absent), else `hashSeed('happens-before/variant', assignmentId ?? '', learnerId ?? '', exerciseId)`.
- * Stable forever: changing it would silently change every assigned variant, so tests pin known values.
- */
-export function variantSeed({ exerciseId, learnerId, assignmentId }: VariantRequest): number {
-  if (!learnerId && !assignmentId) return 0;
-  return hashSeed('happens-before/variant', assignmentId ?? '', learnerId ?? '', exerciseId);
-}
-
-/**
- * The seed after `seed` for a reader who asks for a new variant: `hashSeed('happens-before/next-variant',
- * exerciseId, seed)` (never `seed` itself). Deterministic, so "new variant" needs no randomness and is replayable.
- */
-export function nextVariantSeed(exerciseId: string, seed: number): number {
-  const next = hashSeed('happens-before/next-variant', exerciseId, seed);
-  return next === seed ? (next + 1) >>> 0 : next;
-}
 
 /** One variant of an exercise: its parameters and its prompt. */
 export interface Instance<P> {
@@ -116,14 +93,6 @@ export async function grade<P>(def: Exercise<P>, seed: number, answer: Answer): 
   }
 }
 
-/**
- * The result to record when the caller stopped a grade that ran for more than `ms` milliseconds (grading happens
- * in a worker the caller terminates; in Node, a worker thread).
- */
-export function timeoutResult(def: Pick<Exercise, 'id'>, seed: number, ms: number): GradeResult {
-  const seconds = Number((ms / 1000).toFixed(1));
-  return result(def, seed, 0, [failed('time limit', `Your code ran for more than ${seconds} s and was stopped; look for a loop that never ends.`)]);
-}
 
 interface Graded {
   score: number;
@@ -263,11 +232,4 @@ function fractionPassed(checks: Check[]): Graded {
   return { score: checks.filter((check) => check.passed).length / checks.length, checks };
 }
 
-function failed(name: string, feedback: string): Check {
-  return { name, passed: false, feedback };
-}
 
-function result(def: Pick<Exercise, 'id'>, seed: number, score: number, checks: Check[]): GradeResult {
-  const clamped = Math.min(1, Math.max(0, score));
-  return { exerciseId: def.id, seed, score: clamped, passed: clamped === 1, checks };
-}

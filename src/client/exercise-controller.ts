@@ -4,7 +4,8 @@
  * stored answers are what an instructor regrades.
  */
 import { recordAttempt, revealSolution, webStorage } from '../../labs/exercises/progress';
-import { nextVariantSeed, timeoutResult } from '../../labs/exercises/grade';
+import { nextVariantSeed } from '../../labs/exercises/variants';
+import { timeoutResult } from '../../labs/exercises/outcomes';
 import { renderPromptHtml, escapeHtml } from '../../labs/exercises/prompt';
 import type { Answer, GradeResult, Prompt } from '../../labs/exercises/types';
 import type { ExerciseView } from '../../labs/exercises-view';
