@@ -10,6 +10,7 @@ export const moduleLoaders: Record<string, () => Promise<unknown>> = {
   'labs/display': () => import('./display/index'),
   'labs/clocks': () => import('./clocks/index'),
   'labs/consensus': () => import('./consensus/index'),
+  'labs/dht': () => import('./dht/index'),
 };
 
 /** Loads the named modules, or throws naming the first unknown specifier. */

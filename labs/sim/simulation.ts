@@ -129,10 +129,20 @@ class NodeSlot<S, M> {
     readonly behavior: NodeBehavior<S, M>,
     readonly offsetMs: number,
     readonly rate: number,
-    peers: readonly NodeId[],
+    allIds: readonly NodeId[],
     random: Random,
   ) {
-    this.ctx = { id, peers: Object.freeze(peers.slice()), nowMs: 0, random };
+    // Peers are computed on first use: a node that never reads them costs nothing, which keeps networks of
+    // thousands of nodes linear to set up instead of quadratic.
+    let peers: readonly NodeId[] | undefined;
+    this.ctx = {
+      id,
+      get peers() {
+        return (peers ??= Object.freeze(allIds.filter((other) => other !== id)));
+      },
+      nowMs: 0,
+      random,
+    };
   }
 }
 
@@ -218,14 +228,14 @@ export class Simulation<S, M> {
       if (!(id in nodes)) throw new Error(`clocks.${id} does not name a node (nodes: ${ids.join(', ')})`);
     }
     const root = new Random(this.seed);
+    const sharedIds = Object.freeze(ids.slice());
     ids.forEach((id, index) => {
       const behavior = nodes[id];
       if (behavior === null || typeof behavior !== 'object' || typeof behavior.init !== 'function' || typeof behavior.step !== 'function') {
         throw new Error(`nodes.${id} must be a behavior with init and step functions`);
       }
       const clock = resolveClockOptions(id, clocks[id]);
-      const peers = ids.filter((other) => other !== id);
-      this.slots.push(new NodeSlot(id, index, behavior, clock.offsetMs, 1 + clock.driftPpm / 1e6, peers, root.fork(`node:${id}`)));
+      this.slots.push(new NodeSlot(id, index, behavior, clock.offsetMs, 1 + clock.driftPpm / 1e6, sharedIds, root.fork(`node:${id}`)));
       this.indexOf.set(id, index);
     });
 
@@ -552,7 +562,9 @@ export class Simulation<S, M> {
     slot.lastStateJson = undefined;
     const ctx = slot.ctx;
     ctx.nowMs = this.clockMs(slot);
-    const initCtx = { id: ctx.id, peers: ctx.peers, nowMs: ctx.nowMs, random: ctx.random, durable: durable === undefined ? undefined : JSON.parse(durable) };
+    const initCtx = Object.defineProperties({ id: ctx.id, nowMs: ctx.nowMs, random: ctx.random, durable: durable === undefined ? undefined : JSON.parse(durable) }, {
+      peers: { get: () => ctx.peers, enumerable: true },
+    }) as StepContext & { durable?: unknown };
     try {
       slot.state = slot.behavior.init(initCtx);
     } catch (error) {
