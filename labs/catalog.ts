@@ -18,6 +18,7 @@ export const exerciseSets: Record<string, () => Promise<ExerciseSet>> = {
   intro: () => import('./intro/exercises').then((m) => m.exerciseSet),
   clocks: () => import('./clocks/exercises').then((m) => m.exerciseSet),
   consensus: () => import('./consensus/exercises').then((m) => m.exerciseSet),
+  dht: () => import('./dht/exercises').then((m) => m.exerciseSet),
 };
 
 export class UnknownExerciseError extends Error {

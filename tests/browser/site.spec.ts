@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { CHAPTER, watchErrors } from './helpers';
 
-const PAGES = ['', CHAPTER, 'time/clocks/', 'agreement/consensus/', 'scale/partitioning/', 'no-such-page/'];
+const PAGES = ['', CHAPTER, 'time/clocks/', 'agreement/consensus/', 'scale/partitioning/', 'scale/sharding/', 'no-such-page/'];
 
 test('the home page shows the book, its contents by part, and progress', async ({ page }) => {
   const errors = watchErrors(page);
@@ -36,7 +36,7 @@ test('a chapter has its number, objectives, numbered figures and references', as
 });
 
 test('a planned chapter says it is coming', async ({ page }) => {
-  await page.goto('scale/partitioning/');
+  await page.goto('scale/sharding/');
   await expect(page.locator('.hb-planned')).toContainText('This chapter is planned');
 });
 
