@@ -11,10 +11,10 @@
 import type { ExerciseSet } from '../catalog';
 import type { SpaceTimeOutput } from '../display/outputs';
 import { defineExercise, type Check, type CheckVerdict } from '../exercises/types';
+import { guarded, WrongReturn } from '../exercises/in-simulation';
 import type { CheckResult } from '../sim/check';
 import { clockReadingMs } from '../sim/clock';
 import { Random } from '../sim/random';
-import { NodeError } from '../sim/simulation';
 import { checkHlc, checkVectorCharacterisesCausality, happensBefore } from './causality';
 import { runExchange, type StampedEvent } from './exchange';
 import { compareVectors, hlcPhysicalMs, hybridClock, lamportClock, vectorClock } from './logical';
@@ -550,22 +550,6 @@ export const commitWait = defineExercise({
 // ——— Code exercises ———
 
 /** A learner's function returned something the workload cannot use; the message says what. */
-class WrongReturn extends Error {}
-
-/**
- * Runs a check body that drives the learner's functions inside the simulator. A node whose clock threw stops the
- * run with a NodeError; its cause is the learner's own error, which carries their line, so rethrow that for
- * `ctx.check` to report. A WrongReturn is the grader's own finding and becomes a failed verdict.
- */
-function guarded(body: () => CheckVerdict): CheckVerdict {
-  try {
-    return body();
-  } catch (thrown) {
-    const error = thrown instanceof NodeError && thrown.cause !== undefined ? thrown.cause : thrown;
-    if (error instanceof WrongReturn) return { passed: false, feedback: error.message };
-    throw error;
-  }
-}
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

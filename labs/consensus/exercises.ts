@@ -13,9 +13,9 @@
  */
 import type { ExerciseSet } from '../catalog';
 import { defineExercise, type Check, type CheckVerdict } from '../exercises/types';
+import { guarded, WrongReturn } from '../exercises/in-simulation';
 import type { CheckResult } from '../sim/check';
 import { Random } from '../sim/random';
-import { NodeError } from '../sim/simulation';
 import type { Trace } from '../sim/trace';
 import type { Input, NodeId } from '../sim/types';
 import { checkProgress, checkRaftSafety } from './checkers';
@@ -522,22 +522,6 @@ export const flp = defineExercise({
 // ——— Code exercises: helpers ———
 
 /** A learner's function returned something Raft cannot use; the message says what. */
-class WrongReturn extends Error {}
-
-/**
- * Runs a check body that drives the learner's function inside the simulator. A node whose rule threw stops the
- * run with a NodeError whose cause is the learner's own error (with their line): rethrow that for `ctx.check` to
- * report. A WrongReturn is the grader's own finding and becomes a failed verdict.
- */
-function guarded(body: () => CheckVerdict): CheckVerdict {
-  try {
-    return body();
-  } catch (thrown) {
-    const error = thrown instanceof NodeError && thrown.cause !== undefined ? thrown.cause : thrown;
-    if (error instanceof WrongReturn) return { passed: false, feedback: error.message };
-    throw error;
-  }
-}
 
 /**
  * The verdict on one run: every safety checker, then progress after `afterMs`. The feedback names the first
