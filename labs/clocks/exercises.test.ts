@@ -3,9 +3,10 @@
 // get the mistakes learners make: a vector clock that forgets its own entry on receive, an HLC that ignores
 // physical time, a Marzullo that intersects everything, and code that throws.
 import { describe, expect, it } from 'vitest';
+import { SEEDS, gradeText, structured, numeric, code } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
 import { ExerciseRegistry } from '../exercises/registry';
-import type { Answer, Exercise } from '../exercises/types';
+import type { Exercise } from '../exercises/types';
 import { happensBefore } from './causality';
 import { runExchange } from './exchange';
 import {
@@ -25,16 +26,8 @@ import {
 } from './exercises';
 import { lamportClock, vectorClock } from './logical';
 
-const SEEDS = Array.from({ length: 12 }, (_, i) => i * 7919);
 
-async function gradeText(def: Exercise, seed: number, answer: Answer) {
-  const result = await grade(def, seed, answer);
-  return { ...result, text: result.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.feedback}`).join(' | ') };
-}
 
-const structured = (text: string): Answer => ({ kind: 'structured', text });
-const numeric = (value: number): Answer => ({ kind: 'numeric', value });
-const code = (source: string): Answer => ({ kind: 'code', source });
 
 describe('the chapter\'s exercise set', () => {
   it('registers cleanly, with at least ten exercises of every kind', () => {

@@ -4,9 +4,10 @@
 // or compares lengths before terms; a commit rule that counts old-term entries (Figure 8), has a quorum one too
 // small, or never advances; and code that throws, which must be reported at the learner's line.
 import { describe, expect, it } from 'vitest';
+import { SEEDS, gradeText, structured, numeric, choice, code } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
 import { ExerciseRegistry } from '../exercises/registry';
-import type { Answer, Exercise } from '../exercises/types';
+import type { Exercise } from '../exercises/types';
 import { Random } from '../sim/random';
 import { checkProgress, checkRaftSafety } from './checkers';
 import {
@@ -24,17 +25,8 @@ import {
 import { nodeIds } from './raft';
 import { faultScheduleRun, randomFaultSchedule } from './scenarios';
 
-const SEEDS = Array.from({ length: 12 }, (_, i) => i * 7919);
 
-async function gradeText(def: Exercise, seed: number, answer: Answer) {
-  const result = await grade(def, seed, answer);
-  return { ...result, text: result.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.feedback}`).join(' | ') };
-}
 
-const structured = (text: string): Answer => ({ kind: 'structured', text });
-const numeric = (value: number): Answer => ({ kind: 'numeric', value });
-const choice = (...selected: string[]): Answer => ({ kind: 'choice', selected });
-const code = (source: string): Answer => ({ kind: 'code', source });
 const failedNames = (result: { checks: { name: string; passed: boolean }[] }) => result.checks.filter((c) => !c.passed).map((c) => c.name);
 
 describe('the chapter\'s exercise set', () => {

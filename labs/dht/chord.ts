@@ -28,6 +28,7 @@
  * voluntary departures, and restarts of crashed nodes (a crashed node stays down; new nodes join instead).
  */
 import { hash32 } from './hash';
+import { lowerBound } from './sorted';
 import { Random } from '../sim/random';
 import { Simulation } from '../sim/simulation';
 import type { CheckResult } from '../sim/check';
@@ -557,14 +558,8 @@ export function chordSuccessorOracle(ids: readonly number[], key: number): numbe
 
 /** The successor of `key` among `sorted` ids (ascending), by binary search. */
 function successorIn(sorted: readonly number[], key: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo === sorted.length ? 0 : lo] as number;
+  const index = lowerBound(sorted, key, (id) => id);
+  return sorted[index === sorted.length ? 0 : index] as number;
 }
 
 /** The correct fingers of node `id` among `sortedIds` (ascending): finger i = successor(id + 2^i) (§4.3). */

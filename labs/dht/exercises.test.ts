@@ -4,9 +4,10 @@
 // successor walking, overshooting fingers and a closed interval in Chord; numeric distance, no limit to k and
 // sorting by id in Kademlia; and code that throws.
 import { describe, expect, it } from 'vitest';
+import { SEEDS, gradeText, structured, numeric, code } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
 import { ExerciseRegistry } from '../exercises/registry';
-import type { Answer, Exercise } from '../exercises/types';
+import type { Exercise } from '../exercises/types';
 import {
   chordFindSuccessor,
   exerciseSet,
@@ -19,16 +20,8 @@ import {
   xorBucket,
 } from './exercises';
 
-const SEEDS = Array.from({ length: 12 }, (_, i) => i * 7919);
 
-async function gradeText(def: Exercise, seed: number, answer: Answer) {
-  const result = await grade(def, seed, answer);
-  return { ...result, text: result.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.feedback}`).join(' | ') };
-}
 
-const structured = (text: string): Answer => ({ kind: 'structured', text });
-const numeric = (value: number): Answer => ({ kind: 'numeric', value });
-const code = (source: string): Answer => ({ kind: 'code', source });
 const reference = (def: Exercise): string => (referenceAnswer(def, variantParams(def, 0)) as { source: string }).source;
 const edit = (def: Exercise, replace: [string, string][]) => replace.reduce((s, [from, to]) => {
   expect(s).toContain(from);

@@ -36,6 +36,7 @@
  *   key storage (STORE, FIND_VALUE) and periodic bucket refresh are not modelled.
  */
 import { Random } from '../sim/random';
+import { lowerBound } from './sorted';
 import { Simulation } from '../sim/simulation';
 import type { Intervention } from '../sim/interventions';
 import type { Trace } from '../sim/trace';
@@ -517,17 +518,6 @@ function kademliaBehavior(options: KademliaOptions, initialBuckets: KBuckets | u
 
 // ---- Large networks: routing tables filled directly. -------------------------------------------------------------
 
-/** First index in sorted `xs` whose value is >= x. */
-function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((xs[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * A network whose routing tables are filled directly (each node learns a random sample of contacts, as if after
@@ -563,8 +553,8 @@ export function prepopulatedKademlia(
       const buckets: Contact[][] = [];
       for (let i = 0; i < KAD_BITS; i++) {
         const { lo, hi } = bucketRange(self.id, i);
-        const first = lowerBound(sortedIds, lo);
-        const count = lowerBound(sortedIds, hi + 1) - first;
+        const first = lowerBound(sortedIds, lo, (id) => id);
+        const count = lowerBound(sortedIds, hi + 1, (id) => id) - first;
         const picks = count <= k ? rng.shuffle(Array.from({ length: count }, (_, j) => j)) : distinctDraws(rng, count, k);
         buckets.push(picks.map((j) => byId.get(sortedIds[first + j] as number) as Contact));
       }

@@ -21,6 +21,7 @@
  */
 
 import { hash32 } from './hash';
+import { lowerBound } from './sorted';
 
 /** One point on the ring: node `node`'s virtual node number `vnode`, at `position` in [0, 2^32). */
 export interface RingPoint {
@@ -101,14 +102,8 @@ export class HashRing {
   successorIndex(key: string): number {
     if (this.sorted.length === 0) throw new Error('the ring has no nodes');
     const target = this.position(key);
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.sorted[mid] as RingPoint).position < target) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === this.sorted.length ? 0 : lo;
+    const index = lowerBound(this.sorted, target, (point) => point.position);
+    return index === this.sorted.length ? 0 : index;
   }
 
   /** The node owning `key`: the first point clockwise at or after `hash32(key)`, wrapping. Throws on an empty ring. */
