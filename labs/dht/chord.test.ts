@@ -17,12 +17,40 @@ import {
   liveIdsAt,
   lookupPath,
   runChord,
+  chordNode,
+  stableChordRing,
   stableChordStates,
 } from './chord';
+import { Simulation } from '../sim/simulation';
+import type { Intervention } from '../sim/interventions';
 import type { ChordRun } from './chord';
 
 const names = (n: number) => Array.from({ length: n }, (_, k) => `n${String(k).padStart(4, '0')}`);
 const uint32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
+
+describe('Chord §4.3 Figure 3: the paper\'s worked example', () => {
+  // Stoica et al. 2001, Figure 3(b): a 3-bit identifier circle with nodes 0, 1 and 3 and keys 1, 2 and 6. The
+  // paper's finger tables: node 0 has successors 1, 3, 0 for the starts 1, 2, 4; node 1 has 3, 3, 0 for 2, 3, 5;
+  // node 3 has 0, 0, 0 for 4, 5, 7. Key 1 is at node 1, key 2 at node 3 and key 6 at node 0. The lab's circle has
+  // 32 bits, so the example is scaled by 2^29: its fingers 29, 30 and 31 are the paper's fingers 1, 2 and 3, and
+  // every lower finger of a node is its successor (nothing lies within 2^29 of it).
+  const scale = 2 ** (CHORD_BITS - 3);
+  const nodes = [0, 1, 3].map((n) => n * scale);
+  const paper: Record<number, number[]> = { 0: [1, 3, 0], 1: [3, 3, 0], 3: [0, 0, 0] };
+
+  it('finger tables match the figure', () => {
+    for (const n of [0, 1, 3]) {
+      const fingers = fingerTable(nodes, n * scale);
+      expect(fingers.slice(CHORD_BITS - 3).map((f) => f / scale)).toEqual(paper[n]);
+      const successor = chordSuccessorOracle(nodes, (n * scale + 1) % 2 ** CHORD_BITS);
+      expect(fingers.slice(0, CHORD_BITS - 3).every((f) => f === successor)).toBe(true);
+    }
+  });
+
+  it('keys 1, 2 and 6 are stored at nodes 1, 3 and 0', () => {
+    expect([1, 2, 6].map((key) => chordSuccessorOracle(nodes, key * scale) / scale)).toEqual([1, 3, 0]);
+  });
+});
 
 describe('Chord §4.2 identifiers and consistent hashing', () => {
   it('inInterval agrees with walking the circle (small circle of 16 points scaled up)', () => {
@@ -152,6 +180,30 @@ describe('Chord §4.4 join and §4.5 stabilization', () => {
     expect(run.lookups).toHaveLength(200);
     expect(run.lookups.every((l) => l.ok)).toBe(true);
     expect(checkLookupsCorrect(run.lookups, (t) => liveIdsAt(run, t))).toEqual({ status: 'ok', property: expect.any(String) });
+  });
+
+  it('a node whose successor crashes right after it joined still finds its place (it copied the successor list)', () => {
+    // A spare joins a stable ring of 8; the same run is replayed with the spare's successor crashed 1 ms after the
+    // join completed, before the spare's first stabilization. With only [successor] kept from the join, the spare
+    // would hold a dead successor for ever; with the list copied from the answer, it moves on to the next node.
+    const ring = names(8);
+    const spare = 'n9000';
+    const simulate = (crashAtMs?: number, victim?: string) => {
+      const interventions: Intervention[] = [{ atMs: 100, kind: 'request', node: spare, request: { join: ring[0] } }];
+      if (crashAtMs !== undefined && victim !== undefined) interventions.push({ atMs: crashAtMs, kind: 'crash', node: victim });
+      const simulation = new Simulation({ seed: 'strand', nodes: { ...stableChordRing(ring), [spare]: chordNode({ spare: true }) }, interventions });
+      simulation.runUntil(4000);
+      return simulation;
+    };
+    const first = simulate();
+    const joined = first.trace().events.find((e) => e.kind === 'log' && e.node === spare && e.text === 'joined');
+    expect(joined).toBeDefined();
+    const successorName = (joined as { data: { successor: string } }).data.successor;
+    expect(chordId(successorName)).toBe(chordSuccessorOracle(ring.map(chordId), chordId(spare)));
+    const replay = simulate((joined as { t: number }).t + 1, successorName);
+    const live = [...ring.filter((n) => n !== successorName), spare].map(chordId).sort((a, b) => a - b);
+    const state = replay.states()[spare];
+    expect(state?.successors[0]?.id).toBe(chordSuccessorOracle(live, (chordId(spare) + 1) % 2 ** CHORD_BITS));
   });
 });
 

@@ -24,13 +24,15 @@
  * and lookups that end there fail: the weakness the paper's successor lists remove. Every `fixFingersMs` a node
  * refreshes one finger with a lookup; every `checkPredecessorMs` it pings its predecessor and forgets it if silent.
  *
- * Not modelled: key storage and transfer on joins (that belongs to the hash-table layer above the lookup service),
- * voluntary departures, and restarts of crashed nodes (a crashed node stays down; new nodes join instead).
+ * Not modelled here: key storage, replication and transfer on joins, which belong to the hash-table layer above
+ * the lookup service (`chord-store.ts` wraps this node with one); voluntary departures; and restarts of crashed
+ * nodes (a crashed node stays down; new nodes join instead).
  */
 import { hash32 } from './hash';
 import { lowerBound } from './sorted';
 import { Random } from '../sim/random';
 import { Simulation } from '../sim/simulation';
+import { observeReplies } from '../sim/observe';
 import type { CheckResult } from '../sim/check';
 import type { Intervention } from '../sim/interventions';
 import type { Trace } from '../sim/trace';
@@ -342,7 +344,10 @@ function makeChordNode(o: Resolved, initial: (name: NodeId) => ChordState): Node
         effects.push({ type: 'setTimer', name: 'join', delayMs: o.stabilizeMs, payload: purpose.via });
         next = { ...next, status: 'idle' };
       } else {
-        next = { ...next, status: 'member', successors: [owner], predecessor: null };
+        // §4.5: a joining node fills its successor list from the answer (the owner and the nodes after it, which
+        // the last node asked named as its successors), so that it survives its successor's failure before its
+        // first stabilization runs.
+        next = { ...next, status: 'member', successors: successorList(next.self, [owner, ...lookup.fallbacks], r), predecessor: null };
         effects.push({ type: 'log', text: 'joined', data: { successor: owner.name } });
         startMaintenance(effects, o, null);
       }
@@ -665,7 +670,7 @@ export interface MembershipChange {
  *   a node that is alive and was asked to join at least a second earlier, `lookupIntervalMs` apart (default 10)
  *   from `lookupsFromMs` (default: for a ring built by joins, one stabilization period per node plus 2 s after the
  *   last initial join, since concurrent joins settle about one node per round; 100 ms for a stable ring).
- * - `churn`: from `fromMs` (default: `lookupsFromMs`) until `until` ms, events at exponentially distributed
+ * - `churn`: from `fromMs` (default: `lookupsFromMs`) until `untilMs`, events at exponentially distributed
  *   intervals, `ratePerSec` of them per second; each crashes a random live node and has a new node join through a
  *   random live one, so the ring keeps its size. The simulator's node set is fixed, so the newcomers are spares
  *   declared up front that sit idle until a `{ join: node }` request.
@@ -680,7 +685,7 @@ export interface ChordRunOptions {
   lookups?: number;
   lookupIntervalMs?: number;
   lookupsFromMs?: number;
-  churn?: { ratePerSec: number; fromMs?: number; until?: number };
+  churn?: { ratePerSec: number; fromMs?: number; untilMs?: number };
   crash?: { atMs: number; fraction: number };
   successorListLength?: number;
   node?: Omit<ChordOptions, 'bootstrap' | 'spare' | 'successorListLength'>;
@@ -702,8 +707,8 @@ export interface ChordRun {
   states: Record<NodeId, ChordState | undefined>;
 }
 
-/** Node names `n0000`, `n0001`, …, wide enough to sort in number order. */
-function nodeNames(count: number): string[] {
+/** Node names `n0000`, `n0001`, …, wide enough to sort in number order (shared with `chord-store.ts`). */
+export function nodeNames(count: number): string[] {
   const width = Math.max(4, String(count - 1).length);
   return Array.from({ length: count }, (_, k) => `n${String(k).padStart(width, '0')}`);
 }
@@ -734,7 +739,7 @@ export function runChord(options: ChordRunOptions): ChordRun {
   type Planned = { atMs: number; kind: 'churn' } | { atMs: number; kind: 'crash'; fraction: number };
   const planned: Planned[] = [];
   if (options.churn !== undefined && options.churn.ratePerSec > 0) {
-    const until = options.churn.until ?? lookupsEndMs;
+    const until = options.churn.untilMs ?? lookupsEndMs;
     for (let t = (options.churn.fromMs ?? lookupsFromMs) + schedule.exponential(1000 / options.churn.ratePerSec); t < until; t += schedule.exponential(1000 / options.churn.ratePerSec)) {
       planned.push({ atMs: Math.round(t * 1000) / 1000, kind: 'churn' });
     }
@@ -793,22 +798,10 @@ export function runChord(options: ChordRunOptions): ChordRun {
   }
   for (const name of spares) behaviors[name] = chordNode({ ...nodeOptions, spare: true });
 
-  // The replies are read off the nodes' effects by a wrapper outside the algorithm, so that they are available
+  // The replies are read off the nodes' effects by an observer outside the algorithm, so that they are available
   // with trace recording off; the nodes themselves only return `reply` effects.
   const lookups: LookupResult[] = [];
-  const observed: Record<NodeId, NodeBehavior<ChordState, ChordMessage>> = {};
-  for (const [name, behavior] of Object.entries(behaviors)) {
-    observed[name] = {
-      init: behavior.init,
-      step(state, input, ctx) {
-        const result = behavior.step(state, input, ctx);
-        for (const e of result.effects ?? []) {
-          if (e.type === 'reply') lookups.push({ ...(e.response as LookupReply), from: ctx.id, atMs: ctx.nowMs });
-        }
-        return result;
-      },
-    };
-  }
+  const observed = observeReplies(behaviors, (response, from, atMs) => lookups.push({ ...(response as LookupReply), from, atMs }));
 
   const untilMs = options.untilMs ?? lookupsEndMs + 2000;
   const simulation = new Simulation<ChordState, ChordMessage>({

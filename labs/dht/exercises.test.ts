@@ -15,6 +15,7 @@ import {
   jumpHashExercise,
   kademliaKClosest,
   movedFractionExercise,
+  replicaLossExercise,
   ringSuccessor,
   whichScheme,
   xorBucket,
@@ -80,8 +81,40 @@ describe('hand exercises: wrong answers fail with useful feedback', () => {
     for (const seed of SEEDS) {
       const p = variantParams(movedFractionExercise, seed) as { scheme: string; n: number };
       const swapped = p.scheme === 'modulo' ? 1 / (p.n + 1) : p.n / (p.n + 1);
-      expect((await grade(movedFractionExercise, seed, numeric(swapped))).passed).toBe(false);
-      expect((await grade(movedFractionExercise, seed, numeric(1 / p.n))).passed).toBe(false);
+      const result = await gradeText(movedFractionExercise, seed, numeric(swapped));
+      expect(result.score).toBe(0);
+      expect(result.text).toContain(p.scheme === 'modulo' ? 'the minimum' : '`mod n`');
+      expect((await gradeText(movedFractionExercise, seed, numeric(1 / p.n))).text).toContain(p.scheme === 'modulo' ? 'Count the keys that stay' : 'fair share');
+    }
+  });
+
+  it('replica loss: f, 1 − (1 − f)^R, f·R and f/R each fail with their own explanation', async () => {
+    for (const seed of SEEDS) {
+      const p = variantParams(replicaLossExercise, seed) as { failedPercent: number; replicas: number };
+      const f = p.failedPercent / 100;
+      const r = p.replicas;
+      const cases: [number, string][] = [
+        [f, 'single copy'],
+        [1 - (1 - f) ** r, 'at least one'],
+        [f * r, 'adds the'],
+        [f / r, 'divides by'],
+      ];
+      for (const [wrong, phrase] of cases) {
+        if (Math.abs(wrong - f ** r) <= 0.07 * f ** r) continue; // f / R equals f^R when f = 0.5 and R = 2
+        const result = await gradeText(replicaLossExercise, seed, numeric(wrong));
+        expect(result.score, `${wrong} for f = ${f}, R = ${r}`).toBe(0);
+        // For small f, f·R and 1 − (1 − f)^R nearly coincide; then the first explanation in the list is given.
+        const first = cases.find(([value]) => Math.abs(wrong - value) <= 0.07 * value) as [number, string];
+        expect(result.text).toContain(first[1]);
+        expect(phrase === first[1] || first[0] !== wrong).toBe(true);
+      }
+      // The exact (hypergeometric) value for 1,000 nodes is accepted as well as f^R.
+      const failed = Math.round(f * 1000);
+      let exact = 1;
+      for (let j = 0; j < r; j++) exact *= (failed - j) / (1000 - j);
+      expect((await grade(replicaLossExercise, seed, numeric(exact))).passed).toBe(true);
+      const high = f ** r * 1.5;
+      if (cases.every(([wrong]) => Math.abs(high - wrong) > 0.07 * wrong)) expect((await gradeText(replicaLossExercise, seed, numeric(high))).text).toContain('Too high');
     }
   });
 

@@ -179,6 +179,15 @@ export const movedFractionExercise = defineExercise({
       : `Keys are placed on ${p.n} nodes by consistent hashing (a ring with enough virtual nodes that every node owns an equal share). A node joins. With many keys, what fraction of the keys move to a different node? Give a number between 0 and 1.`,
   }),
   answer: (p) => (p.scheme === 'modulo' ? p.n / (p.n + 1) : 1 / (p.n + 1)),
+  mistakes: (p) => p.scheme === 'modulo'
+    ? [
+        { value: 1 / (p.n + 1), feedback: 'That is the minimum, what consistent hashing moves. With modulo placement a key stays only when hash mod n and hash mod (n + 1) agree, which is rare.' },
+        { value: 1 / p.n, feedback: 'Count the keys that stay instead: hash mod n and hash mod (n + 1) agree only for a small part of each cycle.' },
+      ]
+    : [
+        { value: p.n / (p.n + 1), feedback: 'That is what `mod n` placement moves. On a ring, only the keys the new node takes over move.' },
+        { value: 1 / p.n, feedback: `Close, but after the join there are ${p.n + 1} nodes, and the newcomer's fair share is 1/${p.n + 1}.` },
+      ],
   hints: (p) => p.scheme === 'modulo'
     ? [`A key stays only if hash mod ${p.n} equals hash mod ${p.n + 1}. Look at the hash values 0 to ${p.n * (p.n + 1) - 1}, one full cycle of both.`]
     : ['Only the keys the new node takes over move; everything else stays where it was. What share does the new node end up with?'],
@@ -187,6 +196,51 @@ export const movedFractionExercise = defineExercise({
       ? `**${p.n}/${p.n + 1} ≈ ${(p.n / (p.n + 1)).toFixed(3)}**. Over one cycle of h = 0 … ${p.n * (p.n + 1) - 1}, h mod ${p.n} = h mod ${p.n + 1} only for h = 0 … ${p.n - 1} (after that the two counters drift apart and meet again only at the next cycle): ${p.n} values out of ${p.n * (p.n + 1)}, so 1/${p.n + 1} of the keys stay and the rest move. Adding capacity reshuffles almost everything, which is why modulo placement is a poor fit for a cluster that grows.`
       : `**1/${p.n + 1} ≈ ${(1 / (p.n + 1)).toFixed(3)}**. After the join the ${p.n + 1} nodes own equal shares, and the keys that move are exactly those the new node now owns: 1/${p.n + 1} of them, each taken from the node that held its arc. That is the minimum possible, since the new node must get its share from somewhere.`,
   }),
+});
+
+// ——— How much replication saves ———
+
+const REPLICA_NODES = 1000;
+
+/**
+ * The exact chance that all `r` copies of a key are among `failed` of `n` nodes crashed at random (r distinct
+ * nodes, drawn without replacement): C(failed, r) / C(n, r). For a large network it is close to f^r.
+ */
+function allCopiesLost(n: number, failed: number, r: number): number {
+  let p = 1;
+  for (let j = 0; j < r; j++) p *= (failed - j) / (n - j);
+  return p;
+}
+
+export const replicaLossExercise = defineExercise({
+  id: 'dht/replica-loss',
+  title: 'How many keys survive a mass failure?',
+  kind: 'numeric',
+  // 7% admits the exact value for 1,000 nodes as well as f^R (they differ by up to 6% for f = 0.1, R = 4).
+  tolerance: { relative: 0.07 },
+  generate: (rng) => ({ failedPercent: rng.pick([10, 20, 25, 30, 40, 50]), replicas: rng.int(2, 4) }),
+  prompt: (p) => ({
+    text: `A DHT of ${REPLICA_NODES.toLocaleString('en')} nodes stores every key on its **${p.replicas}** consecutive successors: the owner and the next ${p.replicas - 1} node${p.replicas === 2 ? '' : 's'} clockwise. Suddenly **${p.failedPercent}%** of the nodes, chosen at random, crash together, before any copy can be re-made. About what fraction of the keys has lost every copy? Give a number between 0 and 1; three significant digits are plenty.`,
+  }),
+  answer: (p) => (p.failedPercent / 100) ** p.replicas,
+  mistakes: (p) => {
+    const f = p.failedPercent / 100;
+    const r = p.replicas;
+    return [
+      { value: f, feedback: `That is the loss with a single copy. A key is lost only when **all ${r}** of its copies are on crashed nodes.` },
+      { value: 1 - (1 - f) ** r, feedback: `That is the chance that **at least one** copy crashed. A key survives as long as one copy is alive; it is lost only when every copy crashed.` },
+      { value: f * r, feedback: `That adds the ${r} chances up. The copies must all fail together, so the chances multiply.` },
+      { value: f / r, feedback: 'That divides by the number of copies. Each extra copy multiplies the chance of losing a key by f; it does not divide it.' },
+    ];
+  },
+  hints: (p) => [`Pick one key. Its ${p.replicas} copies are on ${p.replicas} distinct nodes. What is the chance that the first copy's node crashed? And the second's, given the first?`],
+  solution: (p) => {
+    const f = p.failedPercent / 100;
+    const lost = f ** p.replicas;
+    return {
+      text: `**${f}^${p.replicas} = ${Number(lost.toPrecision(3))}**. A key is lost only if every one of its ${p.replicas} copies sits on a crashed node. Each node crashed with probability ${f}; in a network of ${REPLICA_NODES.toLocaleString('en')} the ${p.replicas} nodes are nearly independent draws (exactly: ${Math.round(f * REPLICA_NODES)}/${REPLICA_NODES} × ${Math.round(f * REPLICA_NODES) - 1}/${REPLICA_NODES - 1} × … = ${Number(allCopiesLost(REPLICA_NODES, Math.round(f * REPLICA_NODES), p.replicas).toPrecision(3))}). With a single copy ${p.failedPercent}% of the keys would be gone; each further copy multiplies the loss by ${f}. That holds only if the copies are re-made before the next failures: the ring must re-replicate as it heals, and copies on consecutive nodes must not share a rack or a power supply, or their failures stop being independent.`,
+    };
+  },
 });
 
 const SCHEMES = ['modulo', 'ring', 'rendezvous', 'jump', 'maglev'] as const;
@@ -591,6 +645,7 @@ export const exerciseSet: ExerciseSet = {
     fingerTableExercise,
     xorBucket,
     movedFractionExercise,
+    replicaLossExercise,
     whichScheme,
     jumpHashExercise,
     chordFindSuccessor,

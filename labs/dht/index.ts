@@ -11,3 +11,4 @@ export * from './jump';
 export * from './maglev';
 export * from './chord';
 export * from './kademlia';
+export * from './chord-store';

@@ -7,11 +7,15 @@ import fc from 'fast-check';
 import {
   KAD_BITS,
   bucketIndex,
+  bucketRange,
   emptyBuckets,
   kClosest,
   kadId,
   kademliaNames,
   kademliaNode,
+  prepopulatedKademlia,
+  prepopulatedTables,
+  routingTableView,
   runKademlia,
   trueClosest,
   updateBuckets,
@@ -219,6 +223,64 @@ function summary(lookups: KadLookupResult[]) {
     meanMessages: mean(lookups.map((l) => l.messages)),
   };
 }
+
+describe('Kademlia §2.2 the routing table seen by XOR distance', () => {
+  it('Figure 1: node 0011… keeps contacts in the subtrees 1…, 01…, 000… and 0010…', () => {
+    // The paper's Figure 1 draws the id tree for a node whose id starts 0011 and greys the subtrees in which it
+    // must know a contact: the four maximal subtrees that do not contain it. With 32-bit ids those are the ranges
+    // of buckets 31, 30, 29 and 28.
+    const self = 0b0011 << 28;
+    const prefixRange = (prefix: number, bits: number) => ({ lo: prefix * 2 ** (32 - bits), hi: (prefix + 1) * 2 ** (32 - bits) - 1 });
+    expect(bucketRange(self, 31)).toEqual(prefixRange(0b1, 1));
+    expect(bucketRange(self, 30)).toEqual(prefixRange(0b01, 2));
+    expect(bucketRange(self, 29)).toEqual(prefixRange(0b000, 3));
+    expect(bucketRange(self, 28)).toEqual(prefixRange(0b0010, 4));
+  });
+
+  it('bucket ranges partition the id space minus the owner, and bucketRange agrees with bucketIndex', () => {
+    fc.assert(
+      fc.property(uint32, uint32, (self, other) => {
+        let total = 0;
+        for (let i = 0; i < KAD_BITS; i++) {
+          const { lo, hi } = bucketRange(self, i);
+          total += hi - lo + 1;
+          if (hi - lo + 1 !== 2 ** i) return false;
+        }
+        const i = bucketIndex(self, other);
+        const inRange = i >= 0 && bucketRange(self, i).lo <= other && other <= bucketRange(self, i).hi;
+        return total === 2 ** 32 - 1 && (other === self || inRange);
+      }),
+    );
+  });
+
+  it('a fully prepopulated table keeps min(k, nodes in range) contacts per bucket, all of them in range', () => {
+    const names = kademliaNames(1000);
+    const ids = names.map(kadId);
+    const tables = prepopulatedTables(names, { seed: 4, k: 8 });
+    for (const name of names.slice(0, 50)) {
+      const table = tables[name] as KBuckets;
+      const view = routingTableView(table, ids);
+      expect(view.reduce((sum, row) => sum + row.nodes, 0)).toBe(names.length - 1);
+      for (const row of view) {
+        expect(row.contacts).toBe(Math.min(8, row.nodes));
+        for (const c of table.buckets[row.bucket] as Contact[]) expect(row.lo <= c.id && c.id <= row.hi).toBe(true);
+      }
+      // The farthest bucket covers half of all ids, so about half of the other nodes, of which it keeps k.
+      expect((view[31] as { nodes: number }).nodes).toBeGreaterThan(400);
+      expect((view[31] as { nodes: number }).nodes).toBeLessThan(600);
+    }
+  });
+
+  it('the nodes of prepopulatedKademlia start with exactly the tables prepopulatedTables returns', () => {
+    const names = kademliaNames(200);
+    const tables = prepopulatedTables(names, { seed: 9, k: 5 });
+    const nodes = prepopulatedKademlia(names, { seed: 9, k: 5 });
+    for (const name of names.slice(0, 20)) {
+      const state = (nodes[name] as NodeBehavior<KademliaState, KademliaMessage>).init({ id: name, peers: [], nowMs: 0, random: new Random(1) });
+      expect(state.buckets).toEqual(tables[name]);
+    }
+  });
+});
 
 describe('Kademlia §2.3 node lookup', () => {
   const N = 1000;

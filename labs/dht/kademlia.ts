@@ -38,6 +38,7 @@
 import { Random } from '../sim/random';
 import { lowerBound } from './sorted';
 import { Simulation } from '../sim/simulation';
+import { observeReplies } from '../sim/observe';
 import type { Intervention } from '../sim/interventions';
 import type { Trace } from '../sim/trace';
 import type { Effect, NodeBehavior, NodeId } from '../sim/types';
@@ -76,8 +77,8 @@ export function bucketIndex(self: number, other: number): number {
   return d === 0 ? -1 : 31 - Math.clz32(d);
 }
 
-/** The ids `y` with `bucketIndex(self, y) === i`: one contiguous range [lo, hi]. */
-function bucketRange(self: number, i: number): { lo: number; hi: number } {
+/** The ids `y` with `bucketIndex(self, y) === i`: one contiguous range [lo, hi] of 2^i ids. */
+export function bucketRange(self: number, i: number): { lo: number; hi: number } {
   const width = 2 ** i;
   const prefix = Math.floor(self / (2 * width)) * (2 * width);
   const lo = prefix + (((self >>> i) & 1) === 1 ? 0 : width);
@@ -535,7 +536,21 @@ export function prepopulatedKademlia(
   options: KademliaOptions & { seed: number | string; contactsPerNode?: number },
 ): Record<NodeId, NodeBehavior<KademliaState, KademliaMessage>> {
   const { seed, contactsPerNode, ...nodeOptions } = options;
-  const k = nodeOptions.k ?? 8;
+  const tables = prepopulatedTables(names, { seed, k: nodeOptions.k ?? 8, contactsPerNode });
+  const nodes: Record<NodeId, NodeBehavior<KademliaState, KademliaMessage>> = {};
+  for (const name of names) nodes[name] = kademliaBehavior(nodeOptions, tables[name] as KBuckets);
+  return nodes;
+}
+
+/**
+ * The routing tables `prepopulatedKademlia` starts its nodes with, by node name, for figures and tests that look
+ * at a table without running the network. Same names, seed, `k` and `contactsPerNode`, same tables.
+ */
+export function prepopulatedTables(
+  names: readonly string[],
+  options: { seed: number | string; k?: number; contactsPerNode?: number },
+): Record<NodeId, KBuckets> {
+  const { seed, k = 8, contactsPerNode } = options;
   const contacts: Contact[] = names.map((name) => ({ name, id: kadId(name) }));
   const byId = new Map<number, Contact>();
   for (const c of contacts) {
@@ -545,7 +560,7 @@ export function prepopulatedKademlia(
   }
   const sortedIds = contacts.map((c) => c.id).sort((a, b) => a - b);
   const root = new Random(seed).fork('kademlia:prepopulate');
-  const nodes: Record<NodeId, NodeBehavior<KademliaState, KademliaMessage>> = {};
+  const tables: Record<NodeId, KBuckets> = {};
   for (const self of contacts) {
     const rng = root.fork(self.name);
     let table = emptyBuckets(self.id, k);
@@ -564,9 +579,36 @@ export function prepopulatedKademlia(
         table = updateBuckets(table, contacts[j] as Contact, true).buckets; // hearing from oneself is a no-op
       }
     }
-    nodes[self.name] = kademliaBehavior(nodeOptions, table);
+    tables[self.name] = table;
   }
-  return nodes;
+  return tables;
+}
+
+/**
+ * One row of `routingTableView`: bucket `bucket` of a table covers the ids `lo`..`hi` (the 2^bucket ids whose
+ * XOR distance from the owner lies in [2^bucket, 2^(bucket+1)), §2.2); `nodes` of the network's ids fall in it and
+ * the table keeps `contacts` of them (at most k).
+ */
+export interface BucketRow {
+  bucket: number;
+  lo: number;
+  hi: number;
+  nodes: number;
+  contacts: number;
+}
+
+/**
+ * The XOR-distance view of one routing table: for each bucket, how many of the network's nodes (`ids`, the
+ * owner's own id may be among them) lie in its range and how many the table keeps. Far buckets cover huge ranges
+ * and keep only k; near buckets keep every node there is, so a node knows its own neighbourhood completely.
+ */
+export function routingTableView(table: KBuckets, ids: readonly number[]): BucketRow[] {
+  const nodes = new Array<number>(KAD_BITS).fill(0);
+  for (const id of ids) {
+    const i = bucketIndex(table.self, id);
+    if (i >= 0) nodes[i] = (nodes[i] as number) + 1;
+  }
+  return table.buckets.map((bucket, i) => ({ ...bucketRange(table.self, i), bucket: i, nodes: nodes[i] as number, contacts: bucket.length }));
 }
 
 /** `m` distinct integers of [0, n), in the random order drawn (m <= n). */
@@ -683,19 +725,9 @@ export function runKademlia(o: KademliaRunOptions): { trace: Trace; lookups: Kad
   }
 
   const replies: { from: NodeId; atMs: number; reply: KadLookupReply }[] = [];
-  const observed: Record<NodeId, NodeBehavior<KademliaState, KademliaMessage>> = {};
-  for (const [name, behavior] of Object.entries(behaviors)) {
-    observed[name] = {
-      init: behavior.init,
-      step(state, input, ctx) {
-        const result = behavior.step(state, input, ctx);
-        for (const e of result.effects ?? []) {
-          if (e.type === 'reply' && 'found' in (e.response as object)) replies.push({ from: ctx.id, atMs: ctx.nowMs, reply: e.response as KadLookupReply });
-        }
-        return result;
-      },
-    };
-  }
+  const observed = observeReplies(behaviors, (response, from, atMs) => {
+    if ('found' in (response as object)) replies.push({ from, atMs, reply: response as KadLookupReply });
+  });
 
   const simulation = new Simulation({
     seed,

@@ -121,6 +121,14 @@ describe('numeric', () => {
     expect(feedback(low)).toBe('Too low.');
     expect(feedback(low)).not.toContain(String(expected));
   });
+  it('explains a known mistake instead of saying too high or too low, and only a wrong answer', async () => {
+    // Same id, so the same variant: parameters are drawn from a stream forked by the exercise's id.
+    const withMistakes = { ...roundTrip, mistakes: () => [{ value: expected / 2, feedback: 'That is one way only.' }] } as Exercise;
+    expect(feedback(await grade(withMistakes, seed, { kind: 'numeric', value: expected / 2 + 0.3 }))).toBe('That is one way only.');
+    expect(feedback(await grade(withMistakes, seed, { kind: 'numeric', value: expected + 5 }))).toBe('Too high.');
+    const right = await grade({ ...withMistakes, mistakes: () => [{ value: expected, feedback: 'never shown' }] } as Exercise, seed, { kind: 'numeric', value: expected });
+    expect(right.passed).toBe(true);
+  });
   it('uses a relative tolerance', async () => {
     const answer = allLost.answer(variantParams(allLost, 3));
     expect((await grade(allLost, 3, { kind: 'numeric', value: answer * 1.0099 })).passed).toBe(true);

@@ -171,10 +171,11 @@ function gradeNumeric<P>(def: NumericExercise<P>, params: P, value: number | str
   const parsed = parseNumber(value, def.unit);
   if (!parsed.ok) return { score: 0, checks: [failed('number', parsed.message)] };
   const expected = def.answer(params);
-  const error = Math.abs(parsed.value - expected);
-  const allowed = Math.max(def.tolerance.absolute ?? 0, (def.tolerance.relative ?? 0) * Math.abs(expected), ROUNDING_SLACK * Math.max(1, Math.abs(expected)));
-  if (error <= allowed) return { score: 1, checks: [{ name: 'value', passed: true, feedback: 'Correct.' }] };
-  return { score: 0, checks: [failed('value', parsed.value > expected ? 'Too high.' : 'Too low.')] };
+  const near = (target: number) =>
+    Math.abs(parsed.value - target) <= Math.max(def.tolerance.absolute ?? 0, (def.tolerance.relative ?? 0) * Math.abs(target), ROUNDING_SLACK * Math.max(1, Math.abs(target)));
+  if (near(expected)) return { score: 1, checks: [{ name: 'value', passed: true, feedback: 'Correct.' }] };
+  const mistake = def.mistakes?.(params).find((m) => near(m.value));
+  return { score: 0, checks: [failed('value', mistake?.feedback ?? (parsed.value > expected ? 'Too high.' : 'Too low.'))] };
 }
 
 function gradeStructured<P>(def: StructuredExercise<P>, params: P, text: string): Graded {

@@ -94,6 +94,12 @@ export interface NumericExercise<P> extends ExerciseBase<P> {
   answer(p: P): number;
   /** Allowed error. Example: `{ absolute: 0.5 }` or `{ relative: 0.01 }` (1%). */
   tolerance: { absolute?: number; relative?: number };
+  /**
+   * Wrong answers learners are known to give, each with what it reveals. A wrong answer within the tolerance of
+   * one of them gets its feedback instead of "too high" or "too low"; the first match wins.
+   * Example: `(p) => [{ value: p.n, feedback: 'That counts the nodes, not the messages.' }]`.
+   */
+  mistakes?(p: P): { value: number; feedback: string }[];
   /** Shown after the input and accepted after the number ('12 ms'). Example: `'ms'`. */
   unit?: string;
 }

@@ -1,7 +1,7 @@
 /**
  * The simulator's public API: pure node behaviors (`types`), the deterministic run (`simulation`), its
- * nondeterminism ports (`random`, `clock`, `network`), faults (`interventions`), the record (`trace`) and the
- * checkers that read it (`check`).
+ * nondeterminism ports (`random`, `clock`, `network`), faults (`interventions`), the record (`trace`), the
+ * checkers that read it (`check`) and an observer of replies for runs without a trace (`observe`).
  */
 export type { NodeId, Input, Effect, StepContext, StepResult, Step, NodeBehavior } from './types';
 export { Random, hashSeed, resolveSeed } from './random';
@@ -15,6 +15,8 @@ export type { Intervention } from './interventions';
 export { jsonCopy, eventsOfKind } from './trace';
 export type { DropReason, Trace, TraceEvent, TraceEventKind, TraceEventOf, TraceStats } from './trace';
 export { Simulation, simulate, NodeError } from './simulation';
+export { observeReplies } from './observe';
+export type { ReplyObserver } from './observe';
 export type { SimulationOptions, TraceOptions } from './simulation';
 export { checkNoCreation, checkNoDuplication, checkFifo, formatCheck, okUnlessTruncated } from './check';
 export type { CheckResult } from './check';

@@ -24,6 +24,9 @@ export interface RenderContext {
 }
 
 const WIDTH = 688;
+/** Room under the x axis for its tick labels and, below them, its label (Plot's default puts the two on top of each other). */
+const X_LABEL_MARGIN = 44;
+const X_LABEL_OFFSET = 38;
 /** Events drawn in a space-time diagram at most; the data table lists them all. */
 const MAX_DRAWN_EVENTS = 1500;
 const MAX_TABLE_ROWS_SHOWN = 500;
@@ -279,7 +282,8 @@ function renderTimeSeries(output: TimeSeriesOutput, context: RenderContext, capt
     marginLeft: 56,
     style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
     color: series ? { legend: true, type: 'ordinal', scheme: 'tableau10' } : undefined,
-    x: { label: output.xLabel ?? x, grid: true },
+    marginBottom: X_LABEL_MARGIN,
+    x: { label: output.xLabel ?? x, grid: true, labelOffset: X_LABEL_OFFSET },
     y: { label: output.yLabel ?? y, grid: true },
     marks: [
       Plot.lineY(rows, { x, y, stroke: series ?? '#4e79a7', strokeWidth: 1.8 }),
@@ -300,7 +304,8 @@ function renderHistogram(output: HistogramOutput, context: RenderContext, captio
     height: 260,
     marginLeft: 56,
     style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
-    x: { label: name, grid: false },
+    marginBottom: X_LABEL_MARGIN,
+    x: { label: name, grid: false, labelOffset: X_LABEL_OFFSET },
     y: { label: 'count', grid: true },
     marks: [
       Plot.rectY(values, { ...Plot.binX({ y: 'count' }, { x: (d: number) => d, thresholds: output.bins ?? 20 }), fill: '#4e79a7', inset: 0.5 }),
@@ -327,10 +332,16 @@ function renderPlot(output: PlotOutput, context: RenderContext, caption?: string
     if (!make) throw new Error(`display.plot: mark ${i + 1} names "${String(spec.mark)}", which is not one of ${Object.keys(MARKS).join(', ')}`);
     return make(spec.data, spec.options ?? {});
   });
+  const options = output.options ?? {};
+  const x = options.x as Record<string, unknown> | undefined;
   const chart = Plot.plot({
     width: context.width ?? WIDTH,
     style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
-    ...(output.options ?? {}),
+    // Plot puts the x label at the axis' right end, where it runs into wide tick labels: make room below them and
+    // lower it, unless the cell has no x axis or placed the label itself.
+    ...(x?.axis === null || options.marginBottom !== undefined || x?.labelOffset !== undefined
+      ? options
+      : { ...options, marginBottom: X_LABEL_MARGIN, x: { ...x, labelOffset: X_LABEL_OFFSET } }),
     document: context.document,
     marks,
   });
