@@ -4,6 +4,7 @@ import starlight from '@astrojs/starlight';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { remarkCells } from './src/build/remark-cells.ts';
+import { lazySearch } from './src/build/lazy-search.ts';
 
 /**
  * BASE_PATH serves the book under a sub-path of a static host (BASE_PATH=/book/ npm run build); SITE_URL, when
@@ -23,6 +24,7 @@ export default defineConfig({
     rehypePlugins: [rehypeKatex],
   },
   vite: {
+    plugins: [lazySearch()],
     worker: { format: 'es' },
     // Pre-bundle what cells load on first use, so the dev server does not reload the page on a reader's first Run.
     optimizeDeps: {

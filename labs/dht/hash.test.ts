@@ -4,7 +4,7 @@
 // uniformity, avalanche) with bounds stated next to the values measured.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fmix64, fnv1a64, hash32, hash64, unitInterval } from './hash';
+import { fmix64, fnv1a64, hash32, hash64, hash64Parts, unitInterval } from './hash';
 
 const MASK_64 = (1n << 64n) - 1n;
 
@@ -47,6 +47,18 @@ describe('hash64 = fmix64(FNV-1a 64), MurmurHash3 finaliser', () => {
     fc.assert(
       fc.property(anyText, (text) => {
         expect(hash64(text)).toBe(fmix64(fnv1a64(text)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hash64Parts and hash32 are hash64 split into 32-bit halves, for any text and seed', () => {
+    fc.assert(
+      fc.property(anyText, fc.integer({ min: 0, max: 2 ** 32 - 1 }), (text, seed) => {
+        const { hi, lo } = hash64Parts(text, seed);
+        expect((BigInt(hi) << 32n) | BigInt(lo)).toBe(hash64(text, seed));
+        expect(hash32(text, seed)).toBe(hi);
+        expect(hash64(text, seed)).toBe(fmix64(fnv1a64(text, seed)));
       }),
       { numRuns: 300 },
     );

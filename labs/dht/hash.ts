@@ -14,9 +14,9 @@
  * bits are strongly correlated. The ring takes the top 32 bits and jump hash takes `key >> 33`, so both would see
  * clustered keys; fmix64 makes every output bit depend on every input bit.
  *
- * The result is the same in every JavaScript engine: FNV's multiplication runs on four 16-bit limbs in plain
- * doubles (every intermediate is below 2^26, so exact), and fmix64 uses BigInt masked to 64 bits. Not
- * cryptographic: anyone can choose keys that collide.
+ * The result is the same in every JavaScript engine: both multiplications run on four 16-bit limbs in plain
+ * doubles (every intermediate is below 2^36, so exact); `fmix64`, the BigInt form of the finaliser, is kept as
+ * the reference the tests compare with. Not cryptographic: anyone can choose keys that collide.
  */
 
 const MASK_64 = (1n << 64n) - 1n;
@@ -51,17 +51,35 @@ function offsetBasis(seed: number): [number, number, number, number] {
   return cachedBasis;
 }
 
+type Limbs = [number, number, number, number];
+
+/** The UTF-8 bytes of `text`, with lone surrogates as U+FFFD (`TextEncoder`'s rule), for the rare non-ASCII text. */
+const utf8 = new TextEncoder();
+
 /**
- * FNV-1a 64 of the UTF-8 bytes of `text`, starting from the offset basis XOR fmix64(seed); no finaliser. With
- * seed 0 this is the published FNV-1a 64 (e.g. "a" → 0xaf63dc4c8601ec8c). Exported so tests can check it
- * against the published vectors and a plain BigInt loop.
+ * FNV-1a 64 over the UTF-8 bytes of `text` from the seeded offset basis, as four 16-bit limbs (least significant
+ * first). h × 0x100000001b3 = h × 435 + (h << 40), and h << 40 adds limb 0 at bit 8 of limb 2 and limb 1 at bit 8
+ * of limb 3, so one step is a few small multiplications and carries. ASCII text is read directly; anything else
+ * goes through `TextEncoder`.
  */
-export function fnv1a64(text: string, seed = 0): bigint {
+function fnvLimbs(text: string, seed: number): Limbs {
   checkSeed(seed);
-  let [h0, h1, h2, h3] = offsetBasis(seed);
-  // h × 0x100000001b3 = h × 435 + (h << 40); h << 40 adds limb 0 at bit 8 of limb 2 and limb 1 at bit 8 of limb 3.
-  const eat = (byte: number): void => {
-    h0 ^= byte;
+  const basis = offsetBasis(seed);
+  let h0 = basis[0];
+  let h1 = basis[1];
+  let h2 = basis[2];
+  let h3 = basis[3];
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  const bytes = ascii ? null : utf8.encode(text);
+  const length = bytes === null ? text.length : bytes.length;
+  for (let i = 0; i < length; i++) {
+    h0 ^= bytes === null ? text.charCodeAt(i) : (bytes[i] as number);
     const t0 = h0 * 435;
     let t1 = h1 * 435;
     let t2 = h2 * 435 + (h0 << 8);
@@ -72,35 +90,52 @@ export function fnv1a64(text: string, seed = 0): bigint {
     h1 = t1 & 0xffff;
     h2 = t2 & 0xffff;
     h3 = (t3 + (t2 >>> 16)) & 0xffff;
-  };
-  for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-      } else {
-        code = 0xfffd;
-      }
-    }
-    if (code < 0x80) {
-      eat(code);
-    } else if (code < 0x800) {
-      eat(0xc0 | (code >> 6));
-      eat(0x80 | (code & 0x3f));
-    } else if (code < 0x10000) {
-      eat(0xe0 | (code >> 12));
-      eat(0x80 | ((code >> 6) & 0x3f));
-      eat(0x80 | (code & 0x3f));
-    } else {
-      eat(0xf0 | (code >> 18));
-      eat(0x80 | ((code >> 12) & 0x3f));
-      eat(0x80 | ((code >> 6) & 0x3f));
-      eat(0x80 | (code & 0x3f));
-    }
   }
-  return (BigInt(h3) << 48n) | (BigInt(h2) << 32n) | (BigInt(h1) << 16n) | BigInt(h0);
+  return [h0, h1, h2, h3];
+}
+
+const TWO_POW_16 = 65536;
+
+/** x × c modulo 2^64 on 16-bit limbs: every partial sum stays below 2^36, so doubles hold it exactly. */
+function mulLimbs([x0, x1, x2, x3]: Limbs, [c0, c1, c2, c3]: Limbs): Limbs {
+  let p0 = x0 * c0;
+  let p1 = x0 * c1 + x1 * c0;
+  let p2 = x0 * c2 + x1 * c1 + x2 * c0;
+  let p3 = x0 * c3 + x1 * c2 + x2 * c1 + x3 * c0;
+  let carry = Math.floor(p0 / TWO_POW_16);
+  p0 -= carry * TWO_POW_16;
+  p1 += carry;
+  carry = Math.floor(p1 / TWO_POW_16);
+  p1 -= carry * TWO_POW_16;
+  p2 += carry;
+  carry = Math.floor(p2 / TWO_POW_16);
+  p2 -= carry * TWO_POW_16;
+  p3 += carry;
+  return [p0, p1, p2, p3 % TWO_POW_16];
+}
+
+/** x ^= x >> 33 on 16-bit limbs: the shifted word is limb 2 and 3 moved down by 32 bits and one more bit. */
+function xorShift33([x0, x1, x2, x3]: Limbs): Limbs {
+  return [x0 ^ (((x2 >>> 1) | (x3 << 15)) & 0xffff), x1 ^ (x3 >>> 1), x2, x3];
+}
+
+const FMIX_C1: Limbs = [0x8ccd, 0xed55, 0xafd7, 0xff51]; // 0xff51afd7ed558ccd
+const FMIX_C2: Limbs = [0xec53, 0x1a85, 0xb9fe, 0xc4ce]; // 0xc4ceb9fe1a85ec53
+
+/** `fmix64` on 16-bit limbs, the same function as the BigInt one (the tests hold them equal), without BigInt. */
+function fmixLimbs(x: Limbs): Limbs {
+  return xorShift33(mulLimbs(xorShift33(mulLimbs(xorShift33(x), FMIX_C1)), FMIX_C2));
+}
+
+const toBigInt = ([h0, h1, h2, h3]: Limbs): bigint => (BigInt(h3 * TWO_POW_16 + h2) << 32n) | BigInt(h1 * TWO_POW_16 + h0);
+
+/**
+ * FNV-1a 64 of the UTF-8 bytes of `text`, starting from the offset basis XOR fmix64(seed); no finaliser. With
+ * seed 0 this is the published FNV-1a 64 (e.g. "a" → 0xaf63dc4c8601ec8c). Exported so tests can check it
+ * against the published vectors and a plain BigInt loop.
+ */
+export function fnv1a64(text: string, seed = 0): bigint {
+  return toBigInt(fnvLimbs(text, seed));
 }
 
 /**
@@ -109,12 +144,22 @@ export function fnv1a64(text: string, seed = 0): bigint {
  * in [0, 2^32), default 0; anything else throws.
  */
 export function hash64(text: string, seed = 0): bigint {
-  return fmix64(fnv1a64(text, seed));
+  return toBigInt(fmixLimbs(fnvLimbs(text, seed)));
+}
+
+/**
+ * `hash64(text, seed)` as two unsigned 32-bit numbers, `hi * 2^32 + lo`, for the hot paths that compare or slice
+ * hashes millions of times (rendezvous weights, ring positions) and need no BigInt for it.
+ */
+export function hash64Parts(text: string, seed = 0): { hi: number; lo: number } {
+  const [h0, h1, h2, h3] = fmixLimbs(fnvLimbs(text, seed));
+  return { hi: h3 * TWO_POW_16 + h2, lo: h1 * TWO_POW_16 + h0 };
 }
 
 /** An unsigned 32-bit hash of `text`: the top 32 bits of `hash64(text, seed)`. */
 export function hash32(text: string, seed = 0): number {
-  return Number(hash64(text, seed) >> 32n);
+  const [, , h2, h3] = fmixLimbs(fnvLimbs(text, seed));
+  return h3 * TWO_POW_16 + h2;
 }
 
 /**

@@ -14,7 +14,7 @@
  * replica order: the top k are where the k copies live, and removing one of them promotes the (k + 1)-th.
  */
 
-import { hash64 } from './hash';
+import { hash64, hash64Parts } from './hash';
 
 /** The score `node` gives `key`: hash64 of `${node}|${key}`, in [0, 2^64). */
 export function rendezvousWeight(node: string, key: string): bigint {
@@ -26,20 +26,30 @@ function checkNodes(nodes: readonly string[]): void {
   if (new Set(nodes).size !== nodes.length) throw new Error('node names must be distinct');
 }
 
+/** A weight as two 32-bit halves (`hash64Parts`), compared without BigInt: the hot path of every lookup. */
+type Scored = { node: string; hi: number; lo: number };
+
+function score(node: string, key: string): Scored {
+  const { hi, lo } = hash64Parts(`${node}|${key}`);
+  return { node, hi, lo };
+}
+
 /** Higher weight first; equal weights by name. */
-function beats(a: { node: string; weight: bigint }, b: { node: string; weight: bigint }): boolean {
-  return a.weight > b.weight || (a.weight === b.weight && a.node < b.node);
+function beats(a: Scored, b: Scored): boolean {
+  if (a.hi !== b.hi) return a.hi > b.hi;
+  if (a.lo !== b.lo) return a.lo > b.lo;
+  return a.node < b.node;
 }
 
 /** The node with the highest weight for `key` (one pass, O(n)). Throws on an empty or repeating node list. */
 export function rendezvous(key: string, nodes: readonly string[]): string {
   checkNodes(nodes);
-  let best: { node: string; weight: bigint } | undefined;
+  let best: Scored | undefined;
   for (const node of nodes) {
-    const candidate = { node, weight: rendezvousWeight(node, key) };
+    const candidate = score(node, key);
     if (best === undefined || beats(candidate, best)) best = candidate;
   }
-  return (best as { node: string }).node;
+  return (best as Scored).node;
 }
 
 /**
@@ -50,7 +60,7 @@ export function rendezvousTop(key: string, nodes: readonly string[], k: number):
   checkNodes(nodes);
   if (!Number.isInteger(k) || k < 0) throw new Error(`k must be a non-negative integer (got ${k})`);
   return nodes
-    .map((node) => ({ node, weight: rendezvousWeight(node, key) }))
+    .map((node) => score(node, key))
     .sort((a, b) => (beats(a, b) ? -1 : beats(b, a) ? 1 : 0))
     .slice(0, k)
     .map((x) => x.node);

@@ -50,8 +50,26 @@ test('search finds a word from the chapter', async ({ page }) => {
   await page.goto('');
   await page.getByRole('button', { name: 'Search' }).click();
   const input = page.locator('dialog[open] .pagefind-ui__search-input');
+  await expect(input).toBeFocused();
   await input.fill('retransmission');
   await expect(page.locator('dialog[open] .pagefind-ui__result-link').first()).toContainText('How to read this book', { timeout: 15_000 });
+});
+
+test('the search UI is loaded on the first open, not before; Ctrl+K opens it ready to type', async ({ page }) => {
+  const searchScripts: string[] = [];
+  page.on('request', (request) => {
+    if (/ui-core|pagefind/.test(request.url())) searchScripts.push(request.url());
+  });
+  await page.goto('');
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(500); // Starlight used to fetch it when the browser went idle.
+  expect(searchScripts).toEqual([]);
+  await page.keyboard.press('Control+k');
+  const input = page.locator('dialog[open] .pagefind-ui__search-input');
+  await expect(input).toBeFocused();
+  expect(searchScripts.length).toBeGreaterThan(0);
+  await page.keyboard.type('consensus');
+  await expect(page.locator('dialog[open] .pagefind-ui__result-link').first()).toBeVisible({ timeout: 15_000 });
 });
 
 for (const scheme of ['light', 'dark'] as const) {
