@@ -32,6 +32,15 @@ export const onRequest = defineRouteMiddleware(async (context) => {
         return link;
       }),
     }));
+  // After the parts, the book's reference pages; not chapters, so not in the previous/next sequence.
+  const glossaryHref = chapterHref('glossary');
+  route.sidebar.push({
+    type: 'group',
+    label: 'Reference',
+    collapsed: false,
+    badge: undefined,
+    entries: [{ type: 'link', label: 'Glossary', href: glossaryHref, isCurrent: route.id === 'glossary', badge: undefined, attrs: route.id === 'glossary' ? { 'aria-current': 'page' } : {} }],
+  });
   const readable = links.filter((link) => !link.badge || link.badge.text !== 'coming');
   const index = readable.findIndex((link) => link.isCurrent);
   if (index >= 0) {

@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { CHAPTER, watchErrors } from './helpers';
 
-const PAGES = ['', CHAPTER, 'time/clocks/', 'agreement/consensus/', 'scale/partitioning/', 'scale/sharding/', 'no-such-page/'];
+const PAGES = ['', CHAPTER, 'time/clocks/', 'agreement/consensus/', 'scale/partitioning/', 'scale/sharding/', 'glossary/', 'no-such-page/'];
 
 test('the home page shows the book, its contents by part, and progress', async ({ page }) => {
   const errors = watchErrors(page);
@@ -32,6 +32,37 @@ test('a chapter has its number, objectives, numbered figures and references', as
   await expect(page.locator('.katex').first()).toBeVisible();
   const sidebar = page.locator('nav[aria-label="Main"]');
   await expect(sidebar.getByRole('link', { name: /0\. How to read this book/ })).toHaveAttribute('aria-current', 'page');
+  expect(errors).toEqual([]);
+});
+
+test('the glossary defines every term, and each links to a section that exists; chapters link terms to it', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('glossary/');
+  await expect(page.locator('h1')).toHaveText('Glossary');
+  const sidebar = page.locator('nav[aria-label="Main"]');
+  await expect(sidebar.getByRole('link', { name: 'Glossary' })).toHaveAttribute('aria-current', 'page');
+  const terms = await page.locator('.hb-glossary dt').evaluateAll((dts) => dts.map((dt) => dt.id));
+  expect(terms.length).toBeGreaterThan(30);
+  const sources = await page.locator('.hb-glossary-source').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+  expect(sources).toHaveLength(terms.length);
+  // Every back-link lands on a heading that exists: visit each chapter once and look its anchors up.
+  const byPage = new Map<string, string[]>();
+  for (const href of sources) {
+    const url = new URL(href);
+    byPage.set(url.pathname, [...(byPage.get(url.pathname) ?? []), decodeURIComponent(url.hash.slice(1))]);
+  }
+  for (const [pathname, anchors] of byPage) {
+    await page.goto(pathname);
+    for (const anchor of anchors) expect(await page.locator(`[id="${anchor}"]`).count(), `${pathname}#${anchor}`).toBe(1);
+  }
+  // Definitions and objectives render their `code`.
+  await page.goto('glossary/');
+  await expect(page.locator('dt#minimal-disruption + dd').locator('code')).toHaveText('hash(key) mod n');
+  // And a chapter's term link leads to the term.
+  await page.goto('scale/partitioning/');
+  await expect(page.locator('.hb-objectives code').first()).toHaveText('hash(key) mod n');
+  await page.locator('main a[href$="glossary/#consistent-hashing"]').first().click();
+  await expect(page.locator('dt#consistent-hashing')).toBeInViewport();
   expect(errors).toEqual([]);
 });
 

@@ -1,0 +1,295 @@
+/**
+ * The book's glossary: one short definition per term, each pointing at the section that teaches it. Chapters link
+ * a term where they first use it, as `[term](../../glossary/#id)`; the glossary page (`content/chapters/glossary.mdx`)
+ * lists the terms alphabetically with a link back to their section. Tests hold the three together: every link from
+ * a chapter names a term here, every term here is linked from the chapter that teaches it, and every section
+ * exists in the built site.
+ *
+ * Definitions are plain text; `code` in backticks is the one piece of markup they may use, as in chapter
+ * objectives.
+ */
+
+/** One term. `id` is its anchor on the glossary page; `taught` is the chapter id and the section's heading id. */
+export interface GlossaryEntry {
+  id: string;
+  term: string;
+  definition: string;
+  taught: { chapter: string; section: string };
+}
+
+export const glossary: GlossaryEntry[] = [
+  {
+    id: 'bounded-loads',
+    term: 'consistent hashing with bounded loads',
+    definition: 'Consistent hashing in which every node takes at most ⌈(1 + ε) × average⌉ keys; a key whose successor is full goes to the next node clockwise with room. It caps the busiest node at the price of moving a few more keys on a change.',
+    taught: { chapter: 'scale/partitioning', section: 'bounded-loads' },
+  },
+  {
+    id: 'churn',
+    term: 'churn',
+    definition: 'The continual arrival and departure (or failure) of nodes in a peer-to-peer system. Routing state decays under churn, so overlays repair it periodically and keep spare pointers such as successor lists.',
+    taught: { chapter: 'scale/partitioning', section: 'joins-stabilisation-and-why-they-work' },
+  },
+  {
+    id: 'clock-drift',
+    term: 'clock drift',
+    definition: 'The rate at which a physical clock gains or loses time against true time, usually given in parts per million: 50 ppm is about 4.3 seconds a day. Two drifting clocks diverge until something synchronises them.',
+    taught: { chapter: 'time/clocks', section: 'why-there-is-no-global-clock' },
+  },
+  {
+    id: 'clock-offset',
+    term: 'clock offset (skew)',
+    definition: 'How far one clock\'s reading is from another\'s, or from true time, at a given moment. Synchronisation protocols such as NTP estimate it and correct it; they can bound it but never make it zero.',
+    taught: { chapter: 'time/clocks', section: 'why-there-is-no-global-clock' },
+  },
+  {
+    id: 'commit-wait',
+    term: 'commit wait',
+    definition: 'Spanner\'s rule: a transaction stamped with time s is not made visible until TrueTime guarantees that s has passed everywhere, that is, until the earliest possible current time exceeds s. It costs about twice the clock uncertainty ε per write and buys external consistency.',
+    taught: { chapter: 'time/clocks', section: 'truetime-and-commit-wait' },
+  },
+  {
+    id: 'concurrent-events',
+    term: 'concurrent events',
+    definition: 'Two events neither of which happened before the other: no chain of process steps and messages leads from one to the other. Concurrency is about causality, not about simultaneity in real time.',
+    taught: { chapter: 'time/clocks', section: 'happens-before' },
+  },
+  {
+    id: 'consensus',
+    term: 'consensus',
+    definition: 'The problem of getting processes that may fail to decide on one value: all that decide choose the same value (agreement), it was proposed by someone (validity), and every correct process eventually decides (termination).',
+    taught: { chapter: 'agreement/consensus', section: 'the-problem' },
+  },
+  {
+    id: 'consistent-hashing',
+    term: 'consistent hashing',
+    definition: 'Placing keys and nodes on one circle of hash values, each key on the first node clockwise from it. When a node joins or leaves, only the keys between it and its neighbour move, about 1/n of them.',
+    taught: { chapter: 'scale/partitioning', section: 'consistent-hashing' },
+  },
+  {
+    id: 'distributed-hash-table',
+    term: 'distributed hash table (DHT)',
+    definition: 'A key-to-node mapping spread over many nodes, none of which knows all the others: each keeps a small routing table, and a lookup is forwarded from node to node, typically in O(log N) hops. Chord, Pastry and Kademlia are examples.',
+    taught: { chapter: 'scale/partitioning', section: 'structured-overlays-finding-a-key-among-thousands' },
+  },
+  {
+    id: 'external-consistency',
+    term: 'external consistency',
+    definition: 'If transaction T1 commits before T2 starts, in real time, then T1\'s timestamp is smaller than T2\'s: the order of timestamps agrees with the order an outside observer sees.',
+    taught: { chapter: 'time/clocks', section: 'truetime-and-commit-wait' },
+  },
+  {
+    id: 'failure-detector',
+    term: 'failure detector',
+    definition: 'A component that tells each process which others it suspects to have crashed. It may be wrong; Chandra and Toueg showed that consensus becomes solvable with a detector that is only eventually accurate.',
+    taught: { chapter: 'agreement/consensus', section: 'flp-why-no-algorithm-can-guarantee-both' },
+  },
+  {
+    id: 'fencing-token',
+    term: 'fencing token',
+    definition: 'A number, increasing with every grant of a lock or lease, that the holder must present to the storage it writes to; the storage refuses any token lower than one it has already seen, so a holder whose lease expired without its knowing cannot overwrite a newer holder\'s work.',
+    taught: { chapter: 'agreement/consensus', section: 'leases-and-fencing-tokens' },
+  },
+  {
+    id: 'finger-table',
+    term: 'finger table',
+    definition: 'A Chord node\'s routing table: finger i points to the first node at or after n + 2^i on the identifier circle. Fingers are dense near the node and sparse far away, so each hop of a lookup at least halves the remaining distance.',
+    taught: { chapter: 'scale/partitioning', section: 'chord' },
+  },
+  {
+    id: 'flp',
+    term: 'FLP impossibility',
+    definition: 'Fischer, Lynch and Paterson\'s theorem: in an asynchronous system where even one process may crash, no deterministic algorithm can guarantee that consensus always terminates. Practical algorithms stay safe always and make progress when the network behaves.',
+    taught: { chapter: 'agreement/consensus', section: 'flp-why-no-algorithm-can-guarantee-both' },
+  },
+  {
+    id: 'happens-before',
+    term: 'happens-before',
+    definition: 'Lamport\'s causal order on events, a → b: a comes before b on the same process, or a is the sending of a message that b receives, or a chain of such steps leads from a to b. Events not ordered either way are concurrent.',
+    taught: { chapter: 'time/clocks', section: 'happens-before' },
+  },
+  {
+    id: 'hot-key',
+    term: 'hot key',
+    definition: 'A key that receives a large share of all requests. Balanced placement of keys cannot spread it, since one key lives on one node; replicas, splitting and caching can.',
+    taught: { chapter: 'scale/partitioning', section: 'hot-keys' },
+  },
+  {
+    id: 'hybrid-logical-clock',
+    term: 'hybrid logical clock (HLC)',
+    definition: 'A timestamp (l, c) in which l tracks the largest physical time seen and c counts events that share it. It respects happens-before like a Lamport clock, stays within the clock offset of physical time, and has constant size.',
+    taught: { chapter: 'time/clocks', section: 'hybrid-logical-clocks' },
+  },
+  {
+    id: 'k-bucket',
+    term: 'k-bucket',
+    definition: 'One list of a Kademlia routing table: up to k contacts whose XOR distance from the node lies in [2^i, 2^(i+1)). A full bucket keeps its longest-lived contact as long as it answers, rather than taking a newcomer.',
+    taught: { chapter: 'scale/partitioning', section: 'kademlia' },
+  },
+  {
+    id: 'lamport-clock',
+    term: 'Lamport clock',
+    definition: 'A counter per process, incremented at each event and carried on every message; a receiver jumps to one more than the larger of its own counter and the message\'s. If a happened before b, then L(a) < L(b); the converse does not hold.',
+    taught: { chapter: 'time/clocks', section: 'lamport-clocks' },
+  },
+  {
+    id: 'lease',
+    term: 'lease',
+    definition: 'A lock that expires by itself after a fixed time unless renewed, so that a crashed holder cannot block others for ever. Its safety depends on clocks agreeing on how long the lease lasts, which is why leases are paired with fencing tokens.',
+    taught: { chapter: 'agreement/consensus', section: 'leases-and-fencing-tokens' },
+  },
+  {
+    id: 'liveness',
+    term: 'liveness property',
+    definition: 'A property saying that something good eventually happens, such as every request being answered. No finite prefix of a run can violate it; a checker can only report that it has not happened yet.',
+    taught: { chapter: 'start/how-to-read', section: 'checking-properties' },
+  },
+  {
+    id: 'marzullo',
+    term: 'Marzullo\'s algorithm',
+    definition: 'Given time estimates from several sources, each an interval that should contain the true time, it finds the smallest interval consistent with the largest number of sources, so that a few false sources are outvoted. NTP\'s source selection descends from it.',
+    taught: { chapter: 'time/clocks', section: 'agreeing-among-several-sources-marzullos-algorithm' },
+  },
+  {
+    id: 'minimal-disruption',
+    term: 'minimal disruption',
+    definition: 'The property of a placement scheme that moves only the keys it must when a node joins or leaves: about 1/(n + 1) of them when an (n + 1)-th node joins. `hash(key) mod n` moves nearly all of them instead.',
+    taught: { chapter: 'scale/partitioning', section: 'why-hashkey-mod-n-is-not-enough' },
+  },
+  {
+    id: 'ntp',
+    term: 'NTP',
+    definition: 'The Network Time Protocol (RFC 5905). A client estimates its offset from a server with four timestamps of one request and reply, assuming the two directions take equally long; when they do not, the estimate is wrong by half the difference.',
+    taught: { chapter: 'time/clocks', section: 'ntps-four-timestamps' },
+  },
+  {
+    id: 'partial-synchrony',
+    term: 'partial synchrony',
+    definition: 'A model between synchronous and asynchronous: message delays and processing times have bounds, but the bounds are unknown or hold only after some unknown time. Consensus algorithms such as Paxos and Raft are safe always and make progress once the system behaves.',
+    taught: { chapter: 'agreement/consensus', section: 'flp-why-no-algorithm-can-guarantee-both' },
+  },
+  {
+    id: 'partition',
+    term: 'network partition',
+    definition: 'A failure that splits the nodes into groups that cannot exchange messages, while each group keeps running. It may be one-way, and it may heal.',
+    taught: { chapter: 'start/how-to-read', section: 'faults-on-purpose' },
+  },
+  {
+    id: 'paxos',
+    term: 'Paxos',
+    definition: 'Lamport\'s consensus algorithm: proposers run numbered ballots in two phases against a majority of acceptors. In the first phase a proposer learns what the majority has already accepted, and it must then propose the value accepted in the highest ballot among them, which keeps a chosen value chosen.',
+    taught: { chapter: 'agreement/consensus', section: 'single-decree-paxos' },
+  },
+  {
+    id: 'preference-list',
+    term: 'preference list',
+    definition: 'The first N distinct nodes clockwise from a key on a consistent-hashing ring: the key\'s owner followed by the nodes that hold its replicas, as in Dynamo.',
+    taught: { chapter: 'scale/partitioning', section: 'consistent-hashing' },
+  },
+  {
+    id: 'quorum',
+    term: 'quorum',
+    definition: 'A set of nodes large enough that any two such sets share at least one node, most often a majority. Deciding only with a quorum is what prevents two conflicting decisions.',
+    taught: { chapter: 'agreement/consensus', section: 'single-decree-paxos' },
+  },
+  {
+    id: 'raft-term',
+    term: 'term (Raft)',
+    definition: 'Raft\'s logical period of leadership, numbered upwards: each term begins with an election and has at most one leader. A node that sees a higher term adopts it and steps down.',
+    taught: { chapter: 'agreement/consensus', section: 'terms-and-elections-5152' },
+  },
+  {
+    id: 'rendezvous-hashing',
+    term: 'rendezvous hashing',
+    definition: 'Also called highest random weight: each key goes to the node for which hash(node, key) is largest. It is balanced without virtual nodes and minimally disruptive, at the cost of n hashes per lookup.',
+    taught: { chapter: 'scale/partitioning', section: 'rendezvous-jump-and-maglev-hashing' },
+  },
+  {
+    id: 'replication-factor',
+    term: 'replication factor',
+    definition: 'The number of copies of each item a system keeps, often written R or N. With copies on R nodes that fail independently, a sudden failure of a fraction f of the nodes loses about f^R of the items.',
+    taught: { chapter: 'scale/partitioning', section: 'storing-keys-copies-on-the-successor-list' },
+  },
+  {
+    id: 'safety',
+    term: 'safety property',
+    definition: 'A property saying that something bad never happens, such as two leaders in one term. A violation is visible in a finite prefix of the run, so a checker can point at the event where it happened.',
+    taught: { chapter: 'start/how-to-read', section: 'checking-properties' },
+  },
+  {
+    id: 'seed',
+    term: 'seed',
+    definition: 'The number from which the simulator derives every random choice of a run: delays, losses, timer phases. The same seed and the same interventions replay the same run exactly.',
+    taught: { chapter: 'start/how-to-read', section: 'the-simulator-owns-time-and-chance' },
+  },
+  {
+    id: 'space-time-diagram',
+    term: 'space-time diagram',
+    definition: 'A picture of a run with one line per process and time running along it; arrows from one line to another are messages. Causality follows the lines and the arrows.',
+    taught: { chapter: 'start/how-to-read', section: 'reading-a-space-time-diagram' },
+  },
+  {
+    id: 'stabilisation',
+    term: 'stabilisation',
+    definition: 'Chord\'s periodic repair: each node asks its successor for the successor\'s predecessor, adopts it if it lies in between, and notifies its successor of itself. Starting from any correct successor, joins are woven into the ring this way.',
+    taught: { chapter: 'scale/partitioning', section: 'joins-stabilisation-and-why-they-work' },
+  },
+  {
+    id: 'state-machine',
+    term: 'state machine (node)',
+    definition: 'How this book writes a node: a pure function from its state and one input (a message, a timer, a client request) to a new state and a list of effects (sends, timers, replies). It reads no clock and draws no randomness of its own.',
+    taught: { chapter: 'start/how-to-read', section: 'nodes-are-state-machines' },
+  },
+  {
+    id: 'state-machine-replication',
+    term: 'state machine replication',
+    definition: 'Running the same deterministic service on several machines and feeding every copy the same commands in the same order, so that all copies go through the same states. Agreeing on that order is a sequence of consensus decisions: a replicated log.',
+    taught: { chapter: 'agreement/consensus', section: 'state-machine-replication-concretely' },
+  },
+  {
+    id: 'successor-list',
+    term: 'successor list',
+    definition: 'The next r nodes clockwise that a Chord node keeps, so that when its successor fails it can skip to the next live one. With r = O(log N) the ring survives even the sudden failure of half the nodes, with high probability.',
+    taught: { chapter: 'scale/partitioning', section: 'joins-stabilisation-and-why-they-work' },
+  },
+  {
+    id: 'truetime',
+    term: 'TrueTime',
+    definition: 'Google\'s clock interface in Spanner: it returns an interval [earliest, latest] guaranteed to contain the true time, whose width 2ε comes from GPS and atomic-clock references and a bound on drift.',
+    taught: { chapter: 'time/clocks', section: 'truetime-and-commit-wait' },
+  },
+  {
+    id: 'vector-clock',
+    term: 'vector clock',
+    definition: 'One counter per process, carried on every message and merged by element-wise maximum. It characterises causality: a happened before b exactly when a\'s vector is below b\'s, and incomparable vectors mean concurrent events.',
+    taught: { chapter: 'time/clocks', section: 'vector-clocks' },
+  },
+  {
+    id: 'version-vector',
+    term: 'version vector',
+    definition: 'A vector with one entry per replica attached to each version of a data item and incremented on writes. Ordered vectors mean one version supersedes the other; incomparable ones mean concurrent writes that must be merged.',
+    taught: { chapter: 'time/clocks', section: 'version-vectors-in-practice' },
+  },
+  {
+    id: 'virtual-node',
+    term: 'virtual node (vnode)',
+    definition: 'One of many points at which a single machine sits on a consistent-hashing ring. More points per machine make the machines\' shares of the circle more even, and spread a leaving machine\'s keys over many others.',
+    taught: { chapter: 'scale/partitioning', section: 'consistent-hashing' },
+  },
+  {
+    id: 'xor-metric',
+    term: 'XOR metric',
+    definition: 'Kademlia\'s distance between two identifiers: their bitwise exclusive or, read as a number. It is symmetric and unidirectional, so lookups for the same key converge on the same nodes.',
+    taught: { chapter: 'scale/partitioning', section: 'kademlia' },
+  },
+];
+
+/** The entries in the glossary page's order: alphabetical by term, ignoring case. */
+export function glossaryInOrder(entries: readonly GlossaryEntry[] = glossary): GlossaryEntry[] {
+  return [...entries].sort((a, b) => a.term.localeCompare(b.term, 'en', { sensitivity: 'base' }));
+}
+
+/** The glossary ids a chapter's source links to, from links of the form `(../../glossary/#id)`. */
+export function glossaryLinks(source: string): string[] {
+  return [...source.matchAll(/\]\((?:\.\.\/)+glossary\/#([a-z0-9-]+)\)/g)].map((m) => m[1] as string);
+}
