@@ -1,5 +1,6 @@
-// Every test, in the order a failure is cheapest to find: unit and property tests (vitest), then the build (which
-// executes every cell of every chapter), then the browser tests against the built site. Stops at the first
+// Every test, in the order a failure is cheapest to find: unit and property tests (vitest), the type check, the dev
+// server's pages, then the build (which executes every cell of every chapter), then the browser tests against the
+// built site. Stops at the first
 // failing stage and exits non-zero.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
 const stages = [
   ['unit and property tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/vitest.json`]],
   ['type check (astro check: TypeScript and .astro files)', 'npx', ['astro', 'check']],
+  ['dev server (what `npm start` serves)', 'node', ['scripts/dev-smoke.mjs']],
   ['build (runs every cell)', 'npx', ['astro', 'build']],
   ['browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/browser.json` }],
   ['build for a sub-path (BASE_PATH=/book/)', 'npx', ['astro', 'build'], { BASE_PATH: '/book/', OUT_DIR: './dist-subpath' }],

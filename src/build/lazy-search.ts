@@ -52,6 +52,9 @@ export function lazySearch(): Plugin {
   return {
     name: 'happens-before:lazy-search',
     enforce: 'pre',
+    // Builds only: the dev server never creates the search UI (Starlight shows a note that search needs a build),
+    // and it hands this hook the script in another form.
+    apply: 'build',
     transform(code, id) {
       if (!SEARCH_SCRIPT.test(id)) return null;
       return { code: deferSearchUi(code), map: null };
