@@ -36,14 +36,14 @@ import {
   inInterval,
   liveIdsAt,
   nodeNames,
+  runSimulation,
+  scheduleMembership,
   stableChordRing,
 } from './chord';
-import type { ChordMessage, ChordOptions, ChordRequest, ChordState, LookupReply, MembershipChange, NodeRef } from './chord';
+import type { ChordMessage, ChordOptions, ChordRequest, ChordState, LookupReply, MembershipChange, NodeRef, PlannedChange } from './chord';
 import { Random } from '../sim/random';
-import { Simulation } from '../sim/simulation';
 import { observeReplies } from '../sim/observe';
 import type { CheckResult } from '../sim/check';
-import type { Intervention } from '../sim/interventions';
 import type { Trace } from '../sim/trace';
 import type { Effect, Input, NodeBehavior, NodeId, StepContext, StepResult } from '../sim/types';
 
@@ -641,8 +641,7 @@ export function runChordStore(options: ChordStoreRunOptions): ChordStoreRun {
   const putsEndMs = putsFromMs + itemCount * putIntervalMs;
 
   // Membership changes are planned up front: each event picks among the nodes alive at its time.
-  type Planned = { atMs: number; kind: 'churn' | 'join' } | { atMs: number; kind: 'crash'; fraction: number };
-  const planned: Planned[] = [];
+  const planned: PlannedChange[] = [];
   let churnEndMs = -Infinity;
   if (options.churn !== undefined && options.churn.ratePerSec > 0) {
     const meanMs = 1000 / options.churn.ratePerSec;
@@ -661,36 +660,9 @@ export function runChordStore(options: ChordStoreRunOptions): ChordStoreRun {
   planned.sort((a, b) => a.atMs - b.atMs);
 
   const initial = nodeNames(count);
-  const spares = nodeNames(count + planned.filter((p) => p.kind !== 'crash').length).slice(count);
-  const names = [...initial, ...spares];
   const membership: MembershipChange[] = [];
   const joinedAt = new Map<NodeId, number>(initial.map((name) => [name, 0]));
-  const alive = new Set(initial);
-  const interventions: Intervention[] = [];
-  const victims = random.fork('crash');
-  let nextSpare = 0;
-  const liveSorted = () => [...alive].sort();
-  const crash = (atMs: number, node: NodeId) => {
-    alive.delete(node);
-    interventions.push({ atMs, kind: 'crash', node });
-    membership.push({ atMs, node, kind: 'crash' });
-  };
-  const join = (atMs: number) => {
-    const spare = spares[nextSpare++] as NodeId;
-    const via = schedule.pick(liveSorted());
-    alive.add(spare);
-    joinedAt.set(spare, atMs);
-    interventions.push({ atMs, kind: 'request', node: spare, request: { join: via } satisfies ChordRequest });
-    membership.push({ atMs, node: spare, kind: 'join' });
-  };
-  for (const p of planned) {
-    if (p.kind === 'crash') {
-      for (const v of victims.shuffle(liveSorted()).slice(0, Math.round(p.fraction * alive.size)).sort()) crash(p.atMs, v);
-    } else if (alive.size >= 2) {
-      if (p.kind === 'churn') crash(p.atMs, schedule.pick(liveSorted()));
-      join(p.atMs);
-    }
-  }
+  const { names, spares, interventions } = scheduleMembership(initial, planned, { schedule, victims: random.fork('crash') }, membership, joinedAt);
 
   // Puts, then gets, each at a node alive then and asked to join at least a second before (initial nodes always).
   const byId = new Map(names.map((name) => [chordId(name), name]));
@@ -733,14 +705,7 @@ export function runChordStore(options: ChordStoreRunOptions): ChordStoreRun {
   });
 
   const untilMs = options.untilMs ?? getsFromMs + getCount * getIntervalMs + 2000;
-  const simulation = new Simulation<ChordStoreState, ChordStoreMessage>({
-    seed: options.seed,
-    nodes: observed,
-    interventions,
-    trace: record ? { maxEvents: 500_000 } : { record: false },
-    maxEvents: 50_000_000,
-  });
-  simulation.runUntil(untilMs);
+  const simulation = runSimulation(options.seed, observed, interventions, record, untilMs);
   return { trace: simulation.trace(), puts, gets, names, membership, states: simulation.states() };
 }
 

@@ -736,8 +736,7 @@ export function runChord(options: ChordRunOptions): ChordRun {
   });
 
   // Churn and mass failures are planned up front: each event picks among the nodes alive at its time.
-  type Planned = { atMs: number; kind: 'churn' } | { atMs: number; kind: 'crash'; fraction: number };
-  const planned: Planned[] = [];
+  const planned: PlannedChange[] = [];
   if (options.churn !== undefined && options.churn.ratePerSec > 0) {
     const until = options.churn.untilMs ?? lookupsEndMs;
     for (let t = (options.churn.fromMs ?? lookupsFromMs) + schedule.exponential(1000 / options.churn.ratePerSec); t < until; t += schedule.exponential(1000 / options.churn.ratePerSec)) {
@@ -747,32 +746,8 @@ export function runChord(options: ChordRunOptions): ChordRun {
   if (options.crash !== undefined) planned.push({ atMs: options.crash.atMs, kind: 'crash', fraction: options.crash.fraction });
   planned.sort((a, b) => a.atMs - b.atMs);
 
-  const spares = nodeNames(count + planned.filter((p) => p.kind === 'churn').length).slice(count);
-  const names = [...initial, ...spares];
-  const alive = new Set(initial);
-  const interventions: Intervention[] = [];
-  let nextSpare = 0;
-  const liveSorted = () => [...alive].sort();
-  const crash = (atMs: number, node: NodeId) => {
-    alive.delete(node);
-    interventions.push({ atMs, kind: 'crash', node });
-    membership.push({ atMs, node, kind: 'crash' });
-  };
-  for (const p of planned) {
-    if (p.kind === 'crash') {
-      const victims = schedule.shuffle(liveSorted()).slice(0, Math.round(p.fraction * alive.size));
-      for (const v of victims.sort()) crash(p.atMs, v);
-      continue;
-    }
-    if (alive.size < 2) continue;
-    crash(p.atMs, schedule.pick(liveSorted()));
-    const spare = spares[nextSpare++] as NodeId;
-    const via = schedule.pick(liveSorted());
-    alive.add(spare);
-    joinedAt.set(spare, p.atMs);
-    interventions.push({ atMs: p.atMs, kind: 'request', node: spare, request: { join: via } satisfies ChordRequest });
-    membership.push({ atMs: p.atMs, node: spare, kind: 'join' });
-  }
+  // Crash victims come from the same stream as the rest of the schedule (a choice kept so that runs replay as before).
+  const { names, spares, interventions } = scheduleMembership(initial, planned, { schedule, victims: schedule }, membership, joinedAt);
   if (!stable) {
     for (let k = 1; k < count; k++) {
       interventions.push({ atMs: k * joinIntervalMs, kind: 'request', node: initial[k] as NodeId, request: { join: initial[0] as NodeId } satisfies ChordRequest });
@@ -804,15 +779,65 @@ export function runChord(options: ChordRunOptions): ChordRun {
   const observed = observeReplies(behaviors, (response, from, atMs) => lookups.push({ ...(response as LookupReply), from, atMs }));
 
   const untilMs = options.untilMs ?? lookupsEndMs + 2000;
-  const simulation = new Simulation<ChordState, ChordMessage>({
-    seed: options.seed,
-    nodes: observed,
-    interventions,
-    trace: record ? { maxEvents: 500_000 } : { record: false },
-    maxEvents: 50_000_000,
-  });
-  simulation.runUntil(untilMs);
+  const simulation = runSimulation(options.seed, observed, interventions, record, untilMs);
   return { trace: simulation.trace(), lookups, names, membership, states: simulation.states() };
+}
+
+/**
+ * A planned change of a run's membership: `churn` (a random live node crashes and a spare joins through another),
+ * `join` (a spare joins, nobody crashes), or `crash` (a `fraction` of the live nodes crash at once).
+ */
+export type PlannedChange = { atMs: number; kind: 'churn' | 'join' } | { atMs: number; kind: 'crash'; fraction: number };
+
+/**
+ * Turns planned changes into interventions on a fixed node set, which is how a run grows and shrinks a ring: the
+ * simulator's nodes are fixed, so newcomers are spares, named after the initial nodes, that idle until a
+ * `{ join: node }` request. `planned` must be in time order; each change picks among the nodes alive at its time
+ * by the schedule so far (`schedule` picks churn victims and whom a spare joins through, `victims` the nodes of a
+ * mass crash). A change that would leave fewer than two live nodes is skipped. Appends to `membership` and
+ * `joinedAt`; returns all node names (initial first), the spares, and the interventions, unsorted.
+ */
+export function scheduleMembership(
+  initial: readonly NodeId[],
+  planned: readonly PlannedChange[],
+  streams: { schedule: Random; victims: Random },
+  membership: MembershipChange[],
+  joinedAt: Map<NodeId, number>,
+): { names: NodeId[]; spares: NodeId[]; interventions: Intervention[] } {
+  const { schedule, victims } = streams;
+  const count = initial.length;
+  const spares = nodeNames(count + planned.filter((p) => p.kind !== 'crash').length).slice(count);
+  const alive = new Set(initial);
+  const interventions: Intervention[] = [];
+  let nextSpare = 0;
+  const liveSorted = () => [...alive].sort();
+  const crash = (atMs: number, node: NodeId) => {
+    alive.delete(node);
+    interventions.push({ atMs, kind: 'crash', node });
+    membership.push({ atMs, node, kind: 'crash' });
+  };
+  for (const p of planned) {
+    if (p.kind === 'crash') {
+      for (const v of victims.shuffle(liveSorted()).slice(0, Math.round(p.fraction * alive.size)).sort()) crash(p.atMs, v);
+      continue;
+    }
+    if (alive.size < 2) continue;
+    if (p.kind === 'churn') crash(p.atMs, schedule.pick(liveSorted()));
+    const spare = spares[nextSpare++] as NodeId;
+    const via = schedule.pick(liveSorted());
+    alive.add(spare);
+    joinedAt.set(spare, p.atMs);
+    interventions.push({ atMs: p.atMs, kind: 'request', node: spare, request: { join: via } satisfies ChordRequest });
+    membership.push({ atMs: p.atMs, node: spare, kind: 'join' });
+  }
+  return { names: [...initial, ...spares], spares, interventions };
+}
+
+/** Runs the ring experiments' simulation: a large trace budget when recording, none when not. */
+export function runSimulation<S, M>(seed: number | string, nodes: Record<NodeId, NodeBehavior<S, M>>, interventions: Intervention[], record: boolean, untilMs: number): Simulation<S, M> {
+  const simulation = new Simulation<S, M>({ seed, nodes, interventions, trace: record ? { maxEvents: 500_000 } : { record: false }, maxEvents: 50_000_000 });
+  simulation.runUntil(untilMs);
+  return simulation;
 }
 
 /**
