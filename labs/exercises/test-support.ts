@@ -1,11 +1,24 @@
 /**
- * Shared by the chapters' exercise tests: the seeds every reference answer must pass, a grade with the failed
- * checks' feedback joined into one string to assert on, and short answer builders.
+ * Shared by the chapters' exercise tests: the seeds every reference answer must pass, the test that holds each
+ * reference to them, a grade with the failed checks' feedback joined into one string to assert on, and short
+ * answer builders.
  */
-import { grade } from './grade';
+import { expect, it } from 'vitest';
+import { grade, referenceAnswer, variantParams } from './grade';
 import type { Answer, Exercise } from './types';
 
 export const SEEDS = Array.from({ length: 12 }, (_, i) => i * 7919);
+
+/** One test per exercise: its reference answer passes every check, with full score, on every seed of `SEEDS`. */
+export function itPassesEveryVariant(exercises: readonly Exercise[]): void {
+  it.each(exercises.map((def) => [def.id, def] as const))('%s: the reference answer passes every variant', async (_id, def) => {
+    for (const seed of SEEDS) {
+      const result = await grade(def, seed, referenceAnswer(def, variantParams(def, seed)));
+      expect(result.checks.filter((c) => !c.passed), `seed ${seed}`).toEqual([]);
+      expect(result.score).toBe(1);
+    }
+  });
+}
 
 export async function gradeText(def: Exercise, seed: number, answer: Answer) {
   const result = await grade(def, seed, answer);
