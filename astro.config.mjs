@@ -13,11 +13,14 @@ import { lazySearch } from './src/build/lazy-search.ts';
 const base = process.env.BASE_PATH ?? '/';
 /** OUT_DIR builds somewhere other than dist/ (the tests build a sub-path copy beside the main one). */
 const outDir = process.env.OUT_DIR ?? './dist';
+/** ASTRO_CACHE_DIR keeps two builds running side by side from sharing one content cache. */
+const cacheDir = process.env.ASTRO_CACHE_DIR || undefined;
 
 export default defineConfig({
   site: process.env.SITE_URL || undefined,
   base,
   outDir,
+  ...(cacheDir ? { cacheDir } : {}),
   trailingSlash: 'ignore',
   markdown: {
     remarkPlugins: [remarkMath, remarkCells],
