@@ -1,9 +1,9 @@
 /**
  * Prompt text to HTML: a deliberately tiny markdown subset, safe by construction.
  *
- * Every character of the input is HTML-escaped first; the renderer then adds only its own tags (`p`, `ul`, `li`,
- * `pre`, `code`, `strong`, `em`), never an attribute taken from the text except a code block's language, which is
- * reduced to `[a-z0-9-]`. There are no links, images or raw HTML, so prompt text cannot inject markup or script,
+ * Every character of the input is HTML-escaped first; the renderer then adds only its own tags (`p`, `ul`, `ol`,
+ * `li`, `pre`, `code`, `strong`, `em`), never an attribute taken from the text except a code block's language, which
+ * is reduced to `[a-z0-9-]`, and a numbered list's first number, which is digits only. There are no links, images or raw HTML, so prompt text cannot inject markup or script,
  * whether it is rendered at build time or in the browser. Plain string work only: no DOM.
  */
 
@@ -16,12 +16,30 @@ export function escapeHtml(text: string): string {
 
 const FENCE = /^\s*```\s*([\w-]*)\s*$/;
 const BULLET = /^\s*[-*]\s+(.*)$/;
+const NUMBERED = /^\s*(\d{1,9})[.)]\s+(.*)$/;
+
+/** A list item's marker and text: `- x` and `* x` are bullets, `1. x` and `1) x` numbered. */
+function listItem(line: string): { ordered: false; text: string } | { ordered: true; number: number; text: string } | null {
+  const bullet = BULLET.exec(line);
+  if (bullet) return { ordered: false, text: bullet[1] as string };
+  const numbered = NUMBERED.exec(line);
+  if (numbered) return { ordered: true, number: Number(numbered[1]), text: numbered[2] as string };
+  return null;
+}
+
+/** As in CommonMark, a bullet may interrupt a paragraph but a numbered line only if it is `1.`: "2001. A year" inside a paragraph stays text. */
+function interruptsParagraph(line: string): boolean {
+  const item = listItem(line);
+  return item !== null && (!item.ordered || item.number === 1);
+}
 
 /**
  * Renders the prompt subset to an HTML fragment:
  *
- * - blocks: paragraphs separated by blank lines; bullet lists (`- item` or `* item`; an indented line continues
- *   the item above); fenced code (```` ```ts ```` … ```` ``` ````; an unclosed fence runs to the end).
+ * - blocks: paragraphs separated by blank lines; bullet lists (`- item` or `* item`) and numbered lists (`1. item`
+ *   or `1) item`; a list that starts at another number keeps it, as `<ol start="3">`), where an indented line
+ *   continues the item above and a change of marker kind starts a new list; fenced code (```` ```ts ```` …
+ *   ```` ``` ````; an unclosed fence runs to the end).
  * - inline: `code` (contents shown literally), **bold**, *emphasis*.
  *
  * Example: `renderPromptHtml('Is **a** <b>?')` → `'<p>Is <strong>a</strong> &lt;b&gt;?</p>'`.
@@ -40,24 +58,27 @@ export function renderPromptHtml(text: string): string {
       const language = (fence[1] ?? '').toLowerCase().replace(/[^a-z0-9-]/g, '');
       const attribute = language ? ` class="language-${language}"` : '';
       html.push(`<pre><code${attribute}>${escapeHtml(body.join('\n'))}</code></pre>`);
-    } else if (BULLET.test(line)) {
+    } else if (listItem(line)) {
+      const first = listItem(line) as NonNullable<ReturnType<typeof listItem>>;
       const items: string[] = [];
       while (i < lines.length) {
         const current = lines[i] as string;
-        const bullet = BULLET.exec(current);
-        if (bullet) items.push(bullet[1] as string);
-        else if (/^\s+\S/.test(current) && items.length > 0) items[items.length - 1] += `\n${current.trim()}`;
+        const item = listItem(current);
+        if (item && item.ordered === first.ordered) items.push(item.text);
+        else if (!item && /^\s+\S/.test(current) && items.length > 0) items[items.length - 1] += `\n${current.trim()}`;
         else break;
         i++;
       }
-      html.push(`<ul>${items.map((item) => `<li>${renderInline(item)}</li>`).join('')}</ul>`);
+      const body = items.map((item) => `<li>${renderInline(item)}</li>`).join('');
+      if (!first.ordered) html.push(`<ul>${body}</ul>`);
+      else html.push(first.number === 1 ? `<ol>${body}</ol>` : `<ol start="${first.number}">${body}</ol>`);
     } else if (line.trim() === '') {
       i++;
     } else {
       const paragraph: string[] = [];
       while (i < lines.length) {
         const current = lines[i] as string;
-        if (current.trim() === '' || FENCE.test(current) || BULLET.test(current)) break;
+        if (current.trim() === '' || FENCE.test(current) || interruptsParagraph(current)) break;
         paragraph.push(current.trim());
         i++;
       }
