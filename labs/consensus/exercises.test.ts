@@ -286,10 +286,29 @@ describe('code: the Paxos acceptor', () => {
     expect(result.text).toMatch(/In the late proposer run \(seed 2\), paxos agreement \(safety\) failed: "x" was chosen with ballot \(1, p1\).*then "y" with ballot \(1, p2\)/);
   });
 
-  it('promising the same ballot twice is caught by its single case (it is harmless in runs)', async () => {
-    const result = await gradeText(paxosAcceptorExercise, 0, edit('compareBallots(request.ballot, promised) > 0', 'compareBallots(request.ballot, promised) >= 0'));
-    expect(failedNames(result)).toEqual(['prepare (phase 1b)']);
-    expect(result.text).toContain('Case "the ballot already promised"');
+  it('a prepare of the ballot already promised may be promised again (the chapter\'s rule) or refused (Paxos Made Simple): both pass', async () => {
+    const repromise = await grade(paxosAcceptorExercise, 0, edit('compareBallots(request.ballot, promised) > 0', 'compareBallots(request.ballot, promised) >= 0'));
+    expect(repromise.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(repromise.passed).toBe(true);
+    expect((await grade(paxosAcceptorExercise, 0, code(reference))).passed).toBe(true);
+    const prompt = paxosAcceptorExercise.prompt(variantParams(paxosAcceptorExercise, 0) as never).text;
+    expect(prompt).toContain('may get either answer');
+  });
+
+  it('a repeated promise that forgets the accepted proposal, or a refusal without the promised ballot, still fails', async () => {
+    const forgets = await gradeText(paxosAcceptorExercise, 0, edit(
+      "if (request.type === 'prepare') {",
+      "if (request.type === 'prepare') {\n    if (promised !== null && compareBallots(request.ballot, promised) === 0) return { state, reply: { type: 'promise', ballot: request.ballot, accepted: null } };",
+    ));
+    expect(failedNames(forgets)).toEqual(['prepare (phase 1b)']);
+    expect(forgets.text).toContain('Case "the ballot already promised and accepted"');
+    expect(forgets.text).toContain('reported accepted = null, not { ballot (2, p1), value "x" }');
+    expect(forgets.text).toContain('both are safe, and both pass');
+    const raises = await gradeText(paxosAcceptorExercise, 0, edit(
+      "if (request.type === 'prepare') {",
+      "if (request.type === 'prepare') {\n    if (promised !== null && compareBallots(request.ballot, promised) === 0) return { state: { ...state, promised: { round: 9, proposer: 'p9' } }, reply: { type: 'promise', ballot: request.ballot, accepted: state.accepted } };",
+    ));
+    expect(raises.text).toContain('Case "the ballot already promised": an acceptor with { promised: (2, p1), accepted: null } given prepare (2, p1) left promised = (9, p9), not (2, p1).');
   });
 
   it('a reply without the request\'s ballot, and a throw, are reported (the throw with the learner\'s line)', async () => {

@@ -874,7 +874,26 @@ interface AcceptorCase {
   state: AcceptorState;
   request: AcceptorRequest;
   why: string;
+  /** A prepare of exactly the ballot promised: both readings of the rule are right (see `SAME_BALLOT_PREPARE`). */
+  sameBallotPrepare?: boolean;
 }
+
+/**
+ * A prepare of the very ballot an acceptor has promised (a duplicate, or the proposer retrying) has two right
+ * answers. Paxos Made Simple (§2.2) answers only a prepare numbered above every prepare already answered, so it
+ * refuses; the chapter's rule (promise unless a higher ballot was promised) promises again. Both are safe: a second
+ * promise of the same ballot forbids nothing new and reports the same accepted proposal, and a refusal leaves the
+ * first promise standing. The grader accepts either.
+ */
+const SAME_BALLOT_PREPARE = 'A prepare of the ballot already promised may be refused (nack with the promised ballot, as in Paxos Made Simple, which answers only a prepare above every one answered) or promised again (the chapter\'s rule: promise unless a higher ballot was promised); both are safe, and both pass.';
+
+/** The chapter's reading of phase 1b: promise a prepare unless a higher ballot was promised (so `>=`, not `>`). */
+const repromisingAcceptorRule: AcceptorRule = (state, request) => {
+  if (request.type === 'prepare' && state.promised !== null && sameBallot(request.ballot, state.promised)) {
+    return { state, reply: { type: 'promise', ballot: request.ballot, accepted: state.accepted } };
+  }
+  return acceptorRule(state, request);
+};
 
 const b = (round: number, proposer: string): Ballot => ({ round, proposer });
 
@@ -885,7 +904,8 @@ const ACCEPTOR_CASES: { group: string; cases: AcceptorCase[] }[] = [
       { name: 'a fresh acceptor', state: { promised: null, accepted: null }, request: { type: 'prepare', ballot: b(1, 'p1') }, why: 'It has promised nothing: promise (1, p1), reporting that it accepted nothing.' },
       { name: 'a higher ballot, after accepting', state: { promised: b(2, 'p1'), accepted: { ballot: b(2, 'p1'), value: 'x' } }, request: { type: 'prepare', ballot: b(3, 'p2') }, why: 'Promise (3, p2), and report the proposal it accepted, { (2, p1), "x" }: the proposer must adopt that value, in case it was chosen (§2.2, P2c).' },
       { name: 'a lower ballot', state: { promised: b(2, 'p2'), accepted: null }, request: { type: 'prepare', ballot: b(2, 'p1') }, why: '(2, p1) is below the promise (2, p2) (same round, p1 < p2): refuse it with a nack carrying (2, p2).' },
-      { name: 'the ballot already promised', state: { promised: b(2, 'p1'), accepted: null }, request: { type: 'prepare', ballot: b(2, 'p1') }, why: 'A prepare is promised only if its ballot is above every ballot promised; the same ballot again (a duplicate) gets a nack: the first promise already went out.' },
+      { name: 'the ballot already promised', state: { promised: b(2, 'p1'), accepted: null }, request: { type: 'prepare', ballot: b(2, 'p1') }, why: `${SAME_BALLOT_PREPARE} Either way, keep promised = (2, p1).`, sameBallotPrepare: true },
+      { name: 'the ballot already promised and accepted', state: { promised: b(2, 'p1'), accepted: { ballot: b(2, 'p1'), value: 'x' } }, request: { type: 'prepare', ballot: b(2, 'p1') }, why: `${SAME_BALLOT_PREPARE} A promise must report the proposal accepted, { (2, p1), "x" }, as every promise does.`, sameBallotPrepare: true },
     ],
   },
   {
@@ -899,9 +919,21 @@ const ACCEPTOR_CASES: { group: string; cases: AcceptorCase[] }[] = [
   },
 ];
 
-/** What the reference acceptor does, and whether the learner's result agrees with it on what matters. */
+/**
+ * Whether the learner's result agrees on what matters with a right acceptor: the lab's `acceptorRule`, or, for a
+ * prepare of the ballot already promised, also the re-promising reading. Returns what differs, or undefined.
+ */
 function acceptorCaseProblem(c: AcceptorCase, got: ReturnType<AcceptorRule>): string | undefined {
-  const want = acceptorRule(clone(c.state), clone(c.request));
+  if (!c.sameBallotPrepare) return differenceFrom(acceptorRule(clone(c.state), clone(c.request)), c, got);
+  const wants = [acceptorRule, repromisingAcceptorRule].map((rule) => rule(clone(c.state), clone(c.request)));
+  const problems = wants.map((want) => differenceFrom(want, c, got));
+  if (problems.some((problem) => problem === undefined)) return undefined;
+  // Explain against the reading the learner chose (the reply type they gave), or the first.
+  const chosen = wants.findIndex((want) => want.reply.type === got.reply.type);
+  return problems[chosen === -1 ? 0 : chosen];
+}
+
+function differenceFrom(want: ReturnType<AcceptorRule>, c: AcceptorCase, got: ReturnType<AcceptorRule>): string | undefined {
   const gotReply = got.reply;
   if (gotReply.type !== want.reply.type) return `replied '${gotReply.type}', not '${want.reply.type}'.`;
   if (want.reply.type === 'promise' && JSON.stringify((gotReply as { accepted?: unknown }).accepted ?? null) !== JSON.stringify(want.reply.accepted)) {
@@ -938,12 +970,12 @@ export const paxosAcceptorExercise = defineExercise({
   exportName: 'acceptorRule',
   generate: (rng) => ({ seeds: Array.from({ length: 8 }, () => rng.int(1, 1_000_000)), acceptors: rng.pick([3, 5]) }),
   prompt: (p) => ({
-    text: `Write the acceptor of single-decree Paxos (Lamport, Paxos Made Simple, §2.2) as one pure function: given the acceptor's durable state and a request, return its new state and its reply.\n\n- **prepare** (phase 1b) with a ballot above every ballot promised: promise it, and report the proposal with the highest ballot accepted so far (or null). Otherwise reply \`nack\` with the ballot promised.\n- **accept** (phase 2b): accept unless a higher ballot was promised; remember the proposal and reply \`accepted\`. Otherwise \`nack\`.\n\nEvery reply carries the ballot of the request it answers. Your rule is checked on single cases, then runs as every acceptor of real Paxos runs with ${p.acceptors} acceptors: two scripted runs (dueling proposers; a proposer that starts after a value was chosen) and runs with message loss, duplication and acceptor crashes (seeds ${p.seeds.join(', ')}). No two different values may be chosen (agreement), only proposed values may be (validity), and with a single distinguished proposer retrying, a value must be chosen (termination).`,
+    text: `Write the acceptor of single-decree Paxos (Lamport, Paxos Made Simple, §2.2) as one pure function: given the acceptor's durable state and a request, return its new state and its reply.\n\n- **prepare** (phase 1b) with a ballot above every ballot promised: promise it, and report the proposal with the highest ballot accepted so far (or null). With a ballot below the one promised: reply \`nack\` with the ballot promised. A prepare of exactly the ballot already promised (a duplicate, or a retry) may get either answer: Paxos Made Simple answers only a prepare numbered above every one it answered, so it refuses; the chapter's rule (promise unless a higher ballot was promised) promises again, reporting the accepted proposal as always. Both are safe, and both pass.\n- **accept** (phase 2b): accept unless a higher ballot was promised; remember the proposal and reply \`accepted\`. Otherwise \`nack\`.\n\nEvery reply carries the ballot of the request it answers. Your rule is checked on single cases, then runs as every acceptor of real Paxos runs with ${p.acceptors} acceptors: two scripted runs (dueling proposers; a proposer that starts after a value was chosen) and runs with message loss, duplication and acceptor crashes (seeds ${p.seeds.join(', ')}). No two different values may be chosen (agreement), only proposed values may be (validity), and with a single distinguished proposer retrying, a value must be chosen (termination).`,
   }),
   starter: () => ACCEPTOR_STARTER,
   reference: () => ACCEPTOR_REFERENCE,
   hints: () => [
-    'A promise is a promise about the future: never accept a ballot lower than the one promised. The comparison for prepare is strict (>), for accept it is not (≥).',
+    'A promise is a promise about the future: never accept a ballot lower than the one promised. For accept the comparison is ≥ (the promised ballot itself must be accepted); for prepare, a ballot below the promise is refused, one above it promised, and one equal to it may go either way.',
     'A promise must carry state.accepted: the new proposer adopts the highest-ballot value among a majority of promises, and that is what keeps a chosen value chosen.',
   ],
   async checks(p, fn, ctx) {
@@ -986,7 +1018,7 @@ export const paxosAcceptorExercise = defineExercise({
     return checks;
   },
   solution: () => ({
-    text: `\`\`\`ts\n${ACCEPTOR_REFERENCE.slice(PAXOS_TYPES.length + 1)}\`\`\`\n\nThe promise is what makes phase 1 meaningful: once a majority promised ballot n, no proposal below n can gather a majority any more, so the values reported in those promises are all that can have been chosen below n. Reporting the accepted proposal lets the proposer adopt the one with the highest ballot, which is the chosen value if there is one (P2c). Accepting below the promise breaks the first half; promising without reporting breaks the second: in both cases a later ballot can choose a different value. Refusing a repeated prepare of the same ballot costs nothing (the first promise already went out) and keeps "promised" meaning "strictly above".`,
+    text: `\`\`\`ts\n${ACCEPTOR_REFERENCE.slice(PAXOS_TYPES.length + 1)}\`\`\`\n\nThe promise is what makes phase 1 meaningful: once a majority promised ballot n, no proposal below n can gather a majority any more, so the values reported in those promises are all that can have been chosen below n. Reporting the accepted proposal lets the proposer adopt the one with the highest ballot, which is the chosen value if there is one (P2c). Accepting below the promise breaks the first half; promising without reporting breaks the second: in both cases a later ballot can choose a different value. A prepare of the ballot already promised can be refused, as this reference and Paxos Made Simple do (the first promise already went out), or promised again, as the chapter's rule says: the second promise forbids nothing the first did not, and reports the same accepted proposal, so either keeps agreement.`,
   }),
 });
 
