@@ -21,7 +21,7 @@ export {
 export type { ProcessEvent } from './causality';
 export { ntpOffset, ntpDelay, ntpClient, ntpServer, runNtp } from './ntp';
 export type { NtpTimestamps, NtpMessage, NtpSample, NtpRunSample, NtpRunOptions, NtpState } from './ntp';
-export { marzullo, marzulloBruteForce } from './marzullo';
-export type { SourceInterval, MarzulloResult } from './marzullo';
+export { marzullo, marzulloBruteForce, ntpIntersection, ntpIntersectionBruteForce } from './marzullo';
+export type { SourceInterval, MarzulloResult, IntersectionResult } from './marzullo';
 export { ttNow, runTrueTime, checkExternalConsistency, trueTimeClient, trueTimeServer, serverFor, COMMIT_WAIT_MARGIN_MS } from './truetime';
 export type { TTInterval, TrueTimeRunOptions, Commit, TrueTimeMessage, TrueTimeState, TrueTimeClientState, TrueTimeServerState } from './truetime';

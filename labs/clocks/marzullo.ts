@@ -99,3 +99,98 @@ export function marzulloBruteForce(intervals: readonly SourceInterval[]): Marzul
   while (last + 1 < samples.length && counts[last + 1] === best) last++;
   return result(intervals, samples[first] as number, samples[last] as number, best);
 }
+
+/**
+ * The result of NTP's intersection algorithm: either the interval a majority agrees on, with the number of
+ * falsetickers it had to allow and the sources it names as falsetickers, or no majority at all.
+ */
+export type IntersectionResult =
+  | {
+      status: 'found';
+      lo: number;
+      hi: number;
+      /** f, the number of falsetickers the algorithm had to allow before an interval qualified (2f < n). */
+      allowed: number;
+      /** Sources whose midpoint lies outside [lo, hi], sorted: RFC 5905 discards them before clustering. */
+      falsetickers: string[];
+    }
+  | { status: 'no-majority'; message: string };
+
+/**
+ * NTP's intersection algorithm, RFC 5905 §11.2.1 (the code of its Appendix A.5.5.1, `clock_select`), on the same
+ * intervals as `marzullo`. Each source contributes three entries, its low end, its midpoint and its high end,
+ * sorted by value (at equal values low ends first, then midpoints, then high ends, so closed intervals that touch
+ * overlap). For f = 0, 1, ... while 2f < n, one sweep from the left stops at the first point covered by at least
+ * n − f intervals (the low end of the result), one from the right at the last such point (the high end), and
+ * both count the midpoints they pass on the way. The interval qualifies when at most f midpoints lie outside it
+ * and low < high (the RFC's test, so a single point never qualifies); otherwise f grows. Unlike the plain
+ * algorithm, this never settles for a region that a minority agrees on, and the midpoint test rejects a region
+ * that many intervals merely graze: a truechimer's midpoint, its best estimate, should be inside.
+ */
+export function ntpIntersection(intervals: readonly SourceInterval[]): IntersectionResult {
+  validate(intervals);
+  const n = intervals.length;
+  const entries: { at: number; type: -1 | 0 | 1 }[] = [];
+  for (const { lo, hi } of intervals) entries.push({ at: lo, type: -1 }, { at: (lo + hi) / 2, type: 0 }, { at: hi, type: 1 });
+  entries.sort((x, y) => x.at - y.at || x.type - y.type);
+  for (let allowed = 0; 2 * allowed < n; allowed++) {
+    let midpointsOutside = 0;
+    let chime = 0;
+    let low = Infinity;
+    for (const { at, type } of entries) {
+      chime -= type;
+      if (chime >= n - allowed) {
+        low = at;
+        break;
+      }
+      if (type === 0) midpointsOutside++;
+    }
+    chime = 0;
+    let high = -Infinity;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const { at, type } = entries[i] as { at: number; type: -1 | 0 | 1 };
+      chime += type;
+      if (chime >= n - allowed) {
+        high = at;
+        break;
+      }
+      if (type === 0) midpointsOutside++;
+    }
+    if (midpointsOutside > allowed || !(low < high)) continue;
+    const falsetickers = intervals
+      .filter((i) => (i.lo + i.hi) / 2 < low || (i.lo + i.hi) / 2 > high)
+      .map((i) => i.source)
+      .sort();
+    return { status: 'found', lo: low, hi: high, allowed, falsetickers };
+  }
+  return {
+    status: 'no-majority',
+    message: `no interval is supported by more than half of the ${n} sources with their midpoints inside it`,
+  };
+}
+
+/**
+ * The oracle for `ntpIntersection`, from the definition rather than the sweep: for each f, the result's ends are
+ * the smallest and the largest point covered by at least n − f intervals (each is an interval end, so only ends
+ * are tried), and the midpoints outside are counted directly. O(n²) per f.
+ */
+export function ntpIntersectionBruteForce(intervals: readonly SourceInterval[]): IntersectionResult {
+  validate(intervals);
+  const n = intervals.length;
+  const coverage = (x: number) => intervals.filter((i) => i.lo <= x && x <= i.hi).length;
+  const ends = intervals.flatMap((i) => [i.lo, i.hi]);
+  const mid = (i: SourceInterval) => (i.lo + i.hi) / 2;
+  for (let allowed = 0; 2 * allowed < n; allowed++) {
+    const covered = ends.filter((x) => coverage(x) >= n - allowed);
+    if (covered.length === 0) continue;
+    const low = Math.min(...covered);
+    const high = Math.max(...covered);
+    const outside = intervals.filter((i) => mid(i) < low || mid(i) > high);
+    if (outside.length > allowed || !(low < high)) continue;
+    return { status: 'found', lo: low, hi: high, allowed, falsetickers: outside.map((i) => i.source).sort() };
+  }
+  return {
+    status: 'no-majority',
+    message: `no interval is supported by more than half of the ${n} sources with their midpoints inside it`,
+  };
+}
