@@ -46,7 +46,7 @@ describe('display', () => {
     for (let i = 0; i < 5000; i++) console.log('x'.repeat(100));
     const total = outputs.reduce((n, o) => n + (o.kind === 'text' ? o.text.length : 0), 0);
     expect(total).toBeLessThan(displayLimits.maxTextChars + 300);
-    expect(JSON.stringify(outputs)).toContain('console output cut');
+    expect(JSON.stringify(outputs)).toContain('… truncated: a run prints at most');
   });
 });
 

@@ -4,17 +4,13 @@
  * named forms (`display.table`, `display.spaceTime`, ...) say exactly which view and take a caption.
  */
 import type { Trace } from '../sim/trace';
-import type { HistogramOutput, Output, PlotOutput, SpaceTimeOutput, TableOutput, TimeSeriesOutput } from './outputs';
+import { capOutput, displayLimits } from './caps';
+import type { Output, PlotOutput, SpaceTimeOutput, TableOutput } from './outputs';
 
-/** Limits that keep a careless cell from swamping the page or the worker's memory. */
-export const displayLimits = {
-  /** Outputs per run; later ones are replaced by a single notice. */
-  maxOutputs: 60,
-  /** Table rows kept; the rest are counted in `truncatedFrom`. */
-  maxTableRows: 500,
-  /** Characters of console text per run. */
-  maxTextChars: 100_000,
-} as const;
+export { displayLimits };
+
+/** Console text a run may print, leaving room in its text output for the notice that says it was cut. */
+const CONSOLE_CHARS = displayLimits.maxTextChars - 200;
 
 export interface Display {
   (value: unknown, options?: { caption?: string }): void;
@@ -89,8 +85,11 @@ export function formatValue(value: unknown): string {
 export function createSink(): OutputSink {
   const outputs: Output[] = [];
   let textChars = 0;
+  let textLines = 0;
   let dropped = 0;
-  const push = (output: Output) => {
+  // Every output is capped as it is made (caps.ts), so a flood never reaches the page or even postMessage.
+  const push = (raw: Output) => {
+    const output = capOutput(raw);
     if (outputs.length >= displayLimits.maxOutputs) {
       // The last slot becomes the notice, so the output it held is not shown either.
       dropped += dropped === 0 ? 2 : 1;
@@ -100,10 +99,16 @@ export function createSink(): OutputSink {
     outputs.push(output);
   };
   const write = (stream: 'log' | 'info' | 'warn' | 'error', args: readonly unknown[]) => {
-    if (textChars >= displayLimits.maxTextChars) return;
+    if (textChars >= CONSOLE_CHARS || textLines >= displayLimits.maxConsoleLines) return;
     let text = formatArgs(args);
+    const lines = text.split('\n');
+    if (textLines + lines.length > displayLimits.maxConsoleLines) text = lines.slice(0, displayLimits.maxConsoleLines - textLines).join('\n');
+    if (textChars + text.length + 1 > CONSOLE_CHARS) text = text.slice(0, Math.max(0, CONSOLE_CHARS - textChars));
     textChars += text.length + 1;
-    if (textChars >= displayLimits.maxTextChars) text += `\n… console output cut at ${displayLimits.maxTextChars} characters.`;
+    textLines += Math.min(lines.length, displayLimits.maxConsoleLines - textLines);
+    if (textChars >= CONSOLE_CHARS || textLines >= displayLimits.maxConsoleLines) {
+      text += `\n… truncated: a run prints at most ${displayLimits.maxTextChars.toLocaleString('en-US')} characters and ${displayLimits.maxConsoleLines.toLocaleString('en-US')} lines of console text.`;
+    }
     const last = outputs[outputs.length - 1];
     if (last && last.kind === 'text' && last.stream === stream) last.text += `\n${text}`;
     else push({ kind: 'text', stream, text });
@@ -120,32 +125,29 @@ export function createSink(): OutputSink {
     }
     return display.text(formatValue(value));
   }) as Display;
-  display.text = (text) => push({ kind: 'text', text: String(text) });
+  display.text = (text) => push({ kind: 'text', text: typeof text === 'string' ? text : formatValue(text) });
   display.table = (rows, options) => {
     if (!Array.isArray(rows)) throw new TypeError('display.table expects an array of rows');
     push(tableFrom(rows, options?.columns, options?.caption));
   };
   display.spaceTime = (trace, options) => {
     if (!isTrace(trace)) throw new TypeError('display.spaceTime expects a trace from the simulator (with nodes and events)');
-    const output: SpaceTimeOutput = { kind: 'spacetime', trace, ...options };
-    push(output);
+    push({ ...options, kind: 'spacetime', trace });
   };
   display.timeSeries = (rows, options) => {
     if (!Array.isArray(rows)) throw new TypeError('display.timeSeries expects an array of records');
     if (!options || typeof options.x !== 'string' || typeof options.y !== 'string') {
       throw new TypeError('display.timeSeries needs the names of its x and y fields, e.g. { x: "t", y: "rttMs" }');
     }
-    const output: TimeSeriesOutput = { kind: 'timeseries', rows: [...rows], ...options };
-    push(output);
+    push({ ...options, kind: 'timeseries', rows: rows as Record<string, unknown>[] });
   };
   display.histogram = (values, options) => {
     if (!Array.isArray(values) || values.some((v) => typeof v !== 'number')) throw new TypeError('display.histogram expects an array of numbers');
-    const output: HistogramOutput = { kind: 'histogram', values: [...values], ...options };
-    push(output);
+    push({ ...options, kind: 'histogram', values: values as number[] });
   };
   display.plot = (spec) => {
     if (!spec || !Array.isArray(spec.marks)) throw new TypeError('display.plot expects { marks: [{ mark: "dot", data, options }] }');
-    push({ kind: 'plot', ...spec });
+    push({ ...spec, kind: 'plot' });
   };
   const console = {
     log: (...args: unknown[]) => write('log', args),

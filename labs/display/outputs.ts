@@ -11,6 +11,8 @@ export interface TextOutput {
   kind: 'text';
   text: string;
   stream?: 'log' | 'info' | 'warn' | 'error';
+  /** What the caps (caps.ts) cut from this output, as a sentence shown beside it. Every kind may carry one. */
+  truncated?: string;
 }
 
 /** A table: column names and rows of cells (numbers and strings; anything else is shown as JSON). */
@@ -21,6 +23,7 @@ export interface TableOutput {
   caption?: string;
   /** Rows beyond this many are summarised, so a runaway table cannot swamp the page. */
   truncatedFrom?: number;
+  truncated?: string;
 }
 
 /** A space-time (Lamport) diagram of a simulator trace: one lane per node, messages as arrows. */
@@ -43,6 +46,7 @@ export interface SpaceTimeOutput {
    * and the events concurrent with it. Drawn as coloured rings, with a legend.
    */
   highlight?: { chosen?: number; past?: number[]; future?: number[]; concurrent?: number[] };
+  truncated?: string;
 }
 
 /** One or more lines over x, e.g. a measurement over virtual time. Rows are records; x, y and series name fields. */
@@ -55,6 +59,7 @@ export interface TimeSeriesOutput {
   caption?: string;
   xLabel?: string;
   yLabel?: string;
+  truncated?: string;
 }
 
 /** A histogram of numbers. */
@@ -65,6 +70,7 @@ export interface HistogramOutput {
   label?: string;
   /** Roughly how many bins (Plot picks nice thresholds near it). */
   bins?: number;
+  truncated?: string;
 }
 
 /**
@@ -78,6 +84,7 @@ export interface PlotOutput {
   caption?: string;
   /** The figure's accessible description; a caption is used when it is missing. */
   ariaLabel?: string;
+  truncated?: string;
 }
 
 export type PlotMarkName =

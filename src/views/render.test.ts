@@ -5,7 +5,7 @@ import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { runPingDemo } from '../../labs/intro/ping';
 import type { Output } from '../../labs/display/outputs';
-import { renderOutputs } from './render';
+import { isSafeHref, renderOutputs, sanitizeChart } from './render';
 
 const document = new JSDOM('<!doctype html><body></body>').window.document;
 
@@ -64,5 +64,42 @@ describe('views', () => {
     const html = render([{ kind: 'plot', marks: [{ mark: 'dot', data: [{ a: 1, b: 2 }], options: { x: 'a', y: 'b' } }], caption: 'Dots.' }]);
     expect(html.querySelector('figure svg')).not.toBeNull();
     expect(() => render([{ kind: 'plot', marks: [{ mark: 'nope' as never }] }])).toThrow(/"nope", which is not one of/);
+  });
+
+  it('keeps a plot\'s links to http(s) and relative addresses, and drops script, handlers and foreign styles', () => {
+    const data = [
+      { x: 1, y: 1, url: 'javascript:globalThis.pwned=1' },
+      { x: 2, y: 2, url: ' JaVa\tScRiPt:alert(1)' },
+      { x: 3, y: 3, url: 'data:text/html,<script>alert(1)</script>' },
+      { x: 4, y: 4, url: 'https://example.org/paper' },
+      { x: 5, y: 5, url: '../clocks/' },
+    ];
+    const html = render([{
+      kind: 'plot',
+      marks: [{ mark: 'dot', data, options: { x: 'x', y: 'y', href: 'url', target: '_blank', fill: 'url(https://evil.example/x.svg#p)' } }],
+      options: { style: 'position: fixed; inset: 0; background: url(https://evil.example/track)' },
+      caption: '<img src=x onerror=alert(1)>',
+    }]);
+    const hrefs = Array.from(html.querySelectorAll('a')).map((a) => a.getAttribute('href'));
+    expect(hrefs).toEqual([null, null, null, 'https://example.org/paper', '../clocks/']);
+    for (const a of Array.from(html.querySelectorAll('a[target]'))) expect(a.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(html.querySelector('img')).toBeNull();
+    const attributes = Array.from(html.querySelectorAll('svg, svg *')).flatMap((e) => Array.from(e.attributes).map((a) => `${a.name}=${a.value}`));
+    expect(attributes.filter((a) => /javascript:|evil\.example|position: fixed/i.test(a))).toEqual([]);
+    expect(html.querySelector('figcaption')!.textContent).toBe('<img src=x onerror=alert(1)>');
+  });
+
+  it('removes elements and attributes a chart must never carry', () => {
+    const chart = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    chart.innerHTML = '<g onclick="alert(1)"><script>alert(1)</script><foreignObject><div>x</div></foreignObject><a href="vbscript:x"><text>t</text></a><use href="https://evil.example/s.svg#a"/><use href="#local"/></g><style>@import url(https://evil.example/a.css);</style>';
+    sanitizeChart(chart);
+    expect(chart.innerHTML).toBe('<g><a><text>t</text></a><use></use><use href="#local"></use></g>');
+    expect(isSafeHref('mailto:a@b.c')).toBe(false);
+    expect(isSafeHref('//example.org/x')).toBe(true);
+  });
+
+  it('says in words what the caps cut, next to the output', () => {
+    const html = render([{ kind: 'timeseries', rows: [{ t: 0, v: 1 }], x: 't', y: 'v', truncated: 'Showing the first 2,000 of 200,000 points.' }]);
+    expect(html.querySelector('figure + p.hb-truncated')!.textContent).toBe('Truncated: Showing the first 2,000 of 200,000 points.');
   });
 });

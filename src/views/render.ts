@@ -36,15 +36,37 @@ const MAX_DATA_ROWS = 2000;
 /** Renders all outputs of one run into a fragment, numbering nothing itself (CSS does). */
 export function renderOutputs(outputs: readonly Output[], context: RenderContext): DocumentFragment {
   const fragment = context.document.createDocumentFragment();
-  let figures = 0;
-  outputs.forEach((output, index) => {
-    const id = `${context.idPrefix}-o${index}`;
-    const isFigure = output.kind === 'spacetime' || output.kind === 'timeseries' || output.kind === 'histogram' || output.kind === 'plot';
-    const caption = 'caption' in output && output.caption ? output.caption : isFigure && figures === 0 ? context.defaultCaption : undefined;
-    if (isFigure) figures += 1;
-    fragment.append(renderOutput(output, { ...context, idPrefix: id }, caption));
-  });
+  const figures = { count: 0 };
+  outputs.forEach((output, index) => fragment.append(...renderNumbered(output, index, context, figures)));
   return fragment;
+}
+
+/**
+ * The same as renderOutputs, but waits on `pause` between outputs, so drawing a run's outputs never holds the
+ * page for longer than one output takes (each is capped, see labs/display/caps.ts). The fragment is complete when
+ * the promise resolves; the caller swaps it in at once, so the previous outputs stay until then.
+ */
+export async function renderOutputsGradually(outputs: readonly Output[], context: RenderContext, pause: () => Promise<unknown>): Promise<DocumentFragment> {
+  const fragment = context.document.createDocumentFragment();
+  const figures = { count: 0 };
+  for (const [index, output] of outputs.entries()) {
+    if (index > 0) await pause();
+    fragment.append(...renderNumbered(output, index, context, figures));
+  }
+  return fragment;
+}
+
+function renderNumbered(output: Output, index: number, context: RenderContext, figures: { count: number }): Element[] {
+  const id = `${context.idPrefix}-o${index}`;
+  const isFigure = output.kind === 'spacetime' || output.kind === 'timeseries' || output.kind === 'histogram' || output.kind === 'plot';
+  const caption = 'caption' in output && output.caption ? output.caption : isFigure && figures.count === 0 ? context.defaultCaption : undefined;
+  if (isFigure) figures.count += 1;
+  const element = renderOutput(output, { ...context, idPrefix: id }, caption);
+  if (!('truncated' in output) || !output.truncated) return [element];
+  // What the caps cut is said in words next to the output, never silently dropped.
+  const marker = el(context.document, 'p', { class: 'hb-truncated' });
+  marker.append(el(context.document, 'strong', {}, 'Truncated: '), context.document.createTextNode(output.truncated));
+  return [element, marker];
 }
 
 export function renderOutput(output: Output, context: RenderContext, caption?: string): Element {
@@ -142,6 +164,7 @@ function renderTableOutput(output: TableOutput, context: RenderContext): Element
 /** A <figure> holding a chart, its caption and its data table. */
 function figure(context: RenderContext, chart: Element, caption: string | undefined, label: string, data: { columns: string[]; rows: unknown[][] }, kind: string): Element {
   const { document, idPrefix } = context;
+  sanitizeChart(chart);
   const fig = el(document, 'figure', { class: `hb-figure hb-figure-${kind}`, id: idPrefix });
   const captionId = `${idPrefix}-caption`;
   fig.setAttribute('aria-labelledby', captionId);
@@ -326,13 +349,75 @@ const MARKS: Record<PlotOutput['marks'][number]['mark'], (data: unknown[] | unde
   link: (d, o) => Plot.link(d, o), frame: (_d, o) => Plot.frame(o), gridX: (_d, o) => Plot.gridX(o), gridY: (_d, o) => Plot.gridY(o),
 };
 
+/** Elements a chart may contain: what Plot draws (SVG marks, legends) and nothing that loads or runs anything. */
+const CHART_ELEMENTS = new Set(['svg', 'g', 'path', 'line', 'rect', 'circle', 'ellipse', 'polyline', 'polygon', 'text', 'tspan', 'title', 'desc',
+  'style', 'a', 'defs', 'clippath', 'marker', 'pattern', 'lineargradient', 'radialgradient', 'stop', 'symbol', 'use', 'div', 'span', 'figure',
+  'figcaption', 'h2', 'h3', 'p']);
+const URL_ATTRIBUTES = new Set(['href', 'xlink:href', 'src', 'action', 'formaction', 'srcset', 'ping']);
+
+/** True for a link a chart may carry: http, https, or a relative address (resolved against this page). */
+export function isSafeHref(value: string): boolean {
+  try {
+    const url = new URL(value, 'https://book.invalid/chapter/');
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** A style or paint that loads nothing from elsewhere (only `url(#id)` references within the page). */
+function isSafeStyleValue(value: string): boolean {
+  const plain = value.replace(/\\/g, '').toLowerCase();
+  if (/@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding/.test(plain)) return false;
+  if (/position\s*:\s*(fixed|sticky|absolute)/.test(plain)) return false;
+  for (const match of plain.matchAll(/url\s*\(\s*(['"]?)([^)'"]*)/g)) if (!match[2]!.trim().startsWith('#')) return false;
+  return true;
+}
+
+/**
+ * Removes from a drawn chart everything a cell's data or options could use to run script, load from another
+ * origin or cover the page: unknown elements (script, foreignObject, iframe, image…), event-handler attributes,
+ * links other than http(s) and relative ones, and styles that load resources or position themselves over the
+ * page. Plot writes text as text, so titles, labels and data stay inert; this covers the channels Plot turns into
+ * attributes (`href`, `target`, styles and paints).
+ */
+export function sanitizeChart(root: Element): void {
+  const walk = (element: Element): void => {
+    for (const child of Array.from(element.children)) {
+      if (!CHART_ELEMENTS.has(child.localName.toLowerCase())) {
+        child.remove();
+        continue;
+      }
+      for (const attribute of Array.from(child.attributes)) {
+        const name = attribute.name.toLowerCase();
+        const unsafe = name.startsWith('on')
+          || (URL_ATTRIBUTES.has(name) && !(child.localName === 'use' ? attribute.value.trim().startsWith('#') : isSafeHref(attribute.value)))
+          || ((name === 'style' || /url\s*\(/i.test(attribute.value)) && !isSafeStyleValue(attribute.value));
+        if (unsafe) child.removeAttribute(attribute.name);
+      }
+      if (child.localName === 'style' && !isSafeStyleValue(child.textContent ?? '')) child.remove();
+      else if (child.localName === 'a') {
+        if (child.hasAttribute('target')) child.setAttribute('rel', 'noopener noreferrer');
+        walk(child);
+      } else walk(child);
+    }
+  };
+  const wrapper = root.ownerDocument.createElement('div');
+  const parent = root.parentNode;
+  const next = root.nextSibling;
+  wrapper.append(root);
+  walk(wrapper);
+  if (parent) parent.insertBefore(root, next);
+}
+
 function renderPlot(output: PlotOutput, context: RenderContext, caption?: string): Element {
   const marks = output.marks.map((spec, i) => {
     const make = MARKS[spec.mark];
     if (!make) throw new Error(`display.plot: mark ${i + 1} names "${String(spec.mark)}", which is not one of ${Object.keys(MARKS).join(', ')}`);
     return make(spec.data, spec.options ?? {});
   });
-  const options = output.options ?? {};
+  // The figure's own style and the document are the book's to set, never the cell's.
+  const { style: _style, document: _document, ...options } = output.options ?? {};
   const x = options.x as Record<string, unknown> | undefined;
   const chart = Plot.plot({
     width: context.width ?? WIDTH,
