@@ -1,4 +1,4 @@
-// Method: run the ping system across many seeds and judge each trace with checkers: the liveness checker (every
+// Method: run the ping system across many seeds and judge each trace with checkers: the deadline checker (every
 // ping answered within the horizon) with and without loss, and RTT bounds derived from the latency settings.
 import { describe, expect, it } from 'vitest';
 import { checkEveryPingAnswered, pingPong, runPingDemo, rttSamples } from './ping';
@@ -14,7 +14,7 @@ describe('ping over a reliable link', () => {
   it('answers every ping, each sent once, with RTTs between twice the least and twice the most latency', () => {
     for (let seed = 0; seed < 20; seed++) {
       const trace = runPingDemo({ seed, count: 10 });
-      expect(checkEveryPingAnswered(trace, 10)).toEqual({ status: 'ok', property: 'every ping answered' });
+      expect(checkEveryPingAnswered(trace, 10)).toEqual({ status: 'ok', property: 'every ping answered by the end of the run' });
       expect(pingsSent(trace)).toHaveLength(10);
       const rtts = rttSamples(trace);
       expect(rtts.map((s) => s.n).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -31,7 +31,7 @@ describe('ping over a reliable link', () => {
   });
 });
 
-describe('ping over a lossy link: retransmission makes progress (a liveness check)', () => {
+describe('ping over a lossy link: retransmission makes progress (checked against a deadline)', () => {
   it('gets every ping answered within the horizon with 30% loss, for 30 seeds', () => {
     let retransmissions = 0;
     for (let seed = 0; seed < 30; seed++) {
@@ -45,11 +45,21 @@ describe('ping over a lossy link: retransmission makes progress (a liveness chec
     expect(retransmissions).toBeGreaterThan(30);
   });
 
-  it('reports a liveness violation, with the unanswered pings as evidence, when the link never comes back', () => {
+  it('reports a missed deadline as a safety violation, with the unanswered pings as evidence, when the link never comes back', () => {
     const trace = runPingDemo({ count: 3, interventions: [{ atMs: 150, kind: 'partition', groups: [['a'], ['b']] }], untilMs: 2000 });
     const result = checkEveryPingAnswered(trace, 3);
-    expect(result).toMatchObject({ status: 'violation', failure: 'liveness', message: 'pings 2 were never answered by 2000 ms' });
+    expect(result).toMatchObject({ status: 'violation', failure: 'safety', message: 'pings 2 were not answered by 2000 ms, the end of the run' });
     if (result.status === 'violation') expect(result.events).toMatchObject([{ kind: 'send', t: 200, message: { type: 'ping', n: 2 } }]);
+  });
+
+  it('judges a per-ping deadline: late answers fail it, and a deadline beyond the end of the trace is inconclusive', () => {
+    // The partition from 150 to 400 ms holds ping 2 (first sent at 200 ms) back until after the heal.
+    const trace = runPingDemo({ count: 3, interventions: [{ atMs: 150, kind: 'partition', groups: [['a'], ['b']] }, { atMs: 400, kind: 'heal' }], untilMs: 2000 });
+    expect(checkEveryPingAnswered(trace, 3).status).toBe('ok');
+    expect(checkEveryPingAnswered(trace, 3, { withinMs: 100 })).toMatchObject({ status: 'violation', failure: 'safety', message: 'pings 2 were not answered within 100 ms of being sent' });
+    expect(checkEveryPingAnswered(trace, 3, { withinMs: 1000 }).status).toBe('ok');
+    const short = runPingDemo({ count: 3, interventions: [{ atMs: 150, kind: 'partition', groups: [['a'], ['b']] }], untilMs: 300 });
+    expect(checkEveryPingAnswered(short, 3, { withinMs: 500 })).toMatchObject({ status: 'inconclusive' });
   });
 });
 

@@ -185,27 +185,43 @@ export function rttSamples(trace: Trace): (RttSample & { t: number })[] {
 }
 
 /**
- * Liveness: every one of the `count` pings was answered within the run. A violation lists the first send of each
- * unanswered ping; a truncated or halted trace that does not show every answer is inconclusive.
+ * A deadline check: every one of the `count` pings was answered within `withinMs` of its first sending, or, when
+ * `withinMs` is not given, by the end of the run.
+ *
+ * "Every ping is eventually answered" is a liveness property, and no finite run can violate it: any run that ends
+ * with a ping unanswered could still be extended by the answer (Alpern and Schneider, "Defining Liveness", 1985).
+ * What a finite trace can show is a deadline missed, and "answered within D" is a safety property in their sense:
+ * once the deadline has passed with no answer, nothing later can repair it. So a violation here is reported as
+ * `safety`, names the deadline, and lists the first sending of each late ping. A ping whose deadline lies beyond the
+ * end of the trace, or a truncated or halted trace that does not show every answer, is inconclusive.
  */
-export function checkEveryPingAnswered(trace: Trace, count: number): CheckResult {
-  const property = 'every ping answered';
-  const answered = new Set(rttSamples(trace).map((s) => s.n));
-  const missing = Array.from({ length: count }, (_, n) => n).filter((n) => !answered.has(n));
-  if (missing.length === 0) return { status: 'ok', property };
-  if (trace.truncated || trace.halted) {
-    return { status: 'inconclusive', property, reason: `pings ${missing.join(', ')} unanswered, but the trace was cut short` };
+export function checkEveryPingAnswered(trace: Trace, count: number, options: { withinMs?: number } = {}): CheckResult {
+  const { withinMs } = options;
+  const property = withinMs === undefined ? 'every ping answered by the end of the run' : `every ping answered within ${withinMs} ms`;
+  const firstSends = new Map<number, TraceEvent>();
+  for (const e of eventsOfKind(trace, 'send')) {
+    const message = e.message as PingMessage;
+    if (message.type === 'ping' && !firstSends.has(message.n)) firstSends.set(message.n, e);
   }
-  const firstSends: TraceEvent[] = [];
-  for (const n of missing) {
-    const send = eventsOfKind(trace, 'send').find((e) => (e.message as PingMessage).type === 'ping' && (e.message as PingMessage).n === n);
-    if (send !== undefined) firstSends.push(send);
+  const deadlineOf = (n: number) => {
+    const sent = firstSends.get(n);
+    return withinMs === undefined || sent === undefined ? trace.endMs : sent.t + withinMs;
+  };
+  const answeredAt = new Map<number, number>();
+  for (const s of rttSamples(trace)) if (!answeredAt.has(s.n)) answeredAt.set(s.n, s.t);
+  const late = Array.from({ length: count }, (_, n) => n).filter((n) => !((answeredAt.get(n) ?? Infinity) <= deadlineOf(n)));
+  if (late.length === 0) return { status: 'ok', property };
+  const cutShort = trace.truncated || trace.halted;
+  const undecided = late.filter((n) => cutShort || deadlineOf(n) > trace.endMs);
+  if (undecided.length > 0) {
+    return { status: 'inconclusive', property, reason: `pings ${undecided.join(', ')} unanswered, but the trace ends before their deadline` };
   }
+  const deadline = withinMs === undefined ? `by ${trace.endMs} ms, the end of the run` : `within ${withinMs} ms of being sent`;
   return {
     status: 'violation',
     property,
-    failure: 'liveness',
-    message: `pings ${missing.join(', ')} were never answered by ${trace.endMs} ms`,
-    events: firstSends,
+    failure: 'safety',
+    message: `pings ${late.join(', ')} were not answered ${deadline}`,
+    events: late.flatMap((n) => firstSends.get(n) ?? []),
   };
 }
