@@ -10,9 +10,9 @@
  * rule does in it.
  */
 import { runPaxos } from './paxos';
-import type { AcceptorRule } from './paxos';
-import { nodeIds, runRaft } from './raft';
-import type { ClientCommand, RaftOptions } from './raft';
+import type { AcceptorRule, Ballot } from './paxos';
+import { leadersByTerm, nodeIds, runRaft } from './raft';
+import type { ClientCommand, RaftMessage, RaftOptions, RaftRole } from './raft';
 import type { Intervention } from '../sim/interventions';
 import { Random } from '../sim/random';
 import type { Trace } from '../sim/trace';
@@ -323,4 +323,257 @@ export function randomPaxosRun(options: RandomPaxosRunOptions): { trace: Trace; 
     untilMs: 1500,
   });
   return { trace, proposed: proposers.map((p) => p.value) };
+}
+
+/**
+ * The worked run of the chapter's Paxos section, on a constant 10 ms network: p1 proposes "x" at 0 ms and p2
+ * proposes "y" at 200 ms. p1 gets promises from all three acceptors, but a one-way partition from 15 ms lets its
+ * accept reach only the acceptors in `p1AcceptReaches` (default a1 alone), and p1 crashes at 25 ms. p2 cannot reach
+ * a3, so it hears from a1 and a2 only. With the default, nothing is chosen before p2, which learns from a1's promise
+ * that x was accepted and proposes x instead of y; with `['a1', 'a2']`, x is chosen at 30 ms and p2 re-proposes it.
+ * Either way x, and only x, is chosen. An acceptor rule that does not report what it accepted lets y be chosen.
+ */
+export function adoptionRun(options: { p1AcceptReaches?: ('a1' | 'a2' | 'a3')[]; acceptor?: AcceptorRule } = {}): Trace {
+  const reaches = options.p1AcceptReaches ?? ['a1'];
+  const cutOff = ['a1', 'a2', 'a3'].filter((a) => !reaches.includes(a as 'a1'));
+  return runPaxos({
+    seed: 3,
+    network: steady,
+    proposers: [{ id: 'p1', value: 'x', startMs: 0 }, { id: 'p2', value: 'y', startMs: 200 }],
+    acceptor: options.acceptor,
+    interventions: [
+      { atMs: 0, kind: 'partition-one-way', from: ['p2'], to: ['a3'] },
+      ...(cutOff.length > 0 ? [{ atMs: 15, kind: 'partition-one-way' as const, from: ['p1'], to: cutOff }] : []),
+      { atMs: 25, kind: 'crash', node: 'p1' },
+    ],
+    untilMs: 600,
+  });
+}
+
+/** One proposer's attempt in a Paxos trace: its ballot, the proposal it adopted (if any), the value it sent. */
+export interface ProposerAttempt {
+  proposer: NodeId;
+  ballot: Ballot;
+  /** The highest-ballot proposal the promises reported, which the proposer adopted; null when none was reported. */
+  adopted: { ballot: Ballot; value: unknown } | null;
+  /** The acceptors whose promises formed the quorum. */
+  promisesFrom: NodeId[];
+  value: unknown;
+  atMs: number;
+}
+
+/** Every phase-2 attempt of every proposer, from their `promised` and `accept` log lines, in trace order. */
+export function proposerAttempts(trace: Trace): ProposerAttempt[] {
+  const out: ProposerAttempt[] = [];
+  const pending = new Map<NodeId, { adopted: ProposerAttempt['adopted']; from: NodeId[] }>();
+  for (const e of trace.events) {
+    if (e.kind !== 'log') continue;
+    if (e.text === 'promised') {
+      const data = e.data as { adopted: ProposerAttempt['adopted']; from: NodeId[] };
+      pending.set(e.node, { adopted: data.adopted, from: data.from });
+    } else if (e.text === 'accept') {
+      const { ballot, value } = e.data as { ballot: Ballot; value: unknown };
+      const promised = pending.get(e.node);
+      out.push({ proposer: e.node, ballot, adopted: promised?.adopted ?? null, promisesFrom: promised?.from ?? [], value, atMs: e.t });
+    }
+  }
+  return out;
+}
+
+/** `(1, p1)`: a ballot as the chapter writes it. */
+export function formatBallot(ballot: Ballot): string {
+  return `(${ballot.round}, ${ballot.proposer})`;
+}
+
+// ---- Reading Raft runs for the chapter's figures. --------------------------------------------------------------
+
+/** A node's change of role, from its `role` log line: the event's `seq` (to label it in a diagram), time, role, term. */
+export interface RoleChange {
+  seq: number;
+  t: number;
+  node: NodeId;
+  role: RaftRole;
+  term: number;
+}
+
+/** Every role change in a trace, in order. */
+export function roleChanges(trace: Trace): RoleChange[] {
+  const out: RoleChange[] = [];
+  for (const e of trace.events) {
+    if (e.kind !== 'log' || e.text !== 'role') continue;
+    const { role, term } = e.data as { role: RaftRole; term: number };
+    out.push({ seq: e.seq, t: e.t, node: e.node, role, term });
+  }
+  return out;
+}
+
+/** Role changes as labels for `display.spaceTime`: `leader t2` beside the event. */
+export function roleLabels(trace: Trace): { seq: number; text: string }[] {
+  return roleChanges(trace).map((c) => ({ seq: c.seq, text: `${c.role} t${c.term}` }));
+}
+
+/** A command a leader acknowledged to its client (a `reply` with `ok`), when and at which index. */
+export interface AcknowledgedCommand {
+  t: number;
+  node: NodeId;
+  index: number;
+  command: unknown;
+}
+
+/** Every acknowledged command in a trace, in order. */
+export function acknowledgedCommands(trace: Trace): AcknowledgedCommand[] {
+  const out: AcknowledgedCommand[] = [];
+  for (const e of trace.events) {
+    if (e.kind !== 'reply') continue;
+    const response = e.response as { ok?: boolean; index?: number; command?: unknown };
+    if (response.ok === true && typeof response.index === 'number') out.push({ t: e.t, node: e.node, index: response.index, command: response.command });
+  }
+  return out;
+}
+
+/**
+ * The start of a run, as §5.2 sees it: when the first leader was elected (null if none was by the end), and how
+ * many terms began with an election before that leader's term (split votes, or votes lost on the way).
+ */
+export function firstElection(trace: Trace): { electedMs: number | null; failedTerms: number } {
+  const changes = roleChanges(trace);
+  const first = changes.find((c) => c.role === 'leader');
+  const leaderTerms = Object.keys(leadersByTerm(trace)).map(Number);
+  const firstLeaderTerm = leaderTerms.length > 0 ? Math.min(...leaderTerms) : Infinity;
+  const failed = new Set(changes.filter((c) => c.role === 'candidate' && c.term < firstLeaderTerm).map((c) => c.term));
+  return { electedMs: first === undefined ? null : first.t, failedTerms: failed.size };
+}
+
+/** Options of `electionTimeoutSweep`. */
+export interface ElectionSweepOptions {
+  /** Election-timeout ranges `[minMs, maxMs]` to compare, e.g. `[[150, 151], [150, 300]]`. */
+  ranges: [number, number][];
+  /** Seeds 1..`seeds` per range (default 60). */
+  seeds?: number;
+  /** Cluster size (default 5). */
+  nodes?: number;
+  /** How long each run may take to elect (default 3000 ms). */
+  untilMs?: number;
+}
+
+/** One run of the sweep: its range (as `150–300 ms`), its seed and its `firstElection`. */
+export interface ElectionSample {
+  range: string;
+  seed: number;
+  electedMs: number | null;
+  failedTerms: number;
+}
+
+/** `150–300 ms`: a timeout range as the chapter labels it. */
+export function formatRange([minMs, maxMs]: [number, number]): string {
+  return `${minMs}–${maxMs} ms`;
+}
+
+/** The chapter's §5.2 experiment: a fresh cluster per range and seed, with no client traffic and no faults. */
+export function electionTimeoutSweep(options: ElectionSweepOptions): ElectionSample[] {
+  const { ranges, seeds = 60, nodes = 5, untilMs = 3000 } = options;
+  const samples: ElectionSample[] = [];
+  for (const range of ranges) {
+    for (let seed = 1; seed <= seeds; seed++) {
+      const trace = runRaft({ seed, nodes, raft: { electionTimeoutMinMs: range[0], electionTimeoutMaxMs: range[1] }, untilMs });
+      samples.push({ range: formatRange(range), seed, ...firstElection(trace) });
+    }
+  }
+  return samples;
+}
+
+/** Per range of a sweep: runs, runs that elected a leader, the median time to do so, runs with a failed term. */
+export interface ElectionSummary {
+  range: string;
+  runs: number;
+  elected: number;
+  medianElectedMs: number | null;
+  runsWithFailedTerm: number;
+}
+
+/** Summarises a sweep, one row per range in the order of the samples. The median is the upper one of an even count. */
+export function summarizeElections(samples: readonly ElectionSample[]): ElectionSummary[] {
+  const ranges = [...new Set(samples.map((s) => s.range))];
+  return ranges.map((range) => {
+    const runs = samples.filter((s) => s.range === range);
+    const times = runs.flatMap((s) => (s.electedMs === null ? [] : [s.electedMs])).sort((a, b) => a - b);
+    return {
+      range,
+      runs: runs.length,
+      elected: times.length,
+      medianElectedMs: times.length > 0 ? times[Math.floor(times.length / 2)] : null,
+      runsWithFailedTerm: runs.filter((s) => s.failedTerms > 0).length,
+    };
+  });
+}
+
+/** Options of `commitCost`. */
+export interface CommitCostOptions {
+  seed: number;
+  nodes: number;
+  /** How many commands (default 40), one every `intervalMs` (default 50) from `startMs` (default 1000). */
+  commands?: number;
+  intervalMs?: number;
+  startMs?: number;
+  /** How long to run (default 4000 ms). */
+  untilMs?: number;
+  raft?: RaftOptions;
+}
+
+/**
+ * What agreement cost in one steady run: commands acknowledged, the median time from submission to the leader's
+ * acknowledgement, and the messages sent while the commands were being handled (from `startMs` for as long as
+ * submitting them took), per acknowledged command, split into AppendEntries that carried entries
+ * (with their answers), empty AppendEntries (heartbeats, with their answers) and anything else (elections).
+ */
+export interface CommitCost {
+  nodes: number;
+  committed: number;
+  medianLatencyMs: number;
+  messagesPerCommand: number;
+  replicationPerCommand: number;
+  heartbeatsPerCommand: number;
+  otherPerCommand: number;
+}
+
+/** The chapter's cost experiment: `commitCost({ seed: 2, nodes: 5 })`. */
+export function commitCost(options: CommitCostOptions): CommitCost {
+  const { seed, nodes, commands = 40, intervalMs = 50, startMs = 1000, untilMs = 4000 } = options;
+  const requests = Array.from({ length: commands }, (_, i) => ({ atMs: startMs + i * intervalMs, command: `c${i}` }));
+  const trace = runRaft({ seed, nodes, requests, raft: options.raft, untilMs });
+  const sentAt = new Map(requests.map((r) => [r.command, r.atMs]));
+  const acknowledged = acknowledgedCommands(trace);
+  const latencies = acknowledged.map((a) => a.t - (sentAt.get(String(a.command)) ?? a.t)).sort((x, y) => x - y);
+  const windowEndMs = startMs + commands * intervalMs;
+  // An answer is classed with the AppendEntries it answers: a follower answers in the step that handles the
+  // delivery, so its next answer to that leader answers the AppendEntries it was delivered last.
+  const lastDelivered = new Map<string, boolean>();
+  let replication = 0;
+  let heartbeats = 0;
+  let other = 0;
+  for (const e of trace.events) {
+    if (e.kind === 'deliver' && (e.message as RaftMessage).type === 'appendEntries') {
+      lastDelivered.set(`${e.from}->${e.node}`, (e.message as Extract<RaftMessage, { type: 'appendEntries' }>).entries.length > 0);
+    }
+    if (e.kind !== 'send' || e.t < startMs || e.t >= windowEndMs) continue;
+    const message = e.message as RaftMessage;
+    const carriesEntries =
+      message.type === 'appendEntries' ? message.entries.length > 0
+        : message.type === 'appendEntriesResult' ? (lastDelivered.get(`${e.to}->${e.node}`) ?? false)
+          : null;
+    if (carriesEntries === null) other++;
+    else if (carriesEntries) replication++;
+    else heartbeats++;
+  }
+  const n = acknowledged.length;
+  const per = (count: number) => (n === 0 ? 0 : count / n);
+  return {
+    nodes,
+    committed: n,
+    medianLatencyMs: latencies.length > 0 ? latencies[Math.floor(latencies.length / 2)] : 0,
+    messagesPerCommand: per(replication + heartbeats + other),
+    replicationPerCommand: per(replication),
+    heartbeatsPerCommand: per(heartbeats),
+    otherPerCommand: per(other),
+  };
 }
