@@ -81,7 +81,7 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'failure-detector',
     term: 'failure detector',
-    definition: 'A component that tells each process which others it suspects to have crashed. It may be wrong; Chandra and Toueg showed that consensus becomes solvable with a detector that is only eventually accurate.',
+    definition: 'A component that tells each process which others it suspects to have crashed. It may be wrong; Chandra and Toueg showed that consensus becomes solvable with a detector that eventually suspects every crashed process and eventually stops suspecting some correct one, provided a majority of processes are correct.',
     taught: { chapter: 'agreement/consensus', section: 'flp-why-no-algorithm-can-guarantee-both' },
   },
   {
@@ -177,7 +177,7 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'paxos',
     term: 'Paxos',
-    definition: 'Lamport\'s consensus algorithm: proposers run numbered ballots in two phases against a majority of acceptors. In the first phase a proposer learns what the majority has already accepted, and it must then propose the value accepted in the highest ballot among them, which keeps a chosen value chosen.',
+    definition: 'Lamport\'s consensus algorithm: proposers run numbered ballots in two phases against a majority of acceptors. In the first phase a proposer asks a majority what they have already accepted, and it must then propose the value accepted in the highest ballot among them, which keeps a chosen value chosen.',
     taught: { chapter: 'agreement/consensus', section: 'single-decree-paxos' },
   },
   {
