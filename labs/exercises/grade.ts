@@ -167,12 +167,39 @@ function gradeChoice<P>(def: ChoiceExercise<P>, params: P, selection: string[]):
 /** Floating-point slack on top of the stated tolerance, relative to the expected value (absolute near zero). */
 const ROUNDING_SLACK = 1e-9;
 
+/**
+ * Whether `value` is accepted as `target` under a numeric exercise's tolerance: its error is at most the largest of
+ * `absolute`, `relative × |target|` and the rounding slack. The grader uses it for the answer and for each known
+ * mistake, and definitions use it to keep their mistakes apart from the answer and from each other.
+ */
+export function withinTolerance(tolerance: NumericExercise<unknown>['tolerance'], target: number, value: number): boolean {
+  return Math.abs(value - target) <= Math.max(tolerance.absolute ?? 0, (tolerance.relative ?? 0) * Math.abs(target), ROUNDING_SLACK * Math.max(1, Math.abs(target)));
+}
+
+/**
+ * The known mistakes that a grader can tell apart: finite, not accepted as the answer, and not accepted as an
+ * earlier mistake in the list (whose feedback would be shown instead). A definition whose candidate mistakes
+ * depend on the variant filters them with this, so every mistake it lists gets its own feedback.
+ */
+export function distinctMistakes(
+  tolerance: NumericExercise<unknown>['tolerance'],
+  answer: number,
+  candidates: { value: number; feedback: string }[],
+): { value: number; feedback: string }[] {
+  const kept: { value: number; feedback: string }[] = [];
+  for (const mistake of candidates) {
+    if (!Number.isFinite(mistake.value) || withinTolerance(tolerance, answer, mistake.value)) continue;
+    if (kept.some((earlier) => withinTolerance(tolerance, earlier.value, mistake.value) || withinTolerance(tolerance, mistake.value, earlier.value))) continue;
+    kept.push(mistake);
+  }
+  return kept;
+}
+
 function gradeNumeric<P>(def: NumericExercise<P>, params: P, value: number | string): Graded {
   const parsed = parseNumber(value, def.unit);
   if (!parsed.ok) return { score: 0, checks: [failed('number', parsed.message)] };
   const expected = def.answer(params);
-  const near = (target: number) =>
-    Math.abs(parsed.value - target) <= Math.max(def.tolerance.absolute ?? 0, (def.tolerance.relative ?? 0) * Math.abs(target), ROUNDING_SLACK * Math.max(1, Math.abs(target)));
+  const near = (target: number) => withinTolerance(def.tolerance, target, parsed.value);
   if (near(expected)) return { score: 1, checks: [{ name: 'value', passed: true, feedback: 'Correct.' }] };
   const mistake = def.mistakes?.(params).find((m) => near(m.value));
   return { score: 0, checks: [failed('value', mistake?.feedback ?? (parsed.value > expected ? 'Too high.' : 'Too low.'))] };

@@ -1,11 +1,13 @@
 /**
  * Shared by the chapters' exercise tests: the seeds every reference answer must pass, the test that holds each
- * reference to them, a grade with the failed checks' feedback joined into one string to assert on, and short
+ * reference to them, the tests that hold numeric mistakes to their feedback and structured answers' placeholders
+ * to their format, a grade with the failed checks' feedback joined into one string to assert on, and short
  * answer builders.
  */
 import { expect, it } from 'vitest';
-import { grade, referenceAnswer, variantParams } from './grade';
-import type { Answer, Exercise } from './types';
+import { grade, referenceAnswer, variantParams, withinTolerance } from './grade';
+import { parseStructured } from './parse';
+import type { Answer, Exercise, NumericExercise, StructuredExercise } from './types';
 
 export const SEEDS = Array.from({ length: 12 }, (_, i) => i * 7919);
 
@@ -16,6 +18,72 @@ export function itPassesEveryVariant(exercises: readonly Exercise[]): void {
       const result = await grade(def, seed, referenceAnswer(def, variantParams(def, seed)));
       expect(result.checks.filter((c) => !c.passed), `seed ${seed}`).toEqual([]);
       expect(result.score).toBe(1);
+    }
+  });
+}
+
+/** `count` seeds spread over the 32-bit range, 0 first, for tests that enumerate variants. */
+export function manySeeds(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => (i * 2_654_435_761) >>> 0);
+}
+
+/**
+ * One test per numeric exercise with `mistakes`: on every seed, each listed mistake is a finite number the grader
+ * does not accept as the answer nor as another listed mistake, and answering it gets exactly its own feedback.
+ */
+export function itExplainsEveryMistake(exercises: readonly Exercise[], seeds: readonly number[]): void {
+  const numeric = exercises.filter((def): def is NumericExercise<unknown> => def.kind === 'numeric' && def.mistakes !== undefined);
+  it.each(numeric.map((def) => [def.id, def] as const))('%s: every known mistake gets its own feedback', async (_id, def) => {
+    for (const seed of seeds) {
+      const params = variantParams(def, seed);
+      const answer = def.answer(params);
+      const mistakes = def.mistakes?.(params) ?? [];
+      for (const [k, mistake] of mistakes.entries()) {
+        expect(Number.isFinite(mistake.value), `seed ${seed}: ${mistake.feedback}`).toBe(true);
+        expect(withinTolerance(def.tolerance, answer, mistake.value), `seed ${seed}: the mistake ${mistake.value} is accepted as ${answer}`).toBe(false);
+        mistakes.slice(0, k).forEach((earlier) => expect(withinTolerance(def.tolerance, earlier.value, mistake.value), `seed ${seed}: ${mistake.value} is taken for ${earlier.value}`).toBe(false));
+        const result = await grade(def, seed, { kind: 'numeric', value: mistake.value });
+        expect(result.score).toBe(0);
+        expect(result.checks.map((c) => c.feedback)).toEqual([mistake.feedback]);
+      }
+    }
+  });
+}
+
+/** A structured answer's shape: its brackets and separators, each item written as `#` (a number) or `x` (a name). */
+export function answerShape(text: string): string {
+  return text
+    .replace(/[A-Za-z0-9_.:-]+/g, (item) => (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(item) ? '#' : 'x'))
+    .replace(/\s+/g, '');
+}
+
+/**
+ * One test per structured exercise: its placeholder parses in its format; every example the prompt gives after
+ * "like" parses too; and on every seed the reference answer, which the grader accepts, is written the way the
+ * placeholder shows (same brackets, numbers where it has numbers, names where it has names), with one item more
+ * or fewer than the placeholder at most repeated. So the input's label, its placeholder, the prompt and the
+ * grader agree on what an answer looks like.
+ */
+export function itShowsTheAnswerFormat(exercises: readonly Exercise[], seeds: readonly number[]): void {
+  const structuredDefs = exercises.filter((def): def is StructuredExercise<unknown> => def.kind === 'structured');
+  it.each(structuredDefs.map((def) => [def.id, def] as const))('%s: placeholder, prompt examples and reference agree on the format', async (_id, def) => {
+    expect(def.placeholder, 'a structured exercise shows an example answer').toBeTruthy();
+    const placeholder = def.placeholder as string;
+    expect(parseStructured(def.format, placeholder)).toMatchObject({ ok: true });
+    const itemShape = (text: string) => new Set(answerShape(text).replace(/[^#x]/g, ''));
+    for (const seed of seeds) {
+      const params = variantParams(def, seed);
+      const examples = [...def.prompt(params).text.matchAll(/like `([^`]+)`/g)].map((m) => m[1] as string);
+      for (const example of examples) {
+        expect(parseStructured(def.format, example), `prompt example ${example}`).toMatchObject({ ok: true });
+        expect(itemShape(example), `prompt example ${example} against placeholder ${placeholder}`).toEqual(itemShape(placeholder));
+      }
+      const reference = def.reference(params);
+      expect((await grade(def, seed, { kind: 'structured', text: reference })).passed, `seed ${seed}: ${reference}`).toBe(true);
+      const [open, close] = [answerShape(placeholder)[0], answerShape(placeholder).at(-1)];
+      expect([answerShape(reference)[0], answerShape(reference).at(-1)], `seed ${seed}: ${reference} is not written like ${placeholder}`).toEqual([open, close]);
+      const items = itemShape(reference);
+      if (items.size > 0) expect(items, `seed ${seed}: ${reference} has other items than ${placeholder}`).toEqual(itemShape(placeholder));
     }
   });
 }

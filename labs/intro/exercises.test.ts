@@ -1,11 +1,19 @@
 // Method: every exercise of the chapter is graded with its own reference answer over many seeded variants (all
-// must pass), and with typical wrong answers (each must fail, with feedback a learner can act on).
+// must pass), and with typical wrong answers (each must fail, with feedback a learner can act on). Then each
+// exercise is enumerated over thousands of seeds against an oracle written here, independently of the
+// definition: the answer is recomputed another way (a series sum, the trace's sends and deliveries), each choice
+// option is decided by running the simulator, and a structured answer must be accepted while its near misses
+// are not; so every variant has exactly one correct answer.
 import { describe, expect, it } from 'vitest';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
-import type { Answer, Exercise } from '../exercises/types';
+import type { Answer, ChoiceExercise, Exercise, NumericExercise, StructuredExercise } from '../exercises/types';
 import { ExerciseRegistry } from '../exercises/registry';
-import { itPassesEveryVariant } from '../exercises/test-support';
+import { itExplainsEveryMistake, itPassesEveryVariant, itShowsTheAnswerFormat, manySeeds } from '../exercises/test-support';
+import { NodeError, simulate } from '../sim/simulation';
+import type { Trace } from '../sim/trace';
+import type { Effect, NodeBehavior } from '../sim/types';
 import { countDrops, effectsOfAStep, exerciseSet, expectedTransmissions, measureLoss, seedReplay, whichRetransmitted, writePonger } from './exercises';
+import { runPingDemo, type PingMessage } from './ping';
 
 
 async function gradeText(def: Exercise, seed: number, answer: Answer) {
@@ -32,12 +40,13 @@ describe('wrong answers fail with useful feedback', () => {
     expect(multiple.text).toContain('never blocks');
   });
 
-  it('numeric: the number of transmissions for one trip, not a round trip, is too low', async () => {
+  it('numeric: the mean for one message, 1/(1 − p), is explained as the one-way mistake the chapter warns about', async () => {
     const p = variantParams(expectedTransmissions, 3) as { lossPercent: number };
     const oneWay = 1 / (1 - p.lossPercent / 100);
     const result = await gradeText(expectedTransmissions, 3, { kind: 'numeric', value: oneWay });
     expect(result.passed).toBe(false);
-    expect(result.text).toMatch(/low/i);
+    expect(result.text).toContain('for one message to get through');
+    expect(result.text).toContain('both arrive');
   });
 
   it('numeric: counting drops off by one fails', async () => {
@@ -103,5 +112,109 @@ describe('wrong answers fail with useful feedback', () => {
     const missing = await gradeText(measureLoss, 0, { kind: 'code', source: 'export function lossrate() { return 0; }' });
     expect(missing.passed).toBe(false);
     expect(missing.text).toContain('lossRate');
+  });
+});
+
+describe('every variant has exactly one correct answer (thousands of seeds against oracles)', () => {
+  const SEEDS = manySeeds(2000);
+  const FEW_SEEDS = manySeeds(300);
+  const SHORT = { count: 4, intervalMs: 100, retransmitMs: 60, latency: { kind: 'uniform', minMs: 5, maxMs: 15 }, untilMs: 500 } as const;
+
+  // Grading a count-drops mistake runs the ping system a few times, so that exercise gets fewer seeds.
+  itExplainsEveryMistake(exerciseSet.exercises.filter((def) => def !== countDrops), SEEDS);
+  itExplainsEveryMistake([countDrops], FEW_SEEDS);
+  itShowsTheAnswerFormat(exerciseSet.exercises, FEW_SEEDS);
+
+  it('seed replay: two runs with one seed give the same trace, so only "same" holds', () => {
+    const def = seedReplay as ChoiceExercise<Record<string, never>>;
+    for (const seed of [7, ...SEEDS.slice(1, 50)]) {
+      for (const lossProbability of [0.1, 0.3, 0.5]) {
+        const first = JSON.stringify(runPingDemo({ seed, lossProbability }));
+        expect(JSON.stringify(runPingDemo({ seed, lossProbability }))).toBe(first);
+      }
+    }
+    // 'same-stats' and 'different' both claim that something may differ; nothing did.
+    expect(def.correct({})).toEqual(['same']);
+    expect(def.options({}).map((o) => o.id).sort()).toEqual(['different', 'same', 'same-stats']);
+  });
+
+  it('effects: exactly the options the simulator carries out as returned effects are correct', () => {
+    const def = effectsOfAStep as ChoiceExercise<Record<string, never>>;
+    // Each option as the effect a step would return; sleeping and reading Math.random have no effect record.
+    const asEffect: Record<string, Record<string, unknown>> = {
+      send: { type: 'send', to: 'b', message: 'hello' },
+      timer: { type: 'setTimer', name: 'wake', delayMs: 5 },
+      sleep: { type: 'sleep', delayMs: 50 },
+      random: { type: 'random' },
+      persist: { type: 'persist', data: { kept: true } },
+    };
+    const carriedOut = (effect: Record<string, unknown>): boolean => {
+      const node: NodeBehavior<{ durable?: unknown }, unknown> = {
+        init: (ctx) => ({ durable: ctx.durable }),
+        // After a durable restart, the node logs what it got back instead of returning the effect again.
+        step: (state, input) => {
+          if (input.type !== 'start') return { state };
+          return { state, effects: state.durable === undefined ? [effect as unknown as Effect<unknown>] : [{ type: 'log', text: 'recovered', data: state.durable }] };
+        },
+      };
+      const quiet: NodeBehavior<object, unknown> = { init: () => ({}), step: (state) => ({ state }) };
+      let trace: Trace;
+      try {
+        trace = simulate({ seed: 1, nodes: { a: node, b: quiet }, interventions: [{ atMs: 20, kind: 'restart', node: 'a', durable: true } as never], untilMs: 50 });
+      } catch (error) {
+        if (error instanceof NodeError) return false;
+        throw error;
+      }
+      if (effect.type === 'send') return trace.events.some((e) => e.kind === 'deliver' && e.node === 'b');
+      if (effect.type === 'setTimer') return trace.events.some((e) => e.kind === 'timer' && e.node === 'a' && e.name === 'wake');
+      if (effect.type === 'persist') return trace.events.some((e) => e.kind === 'log' && e.text === 'recovered' && JSON.stringify(e.data) === JSON.stringify(effect.data));
+      return false;
+    };
+    const holds = def.options({}).filter((o) => carriedOut(asEffect[o.id] as Record<string, unknown>)).map((o) => o.id).sort();
+    expect(holds).toEqual([...def.correct({})].sort());
+  });
+
+  it('expected transmissions: the answer equals the geometric series summed term by term', () => {
+    const def = expectedTransmissions as NumericExercise<{ lossPercent: number }>;
+    for (const seed of SEEDS) {
+      const p = variantParams(def, seed);
+      const success = (1 - p.lossPercent / 100) * (1 - p.lossPercent / 100);
+      let mean = 0;
+      for (let k = 1, failAll = 1; failAll > 1e-18; k++, failAll *= 1 - success) mean += k * success * failAll;
+      expect(def.answer(p)).toBeCloseTo(mean, 9);
+      expect(def.mistakes?.(p)).toHaveLength(4);
+    }
+  });
+
+  it('count drops: the answer is the number of sends never delivered, and no message is still in flight', () => {
+    const def = countDrops as NumericExercise<{ seed: number; lossProbability: number }>;
+    for (const seed of SEEDS) {
+      const p = variantParams(def, seed);
+      const trace = runPingDemo({ ...SHORT, seed: p.seed, lossProbability: p.lossProbability });
+      const delivered = new Set(trace.events.filter((e) => e.kind === 'deliver').map((e) => (e as { msgId: number }).msgId));
+      const lost = trace.events.filter((e) => e.kind === 'send' && !delivered.has(e.msgId));
+      const crosses = trace.events.filter((e) => e.kind === 'drop');
+      expect(crosses.length, `seed ${seed}: a message is neither delivered nor dropped`).toBe(lost.length);
+      expect(def.answer(p)).toBe(lost.length);
+    }
+  });
+
+  it('retransmitted pings: the grader accepts the set of pings sent twice or more, and no near miss', async () => {
+    const def = whichRetransmitted as StructuredExercise<{ seed: number; lossProbability: number }, 'set'>;
+    for (const seed of FEW_SEEDS) {
+      const p = variantParams(def, seed);
+      const trace = runPingDemo({ ...SHORT, seed: p.seed, lossProbability: p.lossProbability });
+      const copies = new Map<number, number>();
+      for (const e of trace.events) {
+        if (e.kind === 'send' && e.node === 'a') copies.set((e.message as PingMessage).n, (copies.get((e.message as PingMessage).n) ?? 0) + 1);
+      }
+      const twice = [...copies].filter(([, k]) => k >= 2).map(([n]) => n);
+      const once = [...copies].filter(([, k]) => k === 1).map(([n]) => n);
+      expect(twice.length, `seed ${seed}`).toBeGreaterThan(0);
+      const text = (ns: number[]) => `{${ns.join(', ')}}`;
+      expect((await grade(def, seed, { kind: 'structured', text: text([...twice].reverse()) })).passed).toBe(true);
+      const nearMisses = [twice.slice(1), ...once.map((n) => [...twice, n]), [...twice, 4]];
+      for (const miss of nearMisses) expect((await grade(def, seed, { kind: 'structured', text: text(miss) })).passed, `seed ${seed}: ${text(miss)}`).toBe(false);
+    }
   });
 });

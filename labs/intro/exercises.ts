@@ -4,6 +4,7 @@
  * Variants come from the seed: a different run of the ping system, a different loss rate.
  */
 import type { ExerciseSet } from '../catalog';
+import { distinctMistakes } from '../exercises/grade';
 import { defineExercise, type Check } from '../exercises/types';
 import * as sim from '../sim/index';
 import { eventsOfKind, type Trace } from '../sim/trace';
@@ -74,16 +75,34 @@ export const effectsOfAStep = defineExercise<Record<string, never>>({
   }),
 });
 
+/** The mean number of sends of one ping when each message is lost with probability `loss`: 1 / (1 − loss)². */
+function meanSends(loss: number): number {
+  return 1 / (1 - loss) ** 2;
+}
+
+const TRANSMISSIONS_TOLERANCE = { relative: 0.02 };
+
 export const expectedTransmissions = defineExercise({
   id: 'intro/expected-transmissions',
   title: 'How many transmissions?',
   kind: 'numeric',
-  tolerance: { relative: 0.02 },
-  generate: (rng) => ({ lossPercent: rng.pick([10, 20, 25, 30, 40, 50]) }),
+  tolerance: TRANSMISSIONS_TOLERANCE,
+  // Loss rates at which every known mistake below lies outside the tolerance (at 10% loss 1/(1 − 2p) is within 2%
+  // of the answer, and at 50% 2/(1 − p) equals it), so each wrong method is told apart from the right one.
+  generate: (rng) => ({ lossPercent: rng.pick([15, 20, 25, 30, 40]) }),
   prompt: (p) => ({
     text: `The link loses each message independently with probability ${p.lossPercent}%. The pinger retransmits a ping until a pong comes back. On average, how many times is one ping sent? (A ping round trip succeeds only when both the ping and its pong get through.)`,
   }),
-  answer: (p) => 1 / (1 - p.lossPercent / 100) ** 2,
+  answer: (p) => meanSends(p.lossPercent / 100),
+  mistakes(p) {
+    const loss = p.lossPercent / 100;
+    return distinctMistakes(TRANSMISSIONS_TOLERANCE, meanSends(loss), [
+      { value: 1 / (1 - loss), feedback: `That is the mean number of tries for one message to get through. A ping counts as answered only when the ping and its pong both arrive, which happens with probability (1 − ${loss})², not 1 − ${loss}.` },
+      { value: meanSends(loss) - 1, feedback: 'That counts the retransmissions only; the question asks how many times the ping is sent, the first send included.' },
+      { value: 2 / (1 - loss), feedback: 'That adds two one-way means. The ping is sent again whenever either message is lost, so one round trip is one try, and it succeeds with probability (1 − p)².' },
+      { value: 1 / (1 - 2 * loss), feedback: `That takes the chance of losing the round trip as 2p. Both losses can happen together, so it is 1 − (1 − p)² = 2p − p², which makes a success (1 − ${loss})².` },
+    ]);
+  },
   hints: () => ['A round trip succeeds with probability (1 − p)², and the number of tries until the first success is geometric.'],
   solution: (p) => {
     const q = (1 - p.lossPercent / 100) ** 2;
@@ -93,17 +112,46 @@ export const expectedTransmissions = defineExercise({
   },
 });
 
+/** Counts of a short run's messages: sent, delivered, and dropped pings and pongs. */
+function messageCounts(trace: Trace) {
+  const dropped = eventsOfKind(trace, 'drop').map((d) => (d.message as PingMessage).type);
+  return {
+    sent: eventsOfKind(trace, 'send').length,
+    delivered: eventsOfKind(trace, 'deliver').length,
+    droppedPings: dropped.filter((type) => type === 'ping').length,
+    droppedPongs: dropped.filter((type) => type === 'pong').length,
+  };
+}
+
 export const countDrops = defineExercise({
   id: 'intro/count-drops',
   title: 'Reading a space-time diagram',
   kind: 'numeric',
   tolerance: { absolute: 0 },
-  generate: (rng) => ({ seed: rng.int(1, 10_000), lossProbability: rng.pick([0.2, 0.25, 0.3]) }),
+  generate(rng) {
+    // Only runs in which every message has arrived or been dropped by the end of the figure: a message still in
+    // flight would be neither, and a reader could fairly count it either way.
+    const lossProbability = rng.pick([0.2, 0.25, 0.3]);
+    for (;;) {
+      const seed = rng.int(1, 10_000);
+      const { sent, delivered, droppedPings, droppedPongs } = messageCounts(shortRun(seed, lossProbability));
+      if (sent === delivered + droppedPings + droppedPongs) return { seed, lossProbability };
+    }
+  },
   prompt: (p) => ({
     text: `The diagram shows node **a** pinging node **b** four times over a link that loses ${p.lossProbability * 100}% of messages (seed ${p.seed}). How many messages did the network drop? Dropped messages are dashed and end in a cross; the data table under the figure lists every event.`,
     figures: [{ kind: 'spacetime', trace: shortRun(p.seed, p.lossProbability), caption: `The ping system, seed ${p.seed}, ${p.lossProbability * 100}% loss.` }],
   }),
   answer: (p) => eventsOfKind(shortRun(p.seed, p.lossProbability), 'drop').length,
+  mistakes(p) {
+    const { sent, delivered, droppedPings, droppedPongs } = messageCounts(shortRun(p.seed, p.lossProbability));
+    return distinctMistakes({ absolute: 0 }, droppedPings + droppedPongs, [
+      { value: droppedPings, feedback: 'That counts the lost pings only. Pongs are lost too, on the way back from b: look for crosses on arrows that leave b.' },
+      { value: droppedPongs, feedback: 'That counts the lost pongs only. Pings are lost too, on the way from a: look for crosses on arrows that leave a.' },
+      { value: sent, feedback: 'That is every message sent. Count only the dashed arrows that end in a cross (the table\'s `drop` rows).' },
+      { value: delivered, feedback: 'That counts the messages that arrived. Count the ones that did not: dashed arrows ending in a cross.' },
+    ]);
+  },
   solution: (p) => {
     const trace = shortRun(p.seed, p.lossProbability);
     const drops = eventsOfKind(trace, 'drop');
