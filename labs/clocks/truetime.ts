@@ -181,6 +181,14 @@ export function runTrueTime(o: TrueTimeRunOptions): { trace: Trace; commits: Com
   return { trace, commits };
 }
 
+/**
+ * A time for a message: to 1e-6 ms, the resolution of the simulator's times, without the binary rounding noise of sums
+ * such as 3.1116260000000002. Rounding is monotone, so it never reverses the order of two times.
+ */
+function ms(value: number): string {
+  return String(Number(value.toFixed(6)));
+}
+
 function commitEvent(c: Commit): TraceEvent[] {
   if (c.seq === undefined) return [];
   const data = { txn: c.txn, node: c.node, commitTs: c.commitTs };
@@ -190,7 +198,8 @@ function commitEvent(c: Commit): TraceEvent[] {
 /**
  * External consistency (Spanner §4.1.2): whenever T1's reply came no later than T2 started (global time), s1 < s2.
  * The violation names the earliest-starting T2 that breaks it and the T1 it should follow, with the client's
- * 'commit' log lines of both as evidence when the commits came from a run.
+ * 'commit' log lines of both as evidence when the commits came from a run. Its message says "the moment T2
+ * started" when T1's reply and T2's start coincide, as they do when one client runs transactions back to back.
  */
 export function checkExternalConsistency(commits: Commit[]): CheckResult {
   const property = 'external consistency: T1 ends before T2 starts implies s1 < s2';
@@ -203,8 +212,11 @@ export function checkExternalConsistency(commits: Commit[]): CheckResult {
         property,
         failure: 'safety',
         message:
-          `txn ${t1.txn} (on ${t1.node}) was acknowledged at ${t1.replyMs} ms, before txn ${t2.txn} (on ${t2.node}) started at ${t2.startMs} ms, ` +
-          `but its commit timestamp ${t1.commitTs} is not less than ${t2.commitTs}`,
+          `txn ${t1.txn} (on ${t1.node}) was acknowledged at ${ms(t1.replyMs)} ms, ` +
+          (t1.replyMs === t2.startMs
+            ? `the moment txn ${t2.txn} (on ${t2.node}) started, `
+            : `before txn ${t2.txn} (on ${t2.node}) started at ${ms(t2.startMs)} ms, `) +
+          `but its commit timestamp ${ms(t1.commitTs)} is not less than ${ms(t2.commitTs)}`,
         events: [...commitEvent(t1), ...commitEvent(t2)].sort((x, y) => x.seq - y.seq),
       };
     }

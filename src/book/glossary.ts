@@ -33,13 +33,19 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'clock-drift',
     term: 'clock drift',
-    definition: 'The rate at which a physical clock gains or loses time against true time, usually given in parts per million: 50 ppm is about 4.3 seconds a day. Two drifting clocks diverge until something synchronises them.',
+    definition: 'How fast a clock\'s skew changes over time, the second derivative of its offset, as temperature and ageing move its oscillator\'s frequency (the usage of the NTP specification, RFC 5905). Many texts use drift for what this book calls skew.',
     taught: { chapter: 'time/clocks', section: 'why-there-is-no-global-clock' },
   },
   {
     id: 'clock-offset',
-    term: 'clock offset (skew)',
+    term: 'clock offset',
     definition: 'How far one clock\'s reading is from another\'s, or from true time, at a given moment. Synchronisation protocols such as NTP estimate it and correct it; they can bound it but never make it zero.',
+    taught: { chapter: 'time/clocks', section: 'why-there-is-no-global-clock' },
+  },
+  {
+    id: 'clock-skew',
+    term: 'clock skew',
+    definition: 'The difference between the rates of two clocks, or between a clock\'s rate and true time\'s: the first derivative of their offset, usually in parts per million. A skew of 50 ppm adds about 4.3 seconds of offset a day.',
     taught: { chapter: 'time/clocks', section: 'why-there-is-no-global-clock' },
   },
   {
@@ -117,7 +123,7 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'hybrid-logical-clock',
     term: 'hybrid logical clock (HLC)',
-    definition: 'A timestamp (l, c) in which l tracks the largest physical time seen and c counts events that share it. It respects happens-before like a Lamport clock, stays within the clock offset of physical time, and has constant size.',
+    definition: 'A timestamp (l, c) in which l tracks the largest physical time seen and c counts events that share it. It respects happens-before like a Lamport clock, never runs ahead of the node\'s physical clock by more than the largest offset between clocks, and has constant size.',
     taught: { chapter: 'time/clocks', section: 'hybrid-logical-clocks' },
   },
   {
@@ -255,7 +261,7 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'truetime',
     term: 'TrueTime',
-    definition: 'Google\'s clock interface in Spanner: it returns an interval [earliest, latest] guaranteed to contain the true time, whose width 2ε comes from GPS and atomic-clock references and a bound on drift.',
+    definition: 'Google\'s clock interface in Spanner: it returns an interval [earliest, latest] guaranteed to contain the true time, whose width 2ε comes from GPS and atomic-clock references and a bound on how fast a clock can run away from them.',
     taught: { chapter: 'time/clocks', section: 'truetime-and-commit-wait' },
   },
   {
