@@ -255,8 +255,14 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'successor-list',
     term: 'successor list',
-    definition: 'The next r nodes clockwise that a Chord node keeps, so that when its successor fails it can skip to the next live one. With r = O(log N) the ring survives even the sudden failure of half the nodes, with high probability.',
+    definition: 'The next r nodes clockwise that a Chord node keeps, so that when its successor fails it can skip to the next live one. With r = Ω(log N) the ring survives even the sudden failure of half the nodes, with high probability.',
     taught: { chapter: 'scale/partitioning', section: 'joins-stabilisation-and-why-they-work' },
+  },
+  {
+    id: 'system-model',
+    term: 'system model',
+    definition: 'The assumptions an algorithm is correct under: how processes fail (crash-stop, crash-recovery, omission, Byzantine), what is known about timing (synchronous, partially synchronous, asynchronous) and what links may do to messages.',
+    taught: { chapter: 'start/how-to-read', section: 'system-models' },
   },
   {
     id: 'truetime',
