@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCell } from '../runtime/cell';
 import type { Output, SpaceTimeOutput, TableOutput } from '../display/outputs';
 import type { Trace } from '../sim/trace';
-import { acceptorRule } from './paxos';
+import { acceptorRule, runPaxos } from './paxos';
 import type { AcceptorRule } from './paxos';
 import { adoptionRun, appliedByNode, chosenValues, roleChanges } from './index';
 import type { RaftState } from './raft';
@@ -66,6 +66,28 @@ describe('FLP and the duel (Paxos Made Simple §2.4): cell paxos-duel', () => {
     expect(rows[1].chosen).not.toBe('nothing');
     expect(allOk(rows, 'agreement')).toBe(true);
     says('nothing is chosen in 120 ms');
+  });
+
+  it("the diagram's caption: each accept is refused by at least two of the three acceptors, so no ballot gathers a majority", async () => {
+    const duel = diagram(await run(cellSource('paxos-duel')));
+    const acceptedBy = new Map<string, Set<string>>();
+    for (const e of duel.events) {
+      if (e.kind !== 'log' || e.text !== 'accepted') continue;
+      const { ballot } = e.data as { ballot: { round: number; proposer: string } };
+      const key = `${ballot.round}/${ballot.proposer}`;
+      acceptedBy.set(key, (acceptedBy.get(key) ?? new Set()).add(e.node));
+    }
+    const attempts = duel.events.filter((e) => e.kind === 'log' && e.text === 'accept').length;
+    expect(attempts).toBeGreaterThan(1);
+    for (const nodes of acceptedBy.values()) expect(nodes.size).toBeLessThan(2);
+    says('so at most one acceptor takes each accept');
+  });
+
+  it('"latency jitter usually ends a duel after a few rounds": most other seeds choose a value within the 120 ms', () => {
+    const seeds = Array.from({ length: 100 }, (_, i) => i + 1);
+    const ended = seeds.filter((seed) => chosenValues(runPaxos({ seed, backoff: 'none', retryMs: 0, untilMs: 120 })).length > 0);
+    expect(ended.length).toBeGreaterThan(seeds.length / 2);
+    says('latency jitter usually ends a duel after a few rounds');
   });
 
   it("the invited edit: random backoff chooses a value within the same 120 ms", async () => {
@@ -227,6 +249,18 @@ describe('Raft §5.4.2 and Figure 8: cell figure-8', () => {
     const real = rows.filter((r) => String(r.rule).startsWith('Raft'));
     expect(naive.some((r) => String(r.verdict).startsWith('violation (safety)'))).toBe(true);
     expect(allOk(real, 'verdict')).toBe(true);
+  });
+
+  it('the diagram shows, within its 1,600 ms, x2 applied on a, b, c and d, then y2 on e at the same index', async () => {
+    const output = (await run(cellSource('figure-8'))).find((o): o is SpaceTimeOutput => o.kind === 'spacetime');
+    if (output === undefined) throw new Error('no diagram');
+    const bySeq = new Map(output.trace.events.map((e) => [e.seq, e]));
+    const shown = (output.labels ?? []).map((l) => ({ ...l, event: bySeq.get(l.seq) })).filter((l) => l.event !== undefined && l.event.t <= (output.untilMs ?? Infinity));
+    const x2 = shown.filter((l) => l.text === 'applies x2').map((l) => l.event?.kind === 'log' ? l.event.node : '');
+    const y2 = shown.filter((l) => l.text === 'applies y2');
+    expect(x2.sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(y2.map((l) => (l.event?.kind === 'log' ? l.event.node : ''))).toEqual(['e']);
+    expect(Math.min(...y2.map((l) => l.event?.t ?? 0))).toBeGreaterThan(Math.max(...shown.filter((l) => l.text === 'applies x2').map((l) => l.event?.t ?? 0)));
   });
 });
 

@@ -412,6 +412,17 @@ export function roleLabels(trace: Trace): { seq: number; text: string }[] {
   return roleChanges(trace).map((c) => ({ seq: c.seq, text: `${c.role} t${c.term}` }));
 }
 
+/** Labels for `display.spaceTime`: `applies x2` beside each event in which a state machine applied log `index`. */
+export function applyLabels(trace: Trace, index: number): { seq: number; text: string }[] {
+  const out: { seq: number; text: string }[] = [];
+  for (const e of trace.events) {
+    if (e.kind !== 'log' || e.text !== 'apply') continue;
+    const entry = e.data as { index: number; command: unknown };
+    if (entry.index === index) out.push({ seq: e.seq, text: `applies ${String(entry.command)}` });
+  }
+  return out;
+}
+
 /** A command a leader acknowledged to its client (a `reply` with `ok`), when and at which index. */
 export interface AcknowledgedCommand {
   t: number;
