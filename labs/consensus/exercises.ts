@@ -67,6 +67,18 @@ export const failuresTolerated = defineExercise({
     text: `A Raft cluster has **${p.n} servers**. A leader needs votes from a majority to be elected, and an entry commits once a majority stores it. At most how many servers can be crashed at the same time while the cluster can still elect a leader and commit new entries?`,
   }),
   answer: (p) => Math.floor((p.n - 1) / 2),
+  mistakes(p) {
+    const majority = Math.floor(p.n / 2) + 1;
+    const answer = Math.floor((p.n - 1) / 2);
+    const known = [
+      { value: majority, feedback: `${majority} is the size of a majority of ${p.n}: the servers that must stay **up**. The question asks how many may be down: ${p.n} minus that.` },
+      { value: p.n / 2, feedback: `With ${p.n / 2} of ${p.n} down, the ${p.n / 2} still running are exactly half, and half is not a majority: two halves could each elect a leader if half were enough.` },
+      { value: p.n - 1, feedback: `That leaves a single server running. One server is not a majority of ${p.n}, so it can neither win an election nor commit.` },
+      { value: Math.floor((p.n - 1) / 3), feedback: 'n ≥ 3f + 1 is the bound for Byzantine (arbitrary) faults. Raft tolerates crashes only, and for crashes a majority of servers left running is enough.' },
+    ];
+    // A value that happens to equal the answer (⌊(n − 1)/3⌋ for n = 4) is not a mistake for that variant.
+    return known.filter((m, i) => Number.isInteger(m.value) && m.value !== answer && known.findIndex((x) => x.value === m.value) === i);
+  },
   hints: (p) => [`First work out the size of a majority of ${p.n}: the smallest number of servers that is more than half.`, 'The servers still running must be able to form a majority on their own.'],
   solution(p) {
     const majority = Math.floor(p.n / 2) + 1;
@@ -485,15 +497,20 @@ export const electionRestriction = defineExercise({
 
 // ——— 6. FLP ———
 
+/**
+ * The statements the FLP exercise draws from, each true or false without a reading that flips it. Sources: Fischer,
+ * Lynch and Paterson 1985 (FLP); Ben-Or 1983; Dwork, Lynch and Stockmeyer 1988 (partial synchrony); Chandra and
+ * Toueg 1996 (◇S: strong completeness and eventual weak accuracy, consensus with a majority of correct processes).
+ */
 const FLP_STATEMENTS: { id: string; label: string; correct: boolean; why: string }[] = [
-  { id: 'one-crash', label: 'In an asynchronous system, no deterministic consensus protocol can guarantee termination if even one process may crash.', correct: true, why: 'This is the theorem: some admissible run stays undecided forever.' },
+  { id: 'one-crash', label: 'In an asynchronous system, no deterministic consensus protocol can guarantee termination if even one process may crash.', correct: true, why: 'This is the theorem: every such protocol has an admissible run that stays undecided forever.' },
   { id: 'safety', label: 'Consensus protocols must give up agreement (safety) in asynchronous systems.', correct: false, why: 'FLP is about termination. Paxos and Raft never violate agreement; what they cannot promise is to decide in every run.' },
   { id: 'randomised', label: 'A randomised protocol can terminate with probability 1 despite FLP (as Ben-Or\'s protocol does).', correct: true, why: 'FLP covers deterministic protocols; with coin flips, non-termination can have probability 0.' },
-  { id: 'partial-sync', label: 'Assuming the system is eventually synchronous (partial synchrony) is enough to guarantee termination once it is.', correct: true, why: 'Dwork, Lynch and Stockmeyer (1988): safe always, live once delays are bounded. Raft\'s election timeouts rely on this.' },
+  { id: 'partial-sync', label: 'If the system is eventually synchronous (partial synchrony) and a majority of processes never crash, a deterministic protocol can guarantee that the correct processes decide some time after delays become bounded.', correct: true, why: 'Dwork, Lynch and Stockmeyer (1988): safe always, live once delays are bounded, with fewer than half the processes faulty. Raft\'s election timeouts rely on this.' },
   { id: 'frequent', label: 'FLP shows that consensus protocols fail to terminate in most runs.', correct: false, why: 'The bad runs exist, but need an adversarial schedule; in practice elections end quickly. FLP is about what can be guaranteed.' },
-  { id: 'no-failures', label: 'With no crashes at all, FLP still forbids deterministic consensus in an asynchronous system.', correct: false, why: 'The proof needs one possibly faulty process; with none, a simple protocol (wait for every process) decides.' },
-  { id: 'detector', label: 'Adding a failure detector that is eventually accurate (◇S, Chandra and Toueg) makes consensus solvable with a majority of correct processes.', correct: true, why: 'An eventually accurate detector is another way to say "eventually timeouts stop lying", which FLP\'s model excludes.' },
-  { id: 'timeouts', label: 'FLP holds because a process cannot tell a crashed process from a slow one.', correct: true, why: 'Exactly the intuition: without bounds on delays, waiting longer never settles the question.' },
+  { id: 'no-failures', label: 'Even a protocol that need not tolerate any crash (every process is known to stay up) cannot guarantee deterministic consensus in an asynchronous system.', correct: false, why: 'FLP needs the protocol to tolerate one crash: then it may not wait for every process. If no process can fail, each one can wait for every input and decide by a fixed rule (say, the smallest value). Note that the undecided run FLP builds has no crash in it; what forces it is only that the protocol must be ready for one.' },
+  { id: 'detector', label: 'With an eventually strong failure detector ◇S (every crashed process is eventually suspected by every correct process, and some correct process is eventually never suspected by any correct process), consensus is solvable if a majority of processes is correct.', correct: true, why: 'Chandra and Toueg (1996): ◇S is strong completeness plus eventual weak accuracy, and with it consensus is solvable when fewer than half the processes crash. No algorithm can implement ◇S in FLP\'s purely asynchronous model; it is a timing assumption packaged as an oracle.' },
+  { id: 'timeouts', label: 'At the heart of FLP is that a process cannot tell a crashed process from a slow one.', correct: true, why: 'Exactly the intuition: without bounds on delays, waiting longer never settles the question.' },
   { id: 'synchronous', label: 'FLP also rules out consensus in a synchronous system with crash failures.', correct: false, why: 'With known bounds, f + 1 rounds solve consensus with f crashes; FLP needs asynchrony.' },
 ];
 

@@ -6,7 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { SEEDS, gradeText, structured, numeric, code, itPassesEveryVariant } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
+import { enumerateSeeds, parsedPlaceholder, structuredAccepts, writeLike } from '../exercises/oracle-support';
+import { parseStructured } from '../exercises/parse';
 import { ExerciseRegistry } from '../exercises/registry';
+import { HashRing } from './ring';
+import { rendezvous } from './rendezvous';
+import { maglevLookup, maglevTable } from './maglev';
+import { jumpHashString } from './jump';
+import { moduloPlacement } from './placement';
 import type { Exercise } from '../exercises/types';
 import {
   chordFindSuccessor,
@@ -202,4 +209,173 @@ describe('code exercises: typical mistakes fail with the input that shows them',
     const mutating = await gradeText(kademliaKClosest, 0, code(edit(kademliaKClosest, [['return contacts', 'contacts.reverse();\n  return contacts']])));
     expect(mutating.text).toContain('changed the contacts array');
   });
+});
+
+// ——— Every variant has exactly one right answer ———
+// Each generator is enumerated over thousands of seeds (code exercises over hundreds) and compared with a brute-force
+// oracle written here: walking the ring id by id, flipping bits one at a time, counting hash values over a cycle,
+// moving real keys between real placement schemes. The oracle's answer must pass and every other candidate fail.
+
+const CONCEPT_SEEDS = enumerateSeeds(2000);
+const CODE_VARIANTS = (fallback: number) => Number(process.env.HB_CODE_VARIANTS) || fallback;
+
+/** Walks the 64-id circle from `key`, one id at a time, to the first node. */
+const walkToNode = (ids: number[], key: number) => {
+  for (let step = 0; step < 64; step++) if (ids.includes((key + step) % 64)) return (key + step) % 64;
+  throw new Error('empty ring');
+};
+
+describe('every variant has exactly one right answer (brute force over seeds)', () => {
+  it('ring successor: only the node reached by walking clockwise from the key passes; each mistake is explained', async () => {
+    for (const [index, seed] of CONCEPT_SEEDS.entries()) {
+      const p = variantParams(ringSuccessor, seed) as { ids: number[]; key: number };
+      const oracle = walkToNode(p.ids, p.key);
+      expect((await grade(ringSuccessor, seed, numeric(oracle))).passed, `seed ${seed}`).toBe(true);
+      if (index % 10 !== 0) continue; // every id 0..63 as an answer, and the mistakes, for a tenth of the seeds
+      for (let value = 0; value < 64; value++) {
+        const result = await grade(ringSuccessor, seed, numeric(value));
+        expect(result.passed, `seed ${seed}: ${value}`).toBe(value === oracle);
+      }
+      const before = [...p.ids].reverse().find((id) => id < p.key) ?? (p.ids.at(-1) as number);
+      if (before !== oracle) expect((await gradeText(ringSuccessor, seed, numeric(before))).text).toContain('comes before the key');
+      if (p.ids.includes(p.key)) expect((await gradeText(ringSuccessor, seed, numeric(walkToNode(p.ids, p.key + 1)))).text).toContain('up to and including its id');
+      else expect((await gradeText(ringSuccessor, seed, numeric(p.key))).text).toContain(`No node has id ${p.key}`);
+      if (oracle < p.key && !p.ids.includes(0)) expect((await gradeText(ringSuccessor, seed, numeric(0))).text).toContain('No node has id 0. Wrapping');
+    }
+  });
+
+  it('finger table: only the walked fingers pass; any single entry changed to another node fails', () => {
+    for (const seed of CONCEPT_SEEDS) {
+      const p = variantParams(fingerTableExercise, seed) as { ids: number[]; node: number };
+      const oracle = [1, 2, 4, 8, 16, 32].map((step) => walkToNode(p.ids, p.node + step));
+      expect(structuredAccepts(fingerTableExercise, p, oracle), `seed ${seed}`).toBe(true);
+      if (CONCEPT_SEEDS.indexOf(seed) % 5 !== 0) continue; // the near misses for a fifth of the seeds
+      for (let i = 0; i < 6; i++) {
+        for (const other of [...p.ids, (p.node + 2 ** i) % 64]) {
+          if (other === oracle[i]) continue;
+          const nearMiss = oracle.map((f, j) => (j === i ? other : f));
+          expect(structuredAccepts(fingerTableExercise, p, nearMiss), `seed ${seed}: ${nearMiss}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('XOR bucket: exactly one [distance, bucket] passes, the bit-by-bit distance and the bucket whose range holds it', () => {
+    for (const [index, seed] of CONCEPT_SEEDS.entries()) {
+      const p = variantParams(xorBucket, seed) as { a: number; b: number };
+      let distance = 0;
+      for (let bit = 0; bit < 8; bit++) if (((p.a >> bit) & 1) !== ((p.b >> bit) & 1)) distance += 2 ** bit;
+      const bucket = [0, 1, 2, 3, 4, 5, 6, 7].find((i) => 2 ** i <= distance && distance < 2 ** (i + 1)) as number;
+      expect(structuredAccepts(xorBucket, p, [distance, bucket]), `seed ${seed}`).toBe(true);
+      if (index % 20 !== 0) continue; // every candidate answer for a twentieth of the seeds
+      let passing = 0;
+      for (let d = 0; d < 256; d++) for (let i = 0; i < 8; i++) if (structuredAccepts(xorBucket, p, [d, i])) passing++;
+      expect(passing, `seed ${seed}`).toBe(1);
+    }
+  });
+
+  it('moved fraction: the answer is the fraction of one full hash cycle that changes node; mistakes stay apart', async () => {
+    for (const seed of CONCEPT_SEEDS.slice(0, 500)) {
+      const p = variantParams(movedFractionExercise, seed) as { scheme: string; n: number };
+      let oracle: number;
+      if (p.scheme === 'modulo') {
+        const cycle = p.n * (p.n + 1);
+        let moved = 0;
+        for (let h = 0; h < cycle; h++) if (h % p.n !== h % (p.n + 1)) moved++;
+        oracle = moved / cycle;
+      } else {
+        // Equal shares before and after, and only the newcomer's keys change owner: count the newcomer's slots on a
+        // ring of n(n + 1) equal slots.
+        oracle = p.n / (p.n * (p.n + 1));
+      }
+      expect((await grade(movedFractionExercise, seed, numeric(oracle))).passed).toBe(true);
+      expect((await grade(movedFractionExercise, seed, numeric(oracle * 1.02))).passed).toBe(false);
+      for (const m of movedFractionExercise.kind === 'numeric' ? movedFractionExercise.mistakes?.(p as never) ?? [] : []) {
+        const result = await gradeText(movedFractionExercise, seed, numeric(m.value));
+        expect(result.passed).toBe(false);
+        expect(result.text).toBe(`value: ${m.feedback}`);
+      }
+    }
+  });
+
+  it('replica loss: f^R and the exact count for 1,000 nodes pass; no typical mistake can pass, and each is explained', async () => {
+    const choose = (n: number, k: number) => {
+      let c = 1;
+      for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+      return c;
+    };
+    const drawn = new Set<string>();
+    for (const seed of CONCEPT_SEEDS) {
+      const p = variantParams(replicaLossExercise, seed) as { failedPercent: number; replicas: number };
+      drawn.add(`${p.failedPercent}/${p.replicas}`);
+      const f = p.failedPercent / 100;
+      const failed = Math.round(f * 1000);
+      // The key's R successors are a fixed set of R nodes; count the crash sets of size `failed` that contain all of them.
+      const exact = choose(1000 - p.replicas, failed - p.replicas) / choose(1000, failed);
+      expect((await grade(replicaLossExercise, seed, numeric(f ** p.replicas))).passed, `seed ${seed}`).toBe(true);
+      expect((await grade(replicaLossExercise, seed, numeric(exact))).passed, `seed ${seed}`).toBe(true);
+      for (const m of replicaLossExercise.kind === 'numeric' ? replicaLossExercise.mistakes?.(p as never) ?? [] : []) {
+        expect((await grade(replicaLossExercise, seed, numeric(m.value))).passed, `seed ${seed}: ${m.feedback}`).toBe(false);
+      }
+    }
+    expect(drawn.has('50/2')).toBe(false); // f / R = f^R there
+    expect(drawn.size).toBe(17);
+  });
+
+  it('which scheme: each option judged by removing a node from named nodes and counting the keys that move', () => {
+    const nodes = ['alder', 'birch', 'cedar', 'hazel', 'larch', 'maple', 'rowan', 'willow'];
+    const gone = 'hazel';
+    const rest = nodes.filter((n) => n !== gone);
+    const keys = Array.from({ length: 4000 }, (_, i) => `user:${i}`);
+    const ringBefore = new HashRing(nodes, { vnodes: 100 });
+    const ringAfter = new HashRing(rest, { vnodes: 100 });
+    const [maglevBefore, maglevAfter] = [maglevTable(nodes, 4099), maglevTable(rest, 4099)];
+    const schemes: Record<string, (key: string, members: string[]) => string> = {
+      modulo: (key, members) => moduloPlacement(key, members),
+      ring: (key, members) => (members.length === nodes.length ? ringBefore : ringAfter).lookup(key),
+      rendezvous: (key, members) => rendezvous(key, members),
+      jump: (key, members) => members[jumpHashString(key, members.length)] as string,
+      maglev: (key, members) => maglevLookup(members.length === nodes.length ? maglevBefore : maglevAfter, key),
+    };
+    const minimal: string[] = [];
+    for (const [id, place] of Object.entries(schemes)) {
+      // Keys that move although the removed node did not hold them: zero for a minimal-disruption scheme, a few
+      // percent for Maglev's table, most keys for numbering schemes.
+      const needless = keys.filter((key) => place(key, nodes) !== gone && place(key, nodes) !== place(key, rest)).length;
+      if (needless / keys.length < 0.05) minimal.push(id);
+    }
+    const correct = whichScheme.kind === 'choice' ? whichScheme.correct({} as never) : [];
+    expect([...correct].sort()).toEqual(minimal.sort());
+  });
+});
+
+describe('code exercises: the reference passes every variant drawn (hundreds of seeds)', () => {
+  for (const [def, count] of [[jumpHashExercise, 200], [chordFindSuccessor, 300], [kademliaKClosest, 400]] as [Exercise, number][]) {
+    it(`${def.id}: ${CODE_VARIANTS(count)} variants`, async () => {
+      for (const seed of enumerateSeeds(CODE_VARIANTS(count))) {
+        const result = await grade(def, seed, referenceAnswer(def, variantParams(def, seed)));
+        expect(result.checks.filter((c) => !c.passed), `${def.id}, seed ${seed}`).toEqual([]);
+      }
+    });
+  }
+});
+
+describe('structured answers: the placeholder parses, and the reference written like it is accepted', () => {
+  for (const def of [fingerTableExercise, xorBucket] as Exercise[]) {
+    it(def.id, async () => {
+      expect(() => parsedPlaceholder(def)).not.toThrow();
+      if (def.kind !== 'structured') return;
+      for (const seed of CONCEPT_SEEDS.slice(0, 200)) {
+        const p = variantParams(def, seed);
+        const parsed = parseStructured(def.format, def.reference(p as never));
+        expect(parsed.ok).toBe(true);
+        const written = writeLike(def.format, def.placeholder as string, (parsed as { value: never }).value);
+        expect((await grade(def, seed, structured(written))).passed, `${def.id} seed ${seed}: ${written}`).toBe(true);
+      }
+      // The placeholder has as many entries as the answer.
+      const entries = (parsedPlaceholder(def) as unknown[]).length;
+      const reference = parseStructured(def.format, def.reference(variantParams(def, 0) as never));
+      expect(entries).toBe((reference as { value: unknown[] }).value.length);
+    });
+  }
 });

@@ -61,6 +61,18 @@ export const ringSuccessor = defineExercise({
     text: `A consistent-hashing ring has identifiers 0 to 63 (m = 6 bits). The nodes have ids ${ringText(p.ids)}. Which node stores key **${p.key}**? Give its id.`,
   }),
   answer: (p) => successorOf(p.ids, p.key, TOY_SIZE),
+  mistakes(p) {
+    const owner = successorOf(p.ids, p.key, TOY_SIZE);
+    const before = [...p.ids].reverse().find((id) => id < p.key) ?? (p.ids[p.ids.length - 1] as number);
+    const known = [
+      p.ids.includes(p.key)
+        ? { value: successorOf(p.ids, p.key + 1, TOY_SIZE), feedback: `Node ${p.key} has the key's own id, and a node owns every key up to and including its id: the successor is the first node at **or** after the key.` }
+        : { value: p.key, feedback: `No node has id ${p.key}; the key is stored on the first node whose id is at or after ${p.key}, going clockwise.` },
+      { value: before, feedback: `Node ${before} comes before the key. A key is stored on its successor, the first node at or after it clockwise${owner < p.key ? ', which here means wrapping past 63 to the smallest id' : ''}; the node before a key is its predecessor.` },
+    ];
+    if (owner < p.key && !p.ids.includes(0)) known.push({ value: 0, feedback: 'No node has id 0. Wrapping past 63 continues at 0 and goes on clockwise to the first node id.' });
+    return known.filter((m) => m.value !== owner);
+  },
   hints: () => ['A key belongs to its successor: the first node whose id is equal to or follows the key, going clockwise.', 'Past 63 the circle continues at 0.'],
   solution(p) {
     const owner = successorOf(p.ids, p.key, TOY_SIZE);
@@ -212,27 +224,40 @@ function allCopiesLost(n: number, failed: number, r: number): number {
   return p;
 }
 
+// 7% admits the exact value for 1,000 nodes as well as f^R (they differ by up to 6% for f = 0.1, R = 4).
+const REPLICA_TOLERANCE = 0.07;
+
+/** The typical wrong ways to combine the R chances, each with what it computes instead. */
+function replicaMistakes(p: { failedPercent: number; replicas: number }): { value: number; feedback: string }[] {
+  const f = p.failedPercent / 100;
+  const r = p.replicas;
+  return [
+    { value: f, feedback: `That is the loss with a single copy. A key is lost only when **all ${r}** of its copies are on crashed nodes.` },
+    { value: 1 - (1 - f) ** r, feedback: `That is the chance that **at least one** copy crashed. A key survives as long as one copy is alive; it is lost only when every copy crashed.` },
+    { value: f * r, feedback: `That adds the ${r} chances up. The copies must all fail together, so the chances multiply.` },
+    { value: f / r, feedback: 'That divides by the number of copies. Each extra copy multiplies the chance of losing a key by f; it does not divide it.' },
+  ];
+}
+
 export const replicaLossExercise = defineExercise({
   id: 'dht/replica-loss',
   title: 'How many keys survive a mass failure?',
   kind: 'numeric',
-  // 7% admits the exact value for 1,000 nodes as well as f^R (they differ by up to 6% for f = 0.1, R = 4).
-  tolerance: { relative: 0.07 },
-  generate: (rng) => ({ failedPercent: rng.pick([10, 20, 25, 30, 40, 50]), replicas: rng.int(2, 4) }),
+  tolerance: { relative: REPLICA_TOLERANCE },
+  generate(rng) {
+    // Redraw the rare variant where a typical mistake lands on the answer (f / R = f^R for f = 0.5, R = 2): a wrong
+    // method must not pass. Every other seed keeps its first draw.
+    for (;;) {
+      const p = { failedPercent: rng.pick([10, 20, 25, 30, 40, 50]), replicas: rng.int(2, 4) };
+      const answer = (p.failedPercent / 100) ** p.replicas;
+      if (replicaMistakes(p).every((m) => Math.abs(m.value - answer) > REPLICA_TOLERANCE * Math.max(answer, m.value))) return p;
+    }
+  },
   prompt: (p) => ({
     text: `A DHT of ${REPLICA_NODES.toLocaleString('en')} nodes stores every key on its **${p.replicas}** consecutive successors: the owner and the next ${p.replicas - 1} node${p.replicas === 2 ? '' : 's'} clockwise. Suddenly **${p.failedPercent}%** of the nodes, chosen at random, crash together, before any copy can be re-made. About what fraction of the keys has lost every copy? Give a number between 0 and 1; three significant digits are plenty.`,
   }),
   answer: (p) => (p.failedPercent / 100) ** p.replicas,
-  mistakes: (p) => {
-    const f = p.failedPercent / 100;
-    const r = p.replicas;
-    return [
-      { value: f, feedback: `That is the loss with a single copy. A key is lost only when **all ${r}** of its copies are on crashed nodes.` },
-      { value: 1 - (1 - f) ** r, feedback: `That is the chance that **at least one** copy crashed. A key survives as long as one copy is alive; it is lost only when every copy crashed.` },
-      { value: f * r, feedback: `That adds the ${r} chances up. The copies must all fail together, so the chances multiply.` },
-      { value: f / r, feedback: 'That divides by the number of copies. Each extra copy multiplies the chance of losing a key by f; it does not divide it.' },
-    ];
-  },
+  mistakes: (p) => replicaMistakes(p),
   hints: (p) => [`Pick one key. Its ${p.replicas} copies are on ${p.replicas} distinct nodes. What is the chance that the first copy's node crashed? And the second's, given the first?`],
   solution: (p) => {
     const f = p.failedPercent / 100;
