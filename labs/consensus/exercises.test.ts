@@ -8,6 +8,7 @@ import { SEEDS, gradeText, structured, numeric, choice, code, itPassesEveryVaria
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
 import { enumerateSeeds, parsedPlaceholder, structuredAccepts, writeLike } from '../exercises/oracle-support';
 import { parseStructured } from '../exercises/parse';
+import { renderPromptHtml } from '../exercises/prompt';
 import { ExerciseRegistry } from '../exercises/registry';
 import type { Exercise } from '../exercises/types';
 import { Random } from '../sim/random';
@@ -496,6 +497,19 @@ describe('code exercises: the reference passes every variant drawn (hundreds of 
       }
     });
   }
+});
+
+describe('prompts render as the text means them', () => {
+  it('term and vote: the numbered events are an ordered list, one item per event, in the prompt and the solution', () => {
+    for (const seed of SEEDS) {
+      const p = variantParams(termAndVote, seed) as { events: unknown[] };
+      for (const text of [termAndVote.prompt(p as never).text, termAndVote.solution(p as never).text]) {
+        const html = renderPromptHtml(text);
+        expect(html).toMatch(/<ol><li>/);
+        expect((/<ol>(.*?)<\/ol>/s.exec(html)?.[1] ?? '').match(/<li>/g)).toHaveLength(p.events.length);
+      }
+    }
+  });
 });
 
 describe('structured answers: the placeholder parses, and the reference written like it is accepted', () => {

@@ -372,7 +372,8 @@ describe('structured answers: the placeholder parses, and the reference written 
         const written = writeLike(def.format, def.placeholder as string, (parsed as { value: never }).value);
         expect((await grade(def, seed, structured(written))).passed, `${def.id} seed ${seed}: ${written}`).toBe(true);
       }
-      // The placeholder has as many entries as the answer.
+      // The prompt's own example of the format is the placeholder, with as many entries as the answer.
+      expect(def.prompt(variantParams(def, 0) as never).text).toContain(`\`${def.placeholder}\``);
       const entries = (parsedPlaceholder(def) as unknown[]).length;
       const reference = parseStructured(def.format, def.reference(variantParams(def, 0) as never));
       expect(entries).toBe((reference as { value: unknown[] }).value.length);

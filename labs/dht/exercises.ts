@@ -88,7 +88,7 @@ export const fingerTableExercise = defineExercise({
   title: 'A Chord finger table',
   kind: 'structured',
   format: 'vector',
-  placeholder: '[0, 0, 0, 0, 0, 0]',
+  placeholder: '[1, 1, 5, 9, 17, 33]',
   generate(rng) {
     const ids = drawIds(rng, rng.int(6, 8), TOY_SIZE);
     return { ids, node: rng.pick(ids) };
@@ -134,7 +134,7 @@ export const xorBucket = defineExercise({
   title: 'XOR distance and the k-bucket',
   kind: 'structured',
   format: 'vector',
-  placeholder: '[0, 0]',
+  placeholder: '[37, 5]',
   generate(rng) {
     const a = rng.int(0, 255);
     let b = rng.int(0, 255);
