@@ -1,6 +1,8 @@
 // Method: drive the store over an in-memory storage holding foreign and damaged keys beside ours, asserting after
 // each operation both what is read back and that nothing outside the operation's keys changed; a fast-check
-// property runs random write sequences through export → erase → import; regrading is checked against tampering.
+// property runs random write sequences through export → erase → import; hostile files (huge, deeply nested, full of
+// junk, naming exercises the book lacks) and a storage that fills up must leave storage exactly as it was; regrading
+// is checked against tampering.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lamportReceive, quorumOverlap, roundTrip, vectorReceive } from './fixtures';
@@ -11,15 +13,20 @@ import {
   exportProgress,
   importProgress,
   loadProgress,
+  MAX_NESTING_DEPTH,
+  MAX_PROGRESS_FILE_CHARS,
   memoryStorage,
   PROGRESS_PREFIX,
+  ProgressWriteError,
   readCellSource,
   readLearner,
   recordAttempt,
   revealSolution,
   saveCellSource,
   saveLearner,
+  storageFailure,
   webStorage,
+  type BookExercises,
   type ProgressStorage,
 } from './progress';
 import { regradeSubmission } from './regrade';
@@ -131,7 +138,7 @@ describe('loading', () => {
     expect(problems).toEqual([
       { key: `${PROGRESS_PREFIX}cell:/intro/#c1`, reason: 'invalid source: Expected string, received number' },
       { key: `${PROGRESS_PREFIX}exercise:fixture/all-lost`, reason: 'not valid JSON' },
-      { key: `${PROGRESS_PREFIX}exercise:fixture/lamport-receive`, reason: "holds exercise 'fixture/round-trip', not the one its key names" },
+      { key: `${PROGRESS_PREFIX}exercise:fixture/lamport-receive`, reason: 'holds exercise "fixture/round-trip", not the one its key names' },
       { key: `${PROGRESS_PREFIX}exercise:fixture/vector-receive`, reason: 'written by another version of the book (v: 2)' },
       { key: `${PROGRESS_PREFIX}theme`, reason: 'not a key this version of the book writes' },
     ]);
@@ -152,9 +159,9 @@ describe('export and import', () => {
     expect(JSON.parse(file)).toMatchObject({ format: 'happens-before-progress', version: 1, exportedAt: T3 });
     expect(Object.keys(JSON.parse(file).entries)).toEqual(['cell:/intro/#c2', 'exercise:fixture/round-trip', 'learner']);
     eraseProgress(storage);
-    expect(importProgress(storage, file)).toEqual({ imported: 3, problems: [] });
+    expect(importProgress(storage, file)).toEqual({ ok: true, imported: 3, notes: [] });
     expect(loadProgress(storage)).toEqual({ entries: before, problems: [] });
-    expect(importProgress(storage, file)).toEqual({ imported: 0, problems: [] });
+    expect(importProgress(storage, file)).toEqual({ ok: true, imported: 0, notes: [] });
   });
   it('round-trips any sequence of writes (property)', () => {
     const op = fc.oneof(
@@ -173,8 +180,7 @@ describe('export and import', () => {
         const before = dump(storage);
         const file = exportProgress(storage, T3);
         eraseProgress(storage);
-        const report = importProgress(storage, file);
-        expect(report.problems).toEqual([]);
+        expect(importProgress(storage, file)).toMatchObject({ ok: true });
         expect(dump(storage)).toEqual(before);
       }),
     );
@@ -193,18 +199,20 @@ describe('export and import', () => {
       [JSON.stringify({ ...good, exportedAt: 'today' }), 'This progress file is damaged: exportedAt: Invalid datetime.'],
     ];
     for (const [text, reason] of cases) {
-      expect(importProgress(storage, text), text).toEqual({ imported: 0, problems: [{ reason }] });
+      expect(importProgress(storage, text), text).toEqual({ ok: false, problems: [{ reason }] });
       expect(dump(storage)).toEqual(before);
     }
   });
-  it('skips and reports bad entries inside a good file', () => {
-    const storage = memoryStorage();
+  it('refuses a whole file for one bad entry, reporting every bad one and writing nothing', () => {
+    const storage = memoryStorage({ 'other-app': 'x' });
+    saveCellSource(storage, '/a/', 'c1', 'local', T1);
+    const before = dump(storage);
     const file = JSON.stringify({
       format: 'happens-before-progress',
       version: 1,
       exportedAt: T3,
       entries: {
-        'cell:/a/#c1': { v: 1, source: 'ok', updatedAt: T1 },
+        'cell:/a/#c1': { v: 1, source: 'ok', updatedAt: T2 },
         'cell:/a/#c2': { v: 1, source: 'no time' },
         'exercise:fixture/x': { v: 1, exerciseId: 'fixture/x', seed: -1, answer: null, attempts: 0, best: 0, revealed: false, updatedAt: T1 },
         'exercise:fixture/y': { v: 1, exerciseId: 'fixture/y', seed: 1, answer: { kind: 'essay' }, attempts: 1, best: 0, revealed: false, updatedAt: T1 },
@@ -212,7 +220,7 @@ describe('export and import', () => {
       },
     }).replace('"entries":{', '"entries":{"__proto__":{"v":1},');
     expect(importProgress(storage, file)).toEqual({
-      imported: 1,
+      ok: false,
       problems: [
         { key: '__proto__', reason: 'not a key this version of the book writes' },
         { key: 'cell:/a/#c2', reason: 'invalid updatedAt: Required' },
@@ -221,7 +229,7 @@ describe('export and import', () => {
         { key: 'learner', reason: 'written by another version of the book (v: 3)' },
       ],
     });
-    expect(readCellSource(storage, '/a/', 'c1')).toBe('ok');
+    expect(dump(storage)).toEqual(before);
   });
 });
 
@@ -235,9 +243,9 @@ describe('merging on import', () => {
 
   it('keeps the exercise entry with more attempts, however old', () => {
     const storage = local(entry(2, T3));
-    expect(importProgress(storage, fileWith({ 'exercise:fixture/round-trip': entry(5, T1) })).imported).toBe(1);
+    expect(importProgress(storage, fileWith({ 'exercise:fixture/round-trip': entry(5, T1) }))).toMatchObject({ ok: true, imported: 1 });
     expect(merged(storage)).toMatchObject({ attempts: 5, seed: 5, answer: numeric(5), updatedAt: T1 });
-    expect(importProgress(storage, fileWith({ 'exercise:fixture/round-trip': entry(4, T3) })).imported).toBe(0);
+    expect(importProgress(storage, fileWith({ 'exercise:fixture/round-trip': entry(4, T3) }))).toMatchObject({ ok: true, imported: 0 });
     expect(merged(storage)).toMatchObject({ attempts: 5 });
   });
   it('breaks a tie on attempts by the later update, and keeps the local entry on a full tie', () => {
@@ -254,7 +262,7 @@ describe('merging on import', () => {
   });
   it('replaces an unreadable local entry', () => {
     const storage = memoryStorage({ [`${PROGRESS_PREFIX}exercise:fixture/round-trip`]: '{oops' });
-    expect(importProgress(storage, fileWith({ 'exercise:fixture/round-trip': entry(1, T1) })).imported).toBe(1);
+    expect(importProgress(storage, fileWith({ 'exercise:fixture/round-trip': entry(1, T1) }))).toMatchObject({ ok: true, imported: 1 });
     expect(merged(storage)).toMatchObject({ attempts: 1 });
   });
   it('keeps the later cell edit', () => {
@@ -272,10 +280,166 @@ describe('merging on import', () => {
     const storage = memoryStorage();
     saveLearner(storage, 's1', 'hw1');
     expect(importProgress(storage, fileWith({ learner: { v: 1, learnerId: 's2' } }))).toEqual({
+      ok: true,
       imported: 0,
-      problems: [{ key: 'learner', reason: "Kept this browser's learner 's1' (assignment 'hw1'); the file names 's2'." }],
+      notes: [{ key: 'learner', reason: "Kept this browser's learner 's1' (assignment 'hw1'); the file names 's2'." }],
     });
     expect(readLearner(storage)).toEqual({ v: 1, learnerId: 's1', assignmentId: 'hw1' });
+  });
+});
+
+/** A memory storage that holds at most `quotaChars` characters of keys and values, and then throws as browsers do. */
+function quotaStorage(quotaChars: number, initial: Record<string, string> = {}): ProgressStorage & { used(): number } {
+  const inner = memoryStorage(initial);
+  const used = () => inner.keys().reduce((sum, key) => sum + key.length + (inner.getItem(key) ?? '').length, 0);
+  return {
+    ...inner,
+    used,
+    setItem: (key, value) => {
+      const old = inner.getItem(key);
+      const after = used() - (old === null ? 0 : key.length + old.length) + key.length + value.length;
+      if (after > quotaChars) throw Object.assign(new Error(`Setting the value of '${key}' exceeded the quota.`), { name: 'QuotaExceededError' });
+      inner.setItem(key, value);
+    },
+  };
+}
+
+const BOOK: BookExercises = new Map([
+  ['fixture/round-trip', 'numeric'],
+  ['fixture/quorum-overlap', 'choice'],
+  ['fixture/lamport-receive', 'code'],
+]);
+
+const progressFile = (entries: Record<string, unknown>) => JSON.stringify({ format: 'happens-before-progress', version: 1, exportedAt: T3, entries });
+
+const exercise = (exerciseId: string, extra: object = {}) => ({
+  v: 1, exerciseId, seed: 3, answer: numeric(12), attempts: 2, best: 1, revealed: false, updatedAt: T1, ...extra,
+});
+
+/** `[[[…]]]` nested `depth` deep: enough, unchecked, to overflow the stack of JSON.stringify or a recursive walk. */
+const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+describe('a full storage', () => {
+  it('makes a recorded attempt, a revealed solution and a cell edit throw a ProgressWriteError saying so, keeping what was there', () => {
+    const storage = quotaStorage(400);
+    recordAttempt(storage, 'fixture/round-trip', 0, numeric(1), scored(0), T1);
+    const before = dump(storage);
+    const attempt = () => recordAttempt(storage, 'fixture/round-trip', 0, numeric('x'.repeat(400)), scored(1), T2);
+    expect(attempt).toThrow(ProgressWriteError);
+    expect(attempt).toThrow('storage is full');
+    expect(() => revealSolution(storage, 'fixture/quorum-overlap', 1, T2)).toThrow('storage is full');
+    expect(() => saveCellSource(storage, '/a/', 'c1', 'y'.repeat(400), T2)).toThrow('storage is full');
+    expect(dump(storage)).toEqual(before);
+  });
+  it('names other refusals in the reader\'s words', () => {
+    expect(storageFailure(Object.assign(new Error('x'), { name: 'NS_ERROR_DOM_QUOTA_REACHED' }))).toBe('storage is full');
+    expect(storageFailure(Object.assign(new Error('denied'), { name: 'SecurityError' }))).toBe('storage is turned off in this browser');
+    expect(storageFailure(new Error('z'.repeat(1000))).length).toBeLessThan(120);
+  });
+  it('makes an import that does not fit write nothing at all, and restore the entries it was replacing', () => {
+    const storage = quotaStorage(6000, { 'other-app': 'x' });
+    saveCellSource(storage, '/a/', 'c0', 'mine, older than the file', T1);
+    const before = dump(storage);
+    const entries: Record<string, unknown> = { 'cell:/a/#c0': { v: 1, source: 'theirs', updatedAt: T3 } };
+    for (let i = 1; i <= 200; i++) entries[`cell:/a/#c${i}`] = { v: 1, source: `cell ${i}`, updatedAt: T2 };
+    expect(importProgress(storage, progressFile(entries))).toEqual({
+      ok: false,
+      problems: [{ reason: 'Nothing was imported (storage is full); everything saved before is unchanged.' }],
+    });
+    expect(dump(storage)).toEqual(before);
+  });
+});
+
+describe('importing a hostile file', () => {
+  it('refuses thousands of good entries for one bad one, and writes none of them', () => {
+    const storage = memoryStorage();
+    const entries: Record<string, unknown> = {};
+    for (let i = 0; i < 5000; i++) entries[`cell:/a/#c${i}`] = { v: 1, source: 'junk', updatedAt: T1 };
+    entries['exercise:fixture/round-trip'] = exercise('fixture/round-trip', { best: 5 });
+    expect(importProgress(storage, progressFile(entries))).toEqual({
+      ok: false,
+      problems: [{ key: 'exercise:fixture/round-trip', reason: 'invalid best: Number must be less than or equal to 1' }],
+    });
+    expect(storage.keys()).toEqual([]);
+  });
+  it("refuses exercises the book does not have, answers of another kind and values no browser writes", () => {
+    const storage = memoryStorage();
+    saveCellSource(storage, '/a/', 'c1', 'mine', T1);
+    const before = dump(storage);
+    const report = importProgress(storage, progressFile({
+      'cell:/a/#c1': { v: 1, source: 'theirs', updatedAt: T3 },
+      'cell:no-slash#c2': { v: 1, source: 'x', updatedAt: T1 },
+      'cell:/a/#Bad Id': { v: 1, source: 'x', updatedAt: T1 },
+      'exercise:fixture/retired': exercise('fixture/retired'),
+      'exercise:fixture/quorum-overlap': exercise('fixture/quorum-overlap'),
+      'exercise:fixture/lamport-receive': exercise('fixture/lamport-receive', { answer: { kind: 'code', source: 'x' }, seed: 1.5 }),
+      'exercise:fixture/round-trip': exercise('fixture/round-trip', { attempts: 0 }),
+    }), BOOK);
+    expect(report).toEqual({
+      ok: false,
+      problems: [
+        { key: 'cell:/a/#Bad Id', reason: 'not a key this version of the book writes' },
+        { key: 'cell:no-slash#c2', reason: 'not a key this version of the book writes' },
+        { key: 'exercise:fixture/lamport-receive', reason: 'invalid seed: Expected integer, received float' },
+        { key: 'exercise:fixture/quorum-overlap', reason: 'holds a numeric answer, but "fixture/quorum-overlap" takes a choice answer' },
+        { key: 'exercise:fixture/retired', reason: 'there is no exercise "fixture/retired" in this book' },
+        { key: 'exercise:fixture/round-trip', reason: 'invalid best: a best score above 0 needs at least one attempt' },
+      ],
+    });
+    expect(dump(storage)).toEqual(before);
+  });
+  it('accepts the same kinds of entries when they are sound', () => {
+    const storage = memoryStorage();
+    expect(importProgress(storage, progressFile({
+      'cell:/a/b/#c-1': { v: 1, source: 'x', updatedAt: T1 },
+      'exercise:fixture/quorum-overlap': exercise('fixture/quorum-overlap', { answer: { kind: 'choice', selected: ['a'] } }),
+      'exercise:fixture/round-trip': exercise('fixture/round-trip', { answer: null, attempts: 0, best: 0, revealed: true }),
+    }), BOOK)).toEqual({ ok: true, imported: 3, notes: [] });
+  });
+  it('refuses a file nested deep enough to overflow the stack, before parsing it, and one too large, before reading it', () => {
+    const storage = memoryStorage();
+    const nested = progressFile({ learner: { v: 1, learnerId: 's1' } }).replace('"s1"', deep(200_000));
+    expect(importProgress(storage, nested)).toEqual({ ok: false, problems: [{ reason: `This is not a progress file: it is nested more than ${MAX_NESTING_DEPTH} levels deep.` }] });
+    // Brackets inside strings are text, not nesting.
+    expect(importProgress(storage, progressFile({ 'cell:/a/#c1': { v: 1, source: deep(100), updatedAt: T1 } }))).toMatchObject({ ok: true, imported: 1 });
+    const huge = ' '.repeat(MAX_PROGRESS_FILE_CHARS + 1);
+    expect(importProgress(storage, huge)).toEqual({ ok: false, problems: [{ reason: 'This file is too large to be a progress file (5.0 MB; the limit is 5.0 MB).' }] });
+    expect(storage.keys()).toEqual([PROGRESS_PREFIX + 'cell:/a/#c1']);
+  });
+  it('keeps every message short, however long the values it quotes', () => {
+    const long = 'x'.repeat(1_000_000);
+    const report = importProgress(memoryStorage(), progressFile({
+      [`exercise:fixture/${long}`]: exercise(`fixture/${long}`, { best: 2 }),
+      'exercise:fixture/round-trip': exercise('fixture/round-trip', { v: long }),
+      'exercise:fixture/quorum-overlap': exercise(`fixture/${long}`),
+    }), BOOK);
+    expect(report.ok).toBe(false);
+    const problems = report.ok ? [] : report.problems;
+    expect(problems).toHaveLength(3);
+    for (const problem of problems) expect(`${problem.key}: ${problem.reason}`.length).toBeLessThan(400);
+    expect(problems.map((p) => p.reason)).toContainEqual(expect.stringContaining('(1,000,'));
+  });
+});
+
+describe('damaged entries already in storage', () => {
+  it('are each reported, briefly, while every other entry loads, and nothing is removed', () => {
+    const storage = messyStorage();
+    storage.setItem(`${PROGRESS_PREFIX}exercise:fixture/deep`, `{"v":${deep(200_000)}}`);
+    storage.setItem(`${PROGRESS_PREFIX}exercise:fixture/long`, JSON.stringify({ v: 'y'.repeat(2_000_000) }));
+    recordAttempt(storage, 'fixture/retired', 0, numeric(1), scored(1), T1);
+    const before = dump(storage);
+    const { entries, problems } = loadProgress(storage, BOOK);
+    expect(Object.keys(entries.exercises)).toEqual(['fixture/round-trip']);
+    expect(entries.learner?.learnerId).toBe('s1');
+    expect(problems).toContainEqual({ key: `${PROGRESS_PREFIX}exercise:fixture/deep`, reason: `nested more than ${MAX_NESTING_DEPTH} levels deep` });
+    expect(problems).toContainEqual({ key: `${PROGRESS_PREFIX}exercise:fixture/retired`, reason: 'there is no exercise "fixture/retired" in this book' });
+    expect(problems.find((p) => p.key?.endsWith('fixture/long'))?.reason).toMatch(/^written by another version of the book \(v: "y{59}… \(2,000,002 characters\)\)$/);
+    expect(dump(storage)).toEqual(before);
+  });
+  it('do not stop an import, which replaces them', () => {
+    const storage = memoryStorage({ [`${PROGRESS_PREFIX}exercise:fixture/round-trip`]: `{"v":${deep(100_000)}}` });
+    expect(importProgress(storage, progressFile({ 'exercise:fixture/round-trip': exercise('fixture/round-trip') }), BOOK)).toMatchObject({ ok: true, imported: 1 });
+    expect(loadProgress(storage, BOOK).problems).toEqual([]);
   });
 });
 

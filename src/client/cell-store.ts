@@ -3,7 +3,12 @@
  * (labs/exercises/progress.ts owns the format; this is the small subset the page needs before any heavy code
  * loads). A damaged entry is ignored here and reported by the progress panel; it is never overwritten silently.
  */
+import { storageFailure } from '../../labs/exercises/storage-failure';
+
 export const STORAGE_PREFIX = 'happens-before:v1:';
+
+/** Whether an edit was kept; when not, `reason` says why in the reader's words ('storage is full'). */
+export type SaveOutcome = { saved: true } | { saved: false; reason: string };
 
 /** The page's path below the site's base, so a copy served under /book/ keeps the same keys. */
 export function pagePath(): string {
@@ -35,11 +40,18 @@ export function readSavedSource(cellId: string): string | undefined {
   }
 }
 
-export function saveSource(cellId: string, source: string): void {
+/**
+ * Saves the reader's edit of a cell. A refused write (storage full or turned off) is reported, never swallowed:
+ * the edit then lives only in the editor, and the caller must tell the reader it will not survive a reload.
+ */
+export function saveSource(cellId: string, source: string): SaveOutcome {
+  const store = storage();
+  if (!store) return { saved: false, reason: 'storage is turned off in this browser' };
   try {
-    storage()?.setItem(cellKey(cellId), JSON.stringify({ v: 1, source, updatedAt: new Date().toISOString() }));
-  } catch {
-    /* quota exceeded or storage disabled: the edit stays in the editor */
+    store.setItem(cellKey(cellId), JSON.stringify({ v: 1, source, updatedAt: new Date().toISOString() }));
+    return { saved: true };
+  } catch (error) {
+    return { saved: false, reason: storageFailure(error) };
   }
 }
 

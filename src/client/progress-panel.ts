@@ -1,22 +1,63 @@
 /**
  * The home page's progress: solved counts per chapter in the table of contents, a summary, and export, import
- * and erase. Entries that are damaged or not this book's are listed and left alone, never wiped.
+ * and erase. Entries that are damaged or not this book's are listed by key and left alone, never wiped. Everything
+ * shown from storage or from an imported file is set as text (never as markup), and every quoted value is short.
  */
-import { eraseProgress, exportProgress, importProgress, loadProgress, webStorage, type ProgressProblem } from '../../labs/exercises/progress';
+import {
+  eraseProgress,
+  exportProgress,
+  importProgress,
+  loadProgress,
+  MAX_PROGRESS_FILE_CHARS,
+  shortText,
+  tooLarge,
+  webStorage,
+  type BookExercises,
+  type ProgressProblem,
+  type ProgressStorage,
+} from '../../labs/exercises/progress';
+import type { ExerciseKind } from '../../labs/exercises/types';
 
-const storage = webStorage(localStorage);
+/** How many problems a message lists before it says "and N more". */
+const LISTED_PROBLEMS = 5;
+
 const panel = document.querySelector<HTMLElement>('.hb-progress');
 
-function describeProblems(problems: ProgressProblem[]): string {
-  if (problems.length === 0) return '';
-  const list = problems.slice(0, 5).map((p) => `${p.key ? `${p.key}: ` : ''}${p.reason}`).join('; ');
-  return ` ${problems.length} saved entr${problems.length === 1 ? 'y was' : 'ies were'} skipped because ${problems.length === 1 ? 'it is' : 'they are'} damaged or not from this book (left untouched): ${list}${problems.length > 5 ? '; …' : ''}.`;
+function openStorage(): ProgressStorage | undefined {
+  try {
+    return webStorage(window.localStorage);
+  } catch {
+    return undefined; // storage turned off: the panel says so
+  }
 }
 
-function refresh(extra = ''): void {
-  const { entries, problems } = loadProgress(storage);
+/** The book's exercises and their kinds, written into the page when it was built (ProgressPanel.astro). */
+function bookExercises(): BookExercises {
+  const data = panel?.querySelector('script[data-book-exercises]')?.textContent ?? '{}';
+  return new Map(Object.entries(JSON.parse(data) as Record<string, ExerciseKind>));
+}
+
+function problemText(problem: ProgressProblem): string {
+  return problem.key ? `${shortText(problem.key, 120)}: ${problem.reason}` : problem.reason;
+}
+
+/** A paragraph and a short list of problems, as elements whose text is set, never parsed. */
+function message(text: string, problems: ProgressProblem[] = []): Node[] {
+  const nodes: Node[] = [Object.assign(document.createElement('p'), { textContent: text })];
+  if (problems.length > 0) {
+    const list = document.createElement('ul');
+    for (const problem of problems.slice(0, LISTED_PROBLEMS)) list.append(Object.assign(document.createElement('li'), { textContent: problemText(problem) }));
+    if (problems.length > LISTED_PROBLEMS) list.append(Object.assign(document.createElement('li'), { textContent: `and ${problems.length - LISTED_PROBLEMS} more.` }));
+    nodes.push(list);
+  }
+  return nodes;
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+function refresh(storage: ProgressStorage, book: BookExercises, report?: Node[]): void {
+  const { entries, problems } = loadProgress(storage, book);
   const solved = new Set(Object.values(entries.exercises).filter((entry) => entry.best === 1).map((entry) => entry.exerciseId));
-  const tried = Object.keys(entries.exercises).length;
   let total = 0;
   for (const item of document.querySelectorAll<HTMLElement>('[data-exercises]')) {
     const ids = (item.dataset.exercises ?? '').split(' ').filter(Boolean);
@@ -25,13 +66,19 @@ function refresh(extra = ''): void {
     const slot = item.querySelector<HTMLElement>('.hb-toc-progress');
     if (slot) slot.textContent = ids.length ? `${done} of ${ids.length} exercises solved` : '';
   }
+  const tried = Object.keys(entries.exercises).length;
   const edits = Object.keys(entries.cells).length;
   const summary = panel?.querySelector('.hb-progress-summary');
   if (summary) {
-    summary.textContent = `You have solved ${solved.size} of ${total} exercises and tried ${tried}; ${edits} edited cell${edits === 1 ? '' : 's'} saved. Everything is kept in this browser only.${describeProblems(problems)}`;
+    summary.textContent = `You have solved ${solved.size} of ${total} exercises and tried ${tried}; ${plural(edits, 'edited cell', 'edited cells')} saved. Everything is kept in this browser only.`;
   }
-  const report = panel?.querySelector('.hb-progress-report');
-  if (report) report.textContent = extra;
+  const damaged = panel?.querySelector('.hb-progress-problems');
+  damaged?.replaceChildren(
+    ...(problems.length
+      ? message(`${plural(problems.length, 'saved entry is', 'saved entries are')} damaged or not from this edition of the book, so ${problems.length === 1 ? 'it is' : 'they are'} not counted. ${problems.length === 1 ? 'It is' : 'They are'} left as ${problems.length === 1 ? 'it is' : 'they are'}; Erase progress removes ${problems.length === 1 ? 'it' : 'them'}.`, problems)
+      : []),
+  );
+  if (report) panel?.querySelector('.hb-progress-report')?.replaceChildren(...report);
 }
 
 function download(text: string): void {
@@ -45,38 +92,55 @@ function download(text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-if (panel) {
+async function importFile(storage: ProgressStorage, book: BookExercises, file: File): Promise<Node[]> {
+  const name = shortText(file.name, 80);
+  // File.size is in bytes and the limit in characters; a byte is at most one character, so this never refuses a
+  // file that fits, and a file too large is refused without being read.
+  if (file.size > MAX_PROGRESS_FILE_CHARS) return message(`Nothing was imported from ${name}. ${tooLarge(file.size)}`);
+  const report = importProgress(storage, await file.text(), book);
+  if (!report.ok) {
+    return message(`Nothing was imported from ${name}: ${report.problems.length === 1 ? 'it was refused' : `${plural(report.problems.length, 'entry was', 'entries were')} refused`}, and everything saved before is unchanged.`, report.problems);
+  }
+  return message(`Imported ${plural(report.imported, 'entry', 'entries')} from ${name}.`, report.notes);
+}
+
+function start(): void {
+  if (!panel) return;
+  const storage = openStorage();
+  if (!storage) {
+    panel.querySelector('.hb-progress-summary')!.textContent = 'This browser does not let the book save anything (storage is turned off), so progress is not kept.';
+    return;
+  }
+  const book = bookExercises();
   panel.querySelector<HTMLElement>('.hb-progress-actions')!.hidden = false;
   const fileInput = panel.querySelector<HTMLInputElement>('[data-import-file]')!;
   panel.addEventListener('click', (event) => {
     const action = (event.target as Element).closest<HTMLButtonElement>('button[data-action]')?.dataset.action;
     if (action === 'export') {
       download(exportProgress(storage, new Date().toISOString()));
-      refresh('Progress exported to a file.');
+      refresh(storage, book, message('Progress exported to a file.'));
     } else if (action === 'import') {
       fileInput.click();
     } else if (action === 'erase') {
       if (confirm('Erase all your answers, attempts and cell edits from this browser? Export them first if you want to keep them.')) {
         const removed = eraseProgress(storage);
-        refresh(`Erased ${removed} saved entr${removed === 1 ? 'y' : 'ies'}.`);
+        refresh(storage, book, message(`Erased ${plural(removed, 'saved entry', 'saved entries')}.`));
       }
     }
   });
   fileInput.addEventListener('change', async () => {
     const file = fileInput.files?.[0];
     if (!file) return;
-    const text = await file.text();
     fileInput.value = '';
+    let report: Node[];
     try {
-      const { imported, problems } = importProgress(storage, text);
-      if (imported === 0 && problems.length === 1 && !problems[0].key) {
-        refresh(`Nothing was imported from ${file.name}: ${problems[0].reason}`);
-        return;
-      }
-      refresh(`Imported ${imported} entr${imported === 1 ? 'y' : 'ies'} from ${file.name}.${problems.length ? ` Skipped ${problems.length}: ${problems.slice(0, 3).map((p) => p.reason).join('; ')}.` : ''}`);
+      report = await importFile(storage, book, file);
     } catch (error) {
-      refresh(`Nothing was imported: ${(error as Error).message}`);
+      report = message(`Nothing was imported: ${shortText(String((error as Error).message ?? error), 120)}`);
     }
+    refresh(storage, book, report);
   });
+  refresh(storage, book);
 }
-refresh();
+
+start();
