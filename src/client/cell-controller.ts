@@ -1,7 +1,12 @@
 /**
- * What Run, Edit and Reset do, loaded on first use. Runs go to the lab worker under the cell's time limit; outputs
- * come back as data and are drawn here with the same views the build used; an error's line is marked in the
- * editor (or in the highlighted code, when the editor is closed).
+ * What Run, Stop, Edit and Reset do, loaded on first use. Each run goes to a fresh lab worker under the cell's
+ * time limit; outputs come back as data, are capped again (the worker ran untrusted code and could forge its
+ * reply) and are drawn with the same views the build used; an error's line is marked in the editor (or in the
+ * highlighted code, when the editor is closed).
+ *
+ * A run that is stopped (by Stop, by Reset, or by its time limit) leaves the outputs the cell showed before;
+ * only the notice above them says what happened. Reset brings back the code and the outputs the page was built
+ * with.
  */
 import type { CellEditor } from './editor';
 import { callWorker, warmWorker } from './lab-worker';
@@ -10,6 +15,10 @@ import { enhanceFigures } from './figures';
 
 const editors = new WeakMap<HTMLElement, CellEditor>();
 const opening = new WeakMap<HTMLElement, Promise<CellEditor>>();
+/** The run in flight per cell, so Stop and Reset can end it. */
+const running = new WeakMap<HTMLElement, AbortController>();
+/** The outputs the page was built with, kept (with their listeners) the first time a run replaces them. */
+const builtOutputs = new WeakMap<HTMLElement, Node[]>();
 let runCounter = 0;
 
 function part<T extends HTMLElement>(cell: HTMLElement, selector: string): T {
@@ -24,6 +33,32 @@ function original(cell: HTMLElement): string {
 
 function status(cell: HTMLElement, text: string): void {
   part(cell, '.hb-cell-status').textContent = text;
+}
+
+/** A message above the outputs (a stopped run, a failure to save); empty clears it. */
+function notice(cell: HTMLElement, element?: Element): void {
+  const box = part(cell, '.hb-cell-notice');
+  if (element) box.replaceChildren(element);
+  else box.replaceChildren();
+}
+
+function noticeOf(heading: string, message: string): Element {
+  const box = document.createElement('div');
+  box.className = 'hb-error';
+  box.setAttribute('role', 'alert');
+  const title = document.createElement('strong');
+  title.textContent = heading;
+  const text = document.createElement('p');
+  text.textContent = message;
+  box.append(title, text);
+  return box;
+}
+
+function replaceOutputs(cell: HTMLElement, fragment: DocumentFragment): void {
+  const container = part(cell, '.hb-cell-output');
+  if (!builtOutputs.has(cell)) builtOutputs.set(cell, Array.from(container.childNodes));
+  container.replaceChildren(fragment);
+  enhanceFigures(container);
 }
 
 function markEdited(cell: HTMLElement, edited: boolean): void {
@@ -48,9 +83,11 @@ async function openEditor(cell: HTMLElement, source: string): Promise<CellEditor
       onRun: () => void run(cell),
       onChange: (text) => {
         const edited = text !== original(cell);
-        if (edited) saveSource(cell.dataset.cell ?? '', text);
-        else clearSource(cell.dataset.cell ?? '');
+        const saving = edited ? saveSource(cell.dataset.cell ?? '', text) : (clearSource(cell.dataset.cell ?? ''), { saved: true as const });
         markEdited(cell, edited);
+        if (!saving.saved) status(cell, `Not saved: ${saving.reason}. This edit will be lost when you leave the page.`);
+        else if (cell.dataset.unsaved !== undefined) status(cell, 'Saved.');
+        cell.toggleAttribute('data-unsaved', !saving.saved);
       },
     });
     editors.set(cell, editor);
@@ -77,42 +114,62 @@ export async function restore(cell: HTMLElement, source: string): Promise<void> 
 }
 
 export async function reset(cell: HTMLElement): Promise<void> {
+  running.get(cell)?.abort();
   clearSource(cell.dataset.cell ?? '');
   const editor = editors.get(cell);
   editor?.setSource(original(cell));
   editor?.markError(undefined);
+  cell.querySelectorAll('.hb-error-line').forEach((line) => line.classList.remove('hb-error-line'));
+  const built = builtOutputs.get(cell);
+  if (built) part(cell, '.hb-cell-output').replaceChildren(...built);
+  notice(cell);
   markEdited(cell, false);
-  status(cell, 'Reset to the original code.');
+  status(cell, 'Reset to the original code and outputs.');
+}
+
+/** Stops the cell's run: its worker is terminated and the outputs from before the run stay. */
+export async function stop(cell: HTMLElement): Promise<void> {
+  running.get(cell)?.abort();
 }
 
 export async function run(cell: HTMLElement): Promise<void> {
   const runButton = part<HTMLButtonElement>(cell, '[data-action="run"]');
-  if (runButton.getAttribute('aria-busy') === 'true') return;
+  const stopButton = part<HTMLButtonElement>(cell, '[data-action="stop"]');
+  if (running.has(cell)) return;
   const editor = editors.get(cell);
   const source = editor?.source() ?? original(cell);
   const limitMs = Number(cell.dataset.timeout) || 5000;
+  const controller = new AbortController();
+  running.set(cell, controller);
   runButton.setAttribute('aria-busy', 'true');
+  stopButton.hidden = false;
   cell.classList.add('hb-running');
   status(cell, 'Running…');
+  notice(cell);
   editor?.markError(undefined);
   const started = performance.now();
   try {
-    const outcome = await callWorker((api) => api.runCell(source, `${cell.dataset.cell}.ts`), limitMs);
-    const [{ renderOutputs }] = await Promise.all([import('../views/render')]);
-    const outputs = outcome.ok
-      ? outcome.value.outputs
-      : outcome.timedOut
-        ? [{ kind: 'error' as const, phase: 'timeout' as const, message: `The cell ran for more than ${limitMs / 1000} s and was stopped. Look for a loop that never ends, or a simulation with no time limit. The worker was restarted, so you can run again.` }]
-        : [{ kind: 'error' as const, phase: 'timeout' as const, message: 'This run was interrupted because another run on the page went past its time limit and its worker was stopped. Run it again.' }];
-    const container = part(cell, '.hb-cell-output');
-    const fragment = renderOutputs(outputs, { document, idPrefix: `cell-${cell.dataset.cell}-r${++runCounter}`, defaultCaption: cell.dataset.caption });
-    container.replaceChildren(fragment);
-    enhanceFigures(container);
-    const error = outcome.ok ? outcome.value.error : { line: undefined, message: 'stopped' };
+    const outcome = await callWorker((api) => api.runCell(source, `${cell.dataset.cell}.ts`), limitMs, { signal: controller.signal });
+    if (!outcome.ok) {
+      if (outcome.timedOut) {
+        notice(cell, noticeOf('The cell was stopped', `It ran for more than ${outcome.limitMs / 1000} s. Look for a loop that never ends, or a simulation with no time limit. The outputs below are from before this run; you can run again.`));
+        status(cell, `Stopped after ${outcome.limitMs / 1000} s.`);
+      } else {
+        status(cell, 'Stopped. The outputs below are from before this run.');
+      }
+      return;
+    }
+    const [{ renderOutputsGradually }, { capOutputs }] = await Promise.all([import('../views/render'), import('../../labs/display/caps')]);
+    const outputs = capOutputs(outcome.value.outputs);
+    // One output per task, so a heavy run never holds the page for long; the old outputs stay until all are drawn.
+    const fragment = await renderOutputsGradually(outputs, { document, idPrefix: `cell-${cell.dataset.cell}-r${++runCounter}`, defaultCaption: cell.dataset.caption }, () => new Promise((resolve) => setTimeout(resolve, 0)));
+    if (controller.signal.aborted) return; // Reset or Stop came while drawing: keep what the cell shows now
+    replaceOutputs(cell, fragment);
+    const error = outcome.value.error;
     const elapsed = Math.round(performance.now() - started);
     cell.dataset.lastRunMs = String(elapsed);
     if (error) {
-      status(cell, outcome.ok ? `Failed${error.line ? ` at line ${error.line}` : ''}.` : outcome.timedOut ? `Stopped after ${limitMs / 1000} s.` : 'Interrupted.');
+      status(cell, `Failed${error.line ? ` at line ${error.line}` : ''}.`);
       if (error.line) await markErrorLine(cell, error.line, error.message);
     } else {
       status(cell, `Ran in ${elapsed} ms.`);
@@ -120,7 +177,9 @@ export async function run(cell: HTMLElement): Promise<void> {
   } catch (error) {
     status(cell, `Could not run: ${(error as Error).message}`);
   } finally {
+    running.delete(cell);
     runButton.removeAttribute('aria-busy');
+    stopButton.hidden = true;
     cell.classList.remove('hb-running');
   }
 }

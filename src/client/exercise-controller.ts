@@ -156,8 +156,8 @@ export async function reveal(article: HTMLElement): Promise<void> {
   }
   try {
     revealSolution(storage(), id, seed, new Date().toISOString());
-  } catch {
-    /* not saved; the solution is still shown */
+  } catch (error) {
+    status(article, `The solution is shown, but that you saw it was not saved in this browser (${(error as Error).message}).`);
   }
   box.setAttribute('tabindex', '-1');
   box.focus();
