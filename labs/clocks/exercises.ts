@@ -10,6 +10,7 @@
  */
 import type { ExerciseSet } from '../catalog';
 import type { SpaceTimeOutput } from '../display/outputs';
+import { distinctMistakes } from '../exercises/grade';
 import { defineExercise, type Check, type CheckVerdict } from '../exercises/types';
 import { guarded, WrongReturn } from '../exercises/in-simulation';
 import type { CheckResult } from '../sim/check';
@@ -333,7 +334,7 @@ interface NtpParams {
 }
 
 /** One NTP exchange with unequal one-way delays, from the chapter's own simulated client and server. */
-function drawNtp(rng: Random): NtpParams {
+function drawNtpExchange(rng: Random): NtpParams {
   const serverOffsetMs = rng.pick([-1, 1]) * rng.int(5, 120);
   const outboundMs = rng.int(4, 40);
   const returnMs = outboundMs + rng.pick([-1, 1]) * rng.int(3, 25);
@@ -342,6 +343,41 @@ function drawNtp(rng: Random): NtpParams {
   const { samples } = runNtp({ seed: rng.int(1, 100_000), serverOffsetMs, outboundMs, returnMs: fixedReturn, processingMs: rng.int(1, 6), samples: polls, intervalMs: 1000 });
   const last = samples[samples.length - 1] as NonNullable<(typeof samples)[number]>;
   return { t1: last.t1, t2: last.t2, t3: last.t3, t4: last.t4, outboundMs, returnMs: fixedReturn, serverOffsetMs };
+}
+
+const NTP_TOLERANCE = { absolute: 0.05 };
+
+/** The wrong formulas learners use for θ, each with what it reveals. */
+function ntpOffsetMistakes(p: NtpParams): { value: number; feedback: string }[] {
+  const theta = ntpOffset(p);
+  return distinctMistakes(NTP_TOLERANCE, theta, [
+    { value: -theta, feedback: 'The sign is flipped: that is the client\'s offset relative to the server. θ is positive when the server is ahead, so each leg is server time minus client time: (t2 − t1) and (t3 − t4).' },
+    { value: 2 * theta, feedback: 'You added the two legs but did not halve: (t2 − t1) + (t3 − t4) contains the offset twice, once per leg. Divide by 2.' },
+    { value: p.t2 - p.t1, feedback: 'That is the request\'s leg alone, t2 − t1: the offset plus the outbound delay. Average it with the reply\'s leg, t3 − t4, so the delays cancel.' },
+    { value: p.t3 - p.t4, feedback: 'That is the reply\'s leg alone, t3 − t4: the offset minus the return delay. Average it with the request\'s leg, t2 − t1, so the delays cancel.' },
+    { value: ((p.t2 - p.t1) - (p.t3 - p.t4)) / 2, feedback: 'Subtracting the legs cancels the offset and leaves half the round-trip delay. Add them instead: θ = ((t2 − t1) + (t3 − t4)) / 2.' },
+  ]);
+}
+
+/** The wrong formulas learners use for δ, each with what it reveals. */
+function ntpDelayMistakes(p: NtpParams): { value: number; feedback: string }[] {
+  return distinctMistakes(NTP_TOLERANCE, ntpDelay(p), [
+    { value: p.t4 - p.t1, feedback: 'That is the whole round trip on the client\'s clock, including the time the server took to answer. Subtract the server\'s share, t3 − t2.' },
+    { value: p.t4 - p.t1 + (p.t3 - p.t2), feedback: 'The server\'s processing time, t3 − t2, is part of t4 − t1 but not of the network delay: subtract it rather than add it.' },
+    { value: ntpDelay(p) / 2, feedback: 'That is half the round trip, what a one-way trip would take if both were equal. The question asks for the whole round-trip delay δ.' },
+    { value: ntpOffset(p), feedback: 'That is the offset θ. The delay uses differences on one clock each: δ = (t4 − t1) − (t3 − t2).' },
+  ]);
+}
+
+/**
+ * An NTP exchange in which every known mistake, for the offset and for the delay, gives a value the grader tells
+ * apart from the answer and from the other mistakes (a zero offset, for one, would make a flipped sign correct).
+ */
+function drawNtp(rng: Random): NtpParams {
+  for (;;) {
+    const p = drawNtpExchange(rng);
+    if (ntpOffsetMistakes(p).length === 5 && ntpDelayMistakes(p).length === 4) return p;
+  }
 }
 
 function ntpTable(p: NtpParams): string {
@@ -353,8 +389,9 @@ export const ntpOffsetExercise = defineExercise({
   title: 'NTP: the clock offset',
   kind: 'numeric',
   unit: 'ms',
-  tolerance: { absolute: 0.05 },
+  tolerance: NTP_TOLERANCE,
   generate: drawNtp,
+  mistakes: ntpOffsetMistakes,
   prompt: (p) => ({
     text: `A client polls an NTP server once and records the four timestamps of the exchange:\n\n${ntpTable(p)}\n\nWhat offset θ of the server's clock relative to the client's does the client compute (positive when the server is ahead)?`,
   }),
@@ -370,8 +407,9 @@ export const ntpDelayExercise = defineExercise({
   title: 'NTP: the round-trip delay',
   kind: 'numeric',
   unit: 'ms',
-  tolerance: { absolute: 0.05 },
+  tolerance: NTP_TOLERANCE,
   generate: drawNtp,
+  mistakes: ntpDelayMistakes,
   prompt: (p) => ({
     text: `A client polls an NTP server once and records the four timestamps of the exchange:\n\n${ntpTable(p)}\n\nWhat round-trip delay δ does the client compute: the time the two messages spent on the network, not counting the time the server took to answer?`,
   }),
@@ -384,6 +422,10 @@ export const ntpDelayExercise = defineExercise({
 
 interface MarzulloParams {
   intervals: SourceInterval[];
+  /** The true offset, which every truechimer contains; not shown in the prompt, told in the solution. */
+  truthMs: number;
+  /** The one source whose interval misses the true offset. */
+  falseticker: string;
 }
 
 const SOURCE_NAMES = ['ntp1', 'ntp2', 'ntp3', 'ntp4', 'ntp5'];
@@ -391,6 +433,25 @@ const SOURCE_NAMES = ['ntp1', 'ntp2', 'ntp3', 'ntp4', 'ntp5'];
 /** How many of the intervals contain all of [lo, hi]. */
 function sourcesContaining(intervals: readonly SourceInterval[], lo: number, hi: number): number {
   return intervals.filter((i) => i.lo <= lo && hi <= i.hi).length;
+}
+
+/**
+ * Every separate region covered by the largest number of intervals, left to right, with that number. The count is
+ * constant between neighbouring endpoints, so sampling each endpoint and each midpoint between two sees it all.
+ */
+function regionsCoveredByMost(intervals: readonly SourceInterval[]): { lo: number; hi: number; count: number }[] {
+  const ends = [...new Set(intervals.flatMap((i) => [i.lo, i.hi]))].sort((x, y) => x - y);
+  const samples = ends.flatMap((x, k) => (k + 1 < ends.length ? [x, (x + (ends[k + 1] as number)) / 2] : [x]));
+  const counts = samples.map((x) => intervals.filter((i) => i.lo <= x && x <= i.hi).length);
+  const most = Math.max(...counts);
+  const regions: { lo: number; hi: number; count: number }[] = [];
+  counts.forEach((count, k) => {
+    if (count !== most) return;
+    const last = regions[regions.length - 1];
+    if (last && counts[k - 1] === most) last.hi = samples[k] as number;
+    else regions.push({ lo: samples[k] as number, hi: samples[k] as number, count });
+  });
+  return regions;
 }
 
 function intervalList(intervals: readonly SourceInterval[]): string {
@@ -402,29 +463,33 @@ export const marzulloInterval = defineExercise({
   title: 'Marzullo\'s interval',
   kind: 'structured',
   format: 'vector',
-  placeholder: '[lo, hi]',
+  placeholder: '[-3, 4]',
   generate(rng): MarzulloParams {
-    // Truechimers all contain the true offset; one falseticker lies clear of their common region.
+    // Truechimers all contain the true offset; one falseticker lies clear of their common region. A variant is
+    // kept only when that common region is the one and only region covered by the most intervals: otherwise the
+    // falseticker and some truechimers could tie with it (or the falseticker's own region could be picked), and
+    // the question would have two answers or the wrong one.
     for (;;) {
       const n = rng.int(4, 5);
       const truth = rng.int(-20, 20);
-      const intervals: SourceInterval[] = [];
-      for (let i = 0; i < n - 1; i++) {
-        const lo = truth - rng.int(1, 12);
-        intervals.push({ source: '', lo, hi: truth + rng.int(1, 12) });
-      }
-      const commonLo = Math.max(...intervals.map((i) => i.lo));
-      const commonHi = Math.min(...intervals.map((i) => i.hi));
+      const truechimers: SourceInterval[] = [];
+      for (let i = 0; i < n - 1; i++) truechimers.push({ source: '', lo: truth - rng.int(1, 12), hi: truth + rng.int(1, 12) });
+      const commonLo = Math.max(...truechimers.map((i) => i.lo));
+      const commonHi = Math.min(...truechimers.map((i) => i.hi));
       const width = rng.int(4, 14);
       const lo = rng.chance(0.5) ? commonHi + rng.int(2, 10) : commonLo - rng.int(2, 10) - width;
-      intervals.push({ source: '', lo, hi: lo + width });
-      const named = rng.shuffle(intervals).map((i, k) => ({ ...i, source: SOURCE_NAMES[k] as string }));
-      const best = marzulloReference(named);
-      if (best.count === n - 1 && best.falsetickers.length === 1 && best.lo < best.hi) return { intervals: named };
+      const falseInterval = { source: 'false', lo, hi: lo + width };
+      const named = rng.shuffle([...truechimers, falseInterval]).map((i, k) => ({ ...i, source: SOURCE_NAMES[k] as string }));
+      const falseticker = named.find((i) => i.lo === falseInterval.lo && i.hi === falseInterval.hi && !(i.lo <= truth && truth <= i.hi))?.source;
+      const regions = regionsCoveredByMost(named);
+      const only = regions.length === 1 ? regions[0] : undefined;
+      if (falseticker && only && only.count === n - 1 && only.lo === commonLo && only.hi === commonHi && commonLo < commonHi) {
+        return { intervals: named, truthMs: truth, falseticker };
+      }
     }
   },
   prompt: (p) => ({
-    text: `${p.intervals.length} time sources each report an interval that should contain the true offset of the local clock (in ms):\n\n${intervalList(p.intervals)}\n\nOne of them is a falseticker. Which interval does Marzullo's algorithm select, the region contained in the largest number of source intervals? Intervals are closed. Write it as \`[lo, hi]\`.`,
+    text: `${p.intervals.length} time sources each report an interval that should contain the true offset of the local clock (in ms):\n\n${intervalList(p.intervals)}\n\nOne of them is a falseticker. Which interval does Marzullo's algorithm select, the region contained in the largest number of source intervals? Intervals are closed. Write it as \`[lo, hi]\`, like \`[-3, 4]\`.`,
   }),
   reference: (p) => {
     const best = marzulloReference(p.intervals);
@@ -465,22 +530,31 @@ export const marzulloInterval = defineExercise({
     const best: MarzulloResult = marzulloReference(p.intervals);
     const sorted = p.intervals.slice().sort((x, y) => x.lo - y.lo);
     return {
-      text: `Marzullo's algorithm selects **[${best.lo}, ${best.hi}]**, contained in ${best.count} of the ${p.intervals.length} intervals; ${best.falsetickers.join(', ')} does not contain it and is the falseticker.\n\nSweeping the endpoints from left to right (${sorted.map((i) => `${i.source} opens at ${i.lo}`).join(', ')}; each closes at its hi), the count of open intervals reaches ${best.count} at ${best.lo}, when the last truechimer opens, and drops at ${best.hi}, when the first one closes. The intersection of all ${p.intervals.length} would be empty: a single falseticker defeats intersection, not Marzullo.`,
+      text: `Marzullo's algorithm selects **[${best.lo}, ${best.hi}]**, contained in ${best.count} of the ${p.intervals.length} intervals; ${p.falseticker} does not contain it and is the falseticker. The true offset in this variant was ${p.truthMs} ms, inside the region, as every truechimer's interval promised. The answer can be trusted because the truechimers are a majority, ${best.count} of ${p.intervals.length}. NTP's intersection algorithm (RFC 5905 §11.2.1) makes that a rule: it looks for a region shared by all sources but f, trying f = 0, 1, … only while f is less than half of them, and without a majority of truechimers it finds none.\n\nSweeping the endpoints from left to right (${sorted.map((i) => `${i.source} opens at ${i.lo}`).join(', ')}; each closes at its hi), the count of open intervals reaches ${best.count} at ${best.lo}, when the last truechimer opens, and drops at ${best.hi}, when the first one closes. The intersection of all ${p.intervals.length} would be empty: a single falseticker defeats intersection, not Marzullo.`,
     };
   },
 });
+
+const DRIFT_TOLERANCE = { relative: 0.01 };
 
 export const driftPerDay = defineExercise({
   id: 'clocks/drift-per-day',
   title: 'Drift in a day',
   kind: 'numeric',
   unit: 's',
-  tolerance: { relative: 0.01 },
+  tolerance: DRIFT_TOLERANCE,
   generate: (rng) => ({ driftPpm: rng.pick([5, 10, 20, 35, 50, 80, 100, 150, 200]) }),
   prompt: (p) => ({
     text: `A quartz clock runs fast by ${p.driftPpm} ppm (parts per million) and is never corrected. How many seconds ahead of true time is it after one day?`,
   }),
   answer: (p) => (p.driftPpm * 86_400) / 1e6,
+  mistakes: (p) => distinctMistakes(DRIFT_TOLERANCE, (p.driftPpm * 86_400) / 1e6, [
+    { value: p.driftPpm * 86_400, feedback: `That is the drift in microseconds: ${p.driftPpm} ppm is ${p.driftPpm} µs per second. The question asks for seconds; divide by 10⁶.` },
+    { value: (p.driftPpm * 86_400) / 1e3, feedback: 'That is the drift in milliseconds. The question asks for seconds; divide by 1,000.' },
+    { value: (p.driftPpm * 3600) / 1e6, feedback: 'That is one hour\'s drift (3,600 s). A day has 24 hours: 86,400 s.' },
+    { value: (p.driftPpm * 1440) / 1e6, feedback: 'That multiplies by 1,440, the minutes in a day, but the drift is per second: a day has 86,400 s.' },
+    { value: (p.driftPpm * 86_400) / 1e9, feedback: 'That reads ppm as parts per billion. One ppm is a millionth: 10⁻⁶ s gained per second.' },
+  ]),
   hints: () => ['A drift of 1 ppm means one microsecond gained per second. How many seconds are in a day?'],
   solution: (p) => ({
     text: `${p.driftPpm} ppm is ${p.driftPpm} µs gained per second. A day has 86,400 s, so the clock gains ${p.driftPpm} × 86,400 µs = **${((p.driftPpm * 86_400) / 1e6).toFixed(3)} s**. At that rate the error grows by ${((p.driftPpm * 60) / 1000).toFixed(2)} ms every minute, which is why machines resynchronise with NTP every few minutes rather than once a day.`,
@@ -522,17 +596,27 @@ export const lamportLimits = defineExercise<Record<string, never>>({
   }),
 });
 
+const COMMIT_WAIT_TOLERANCE = { absolute: 0.01 };
+
 export const commitWait = defineExercise({
   id: 'clocks/commit-wait',
   title: 'How long is commit wait?',
   kind: 'numeric',
   unit: 'ms',
-  tolerance: { absolute: 0.01 },
+  tolerance: COMMIT_WAIT_TOLERANCE,
   generate: (rng) => ({ epsilonMs: rng.pick([1, 2, 3, 3.5, 4, 5, 6, 7]), paxosMs: rng.int(3, 16) }),
   prompt: (p) => ({
     text: `A Spanner leader commits a transaction. TrueTime's uncertainty is ε = ${p.epsilonMs} ms throughout: \`TT.now()\` returns [pt − ${p.epsilonMs}, pt + ${p.epsilonMs}] around the leader's clock reading pt, an interval that contains the true time. The leader picks the commit timestamp s = \`TT.now().latest\`, then starts replicating the commit through Paxos, which takes ${p.paxosMs} ms, and at the same time performs commit wait: it may not make the commit visible until \`TT.now().earliest\` > s. At least how many milliseconds after picking s can the commit become visible?`,
   }),
   answer: (p) => Math.max(2 * p.epsilonMs, p.paxosMs),
+  // A candidate equal to the answer is dropped: when 2ε and Paxos take as long, ignoring either one is no mistake.
+  mistakes: (p) => distinctMistakes(COMMIT_WAIT_TOLERANCE, Math.max(2 * p.epsilonMs, p.paxosMs), [
+    { value: p.epsilonMs, feedback: `Waiting ε is not enough. s = pt0 + ${p.epsilonMs} is the latest the true time could be when s is picked, and TT.now().earliest = pt − ${p.epsilonMs} passes it only when pt > pt0 + 2ε.` },
+    { value: 2 * p.epsilonMs + p.paxosMs, feedback: 'Commit wait and Paxos replication run at the same time, not one after the other, so the commit waits for the slower of the two, not for their sum.' },
+    { value: 2 * p.epsilonMs, feedback: `Commit wait is over after 2ε = ${2 * p.epsilonMs} ms, but the commit must also be replicated through Paxos, which takes longer here.` },
+    { value: p.paxosMs, feedback: `Paxos is done after ${p.paxosMs} ms, but commit wait still holds the commit back until TT.now().earliest > s, 2ε after picking s.` },
+    { value: p.epsilonMs + p.paxosMs, feedback: 'That waits ε after replication. Commit wait runs beside Paxos and lasts 2ε from the moment s is picked, so the commit waits for the slower of 2ε and Paxos.' },
+  ]),
   hints: (p) => [
     `If s is picked when the clock reads pt0, then s = pt0 + ${p.epsilonMs}. When is pt − ${p.epsilonMs} > s?`,
     'Replication and commit wait run at the same time; the commit needs both.',
