@@ -6,12 +6,25 @@
 import { escapeHtml, renderPromptHtml } from '../../labs/exercises/prompt';
 import type { ExerciseView } from '../../labs/exercises-view';
 
-const FORMAT_HINTS: Record<string, string> = {
-  vector: 'numbers in brackets, like [2, 0, 1]',
-  list: 'names in order, separated by commas, like a, c, b',
-  set: 'names in any order, like {a, c}',
-  pairs: 'ordered pairs, like (a, b), (b, c)',
+/**
+ * How a structured answer is written, by format, worded so it holds for every exercise of that format: what the
+ * items are (names, numbers, events) and whether a pair's order matters is the prompt's to say, and the example
+ * is the exercise's own placeholder, so the label cannot contradict the question. The fallback examples parse in
+ * their format (exercise-form.test.ts holds both to that).
+ */
+export const FORMAT_HINTS: Record<string, { shape: string; example: string }> = {
+  vector: { shape: 'numbers in brackets', example: '[2, 0, 1]' },
+  list: { shape: 'items in order, separated by commas', example: 'a, c, b' },
+  set: { shape: 'a set, in any order', example: '{a, c}' },
+  pairs: { shape: 'pairs, separated by commas', example: '(a, b), (b, c)' },
 };
+
+/** The label of a structured answer's input: its shape, and the exercise's placeholder as the example. */
+export function structuredLabel(format: string | undefined, placeholder: string | undefined): string {
+  const hint = FORMAT_HINTS[format ?? ''];
+  if (!hint) return 'Your answer';
+  return `Your answer: ${hint.shape}, like ${placeholder || hint.example}`;
+}
 
 export function domId(exerciseId: string): string {
   return `ex-${exerciseId.replace(/[^a-z0-9]+/gi, '-')}`;
@@ -40,7 +53,7 @@ function answerHtml(view: ExerciseView, id: string): string {
         <input type="text" inputmode="decimal" autocomplete="off" id="${id}-value" name="value" class="hb-input" />
         ${view.unit ? `<span class="hb-unit" aria-hidden="true">${escapeHtml(view.unit)}</span>` : ''}</div>`;
     case 'structured':
-      return `<div class="hb-answer-field"><label for="${id}-text">Your answer: ${escapeHtml(FORMAT_HINTS[view.format ?? ''] ?? 'text')}</label>
+      return `<div class="hb-answer-field"><label for="${id}-text">${escapeHtml(structuredLabel(view.format, view.placeholder))}</label>
         <input type="text" autocomplete="off" spellcheck="false" id="${id}-text" name="text" class="hb-input hb-input-wide" placeholder="${escapeHtml(view.placeholder ?? '')}" /></div>`;
     case 'code':
       return `<div class="hb-answer-field hb-code-answer">
