@@ -8,5 +8,6 @@ export default defineConfig({
     // result, only later. Runaway simulations end by their own event budgets (`maxEvents`), not by a clock.
     testTimeout: 0,
     hookTimeout: 0,
+    setupFiles: ['./vitest.setup.ts'],
   },
 });

@@ -33,6 +33,7 @@ import { lowerBound } from './sorted';
 import { Random } from '../sim/random';
 import { Simulation } from '../sim/simulation';
 import { observeReplies } from '../sim/observe';
+import { IdTable } from '../sim/id-table';
 import type { CheckResult } from '../sim/check';
 import type { Intervention } from '../sim/interventions';
 import type { Trace } from '../sim/trace';
@@ -111,6 +112,7 @@ export type PendingRpc = { kind: 'lookup'; lookup: number } | { kind: 'stabilize
  * - `fingers`: m entries; `fingers[i]` should be the successor of id + 2^i (§4.3), null until fixed.
  * - `nextFinger`: the finger `fix_fingers` refreshes next (Figure 6's `next`, from 0).
  * - `nextRpc`, `rpcs`: request ids and the requests awaiting an answer; `lookups`: lookups this node runs.
+ *   Both tables are `IdTable`s, which serialise to JSON as the plain objects `{ [id]: entry }`.
  */
 export interface ChordState {
   id: number;
@@ -121,8 +123,8 @@ export interface ChordState {
   fingers: (NodeRef | null)[];
   nextFinger: number;
   nextRpc: number;
-  rpcs: Record<number, PendingRpc>;
-  lookups: Record<number, LookupProgress>;
+  rpcs: IdTable<PendingRpc>;
+  lookups: IdTable<LookupProgress>;
 }
 
 /**
@@ -224,8 +226,8 @@ function emptyState(name: NodeId): ChordState {
     fingers: new Array<NodeRef | null>(CHORD_BITS).fill(null),
     nextFinger: 0,
     nextRpc: 0,
-    rpcs: {},
-    lookups: {},
+    rpcs: IdTable.empty(),
+    lookups: IdTable.empty(),
   };
 }
 
@@ -286,15 +288,13 @@ function makeChordNode(o: Resolved, initial: (name: NodeId) => ChordState): Node
     const rpc = state.nextRpc;
     send(effects, to, make(rpc));
     effects.push({ type: 'setTimer', name: rpcTimer(rpc), delayMs: o.rpcTimeoutMs, payload: rpc });
-    return [{ ...state, nextRpc: rpc + 1, rpcs: { ...state.rpcs, [rpc]: pending } }, rpc];
+    return [{ ...state, nextRpc: rpc + 1, rpcs: state.rpcs.with(rpc, pending) }, rpc];
   };
 
   /** Forgets a pending request (answered or timed out) and its timer. */
   const settle = (state: ChordState, effects: Effect<ChordMessage>[], rpc: number): ChordState => {
-    const rpcs = { ...state.rpcs };
-    delete rpcs[rpc];
     effects.push({ type: 'cancelTimer', name: rpcTimer(rpc) });
-    return { ...state, rpcs };
+    return { ...state, rpcs: state.rpcs.without(rpc) };
   };
 
   // ---- Lookups (Figure 5, iterative) --------------------------------------------------------------------
@@ -305,7 +305,7 @@ function makeChordNode(o: Resolved, initial: (name: NodeId) => ChordState): Node
     const [next, rpc] = request(state, effects, lookup.target, { kind: 'lookup', lookup: lookupId }, (id) =>
       lookup.phase === 'step' ? { type: 'findStep', rpc: id, key: lookup.key } : { type: 'ping', rpc: id },
     );
-    return { state: { ...next, lookups: { ...next.lookups, [lookupId]: { ...lookup, rpc, hops: lookup.hops + 1 } } }, effects };
+    return { state: { ...next, lookups: next.lookups.with(lookupId, { ...lookup, rpc, hops: lookup.hops + 1 }) }, effects };
   };
 
   /** Moves a lookup on after a step answer: confirm the owner when done, otherwise ask the best node named. */
@@ -329,9 +329,7 @@ function makeChordNode(o: Resolved, initial: (name: NodeId) => ChordState): Node
 
   /** Ends a lookup with `owner` (null: failed) and acts on the result according to its purpose. */
   const finish = (state: ChordState, effects: Effect<ChordMessage>[], lookupId: number, lookup: LookupProgress, owner: NodeRef | null): Result => {
-    const lookups = { ...state.lookups };
-    delete lookups[lookupId];
-    let next: ChordState = { ...state, lookups };
+    let next: ChordState = { ...state, lookups: state.lookups.without(lookupId) };
     const purpose = lookup.purpose;
     if (purpose.kind === 'client') {
       const response: LookupReply = { key: lookup.key, owner: owner?.name ?? null, hops: lookup.hops, ok: owner !== null };
@@ -406,12 +404,12 @@ function makeChordNode(o: Resolved, initial: (name: NodeId) => ChordState): Node
   };
 
   const onAnswer = (state: ChordState, effects: Effect<ChordMessage>[], m: Extract<ChordMessage, { rpc: number }>): Result => {
-    const pending = state.rpcs[m.rpc];
+    const pending = state.rpcs.get(m.rpc);
     if (pending === undefined) return { state, effects }; // late: already timed out
     const settled = settle(state, effects, m.rpc);
     switch (pending.kind) {
       case 'lookup': {
-        const lookup = settled.lookups[pending.lookup];
+        const lookup = settled.lookups.get(pending.lookup);
         if (lookup === undefined || lookup.rpc !== m.rpc) return { state: settled, effects };
         if (m.type === 'pong') return finish(settled, effects, pending.lookup, lookup, lookup.target);
         if (m.type === 'findStepReply') return advance(settled, effects, pending.lookup, lookup, m.done, m.nodes);
@@ -435,14 +433,12 @@ function makeChordNode(o: Resolved, initial: (name: NodeId) => ChordState): Node
 
   const onTimeout = (state: ChordState, rpc: number): Result => {
     const effects: Effect<ChordMessage>[] = [];
-    const pending = state.rpcs[rpc];
+    const pending = state.rpcs.get(rpc);
     if (pending === undefined) return { state, effects };
-    const rpcs = { ...state.rpcs };
-    delete rpcs[rpc];
-    let next: ChordState = { ...state, rpcs };
+    let next: ChordState = { ...state, rpcs: state.rpcs.without(rpc) };
     switch (pending.kind) {
       case 'lookup': {
-        const lookup = next.lookups[pending.lookup];
+        const lookup = next.lookups.get(pending.lookup);
         if (lookup === undefined || lookup.rpc !== rpc) return { state: next, effects };
         next = forgetFinger(next, lookup.target);
         const [target, ...fallbacks] = lookup.fallbacks;

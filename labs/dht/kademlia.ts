@@ -184,12 +184,18 @@ export function kClosest(contacts: readonly Contact[], target: number, k: number
   return best;
 }
 
-/** The brute-force oracle: the `k` ids closest to `target`, closest first, by sorting all of them. */
+/**
+ * The brute-force oracle: the `k` ids closest to `target`, closest first, by sorting all of them. It sorts the
+ * distances themselves as unsigned 32-bit numbers (a typed array sorts numerically, with no comparator call per
+ * pair) and maps each back to its id: XOR with `target` is its own inverse, so distance d belongs to id d ^ target.
+ */
 export function trueClosest(ids: readonly number[], target: number, k: number): number[] {
-  return ids
-    .slice()
-    .sort((a, b) => xorDistance(a, target) - xorDistance(b, target))
-    .slice(0, Math.max(0, k));
+  const distances = new Uint32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) distances[i] = xorDistance(ids[i] as number, target);
+  distances.sort();
+  const out: number[] = [];
+  for (let i = 0; i < Math.min(Math.max(0, k), distances.length); i++) out.push(xorDistance(distances[i] as number, target));
+  return out;
 }
 
 // ---- §2.3 The protocol: messages, lookups, the node. -------------------------------------------------------------

@@ -63,10 +63,16 @@ export function describeIntervention(i: Intervention): string {
 /**
  * Checks one intervention against the run's nodes, throwing an Error that names the entry and the field, e.g.
  * `interventions[2].node must name a node (nodes: a, b) (got "z")`. `index` is its position in the list.
+ * `known` answers whether an id is one of `nodes`; a simulation passes its own index, so that scheduling many
+ * interventions on a large network does not rebuild a set of every node each time.
  */
-export function validateIntervention(i: Intervention, index: number, nodes: readonly NodeId[]): void {
+export function validateIntervention(
+  i: Intervention,
+  index: number,
+  nodes: readonly NodeId[],
+  known: { has(id: NodeId): boolean } = new Set(nodes),
+): void {
   const path = `interventions[${index}]`;
-  const known = new Set(nodes);
   const fail = (field: string, rule: string, got: unknown): never => {
     throw new Error(`${path}${field} ${rule} (got ${typeof got === 'string' ? JSON.stringify(got) : String(got)})`);
   };

@@ -320,7 +320,7 @@ export class Simulation<S, M> {
    * must lie strictly in the future, so that a replay with the full list up front runs identically.
    */
   schedule(intervention: Intervention): void {
-    validateIntervention(intervention, this.scheduled.length, this.nodeIds);
+    validateIntervention(intervention, this.scheduled.length, this.nodeIds, this.indexOf);
     if (this.processed > 0 && !(intervention.atMs > this.now)) {
       throw new Error(`interventions added during a run must lie after now = ${this.now} ms (got atMs ${intervention.atMs})`);
     }
