@@ -5,6 +5,7 @@ import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { remarkCells } from './src/build/remark-cells.ts';
 import { lazySearch } from './src/build/lazy-search.ts';
+import { contentSecurityPolicy } from './src/build/csp.ts';
 
 /**
  * BASE_PATH serves the book under a sub-path of a static host (BASE_PATH=/book/ npm run build); SITE_URL, when
@@ -50,5 +51,7 @@ export default defineConfig({
       pagination: true,
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
     }),
+    // Last, so it sees each page's final HTML: a Content-Security-Policy with the hashes of its inline scripts.
+    contentSecurityPolicy(),
   ],
 });

@@ -16,7 +16,7 @@ describe('output caps', () => {
     const [text] = outputs;
     expect(text!.kind).toBe('text');
     expect((text as { text: string }).text).toHaveLength(displayLimits.maxTextChars);
-    expect(text!.truncated).toBe('Showing the first 100,000 of 50,000,000 characters.');
+    expect((text as { truncated?: string }).truncated).toBe('Showing the first 100,000 of 50,000,000 characters.');
   });
 
   it('stops console text at the line limit, with a notice', () => {

@@ -1,68 +1,41 @@
 /**
- * The main thread's handle on the lab worker. Every call races a time limit; when the limit passes, the worker is
- * terminated (the only way to stop a synchronous loop) and the next call starts a fresh one, so runaway code
- * costs the reader one error message and nothing else. Calls still waiting on a terminated worker end at once
- * as interrupted, rather than waiting out their own limits for an answer that will never come.
+ * The main thread's handle on the lab workers: every call (a cell's run, a grade, an exercise view) runs on a
+ * fresh worker of its own, taken ready from a pool and terminated when the call ends (src/client/worker-pool.ts
+ * says why). A call that runs past its limit, or that the reader stops, costs only its own worker; nothing queued
+ * elsewhere is interrupted, because nothing queues.
  */
 import * as Comlink from 'comlink';
 import type { LabWorkerApi } from '../worker/lab.worker';
+import { createWorkerPool, type CallOptions, type Timed } from './worker-pool';
 
-interface Instance {
-  worker: Worker;
-  api: Comlink.Remote<LabWorkerApi>;
-  /** Ends the calls in flight on this worker, when it is terminated. */
-  interrupts: Set<() => void>;
-}
+export type { Timed, CallOptions };
 
-let current: Instance | undefined;
+const pool = createWorkerPool<Comlink.Remote<LabWorkerApi>>(() => {
+  const worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'happens-before-labs' });
+  const api = Comlink.wrap<LabWorkerApi>(worker);
+  // A worker that fails to load (a network error, say) reports it here; without this its calls would wait forever.
+  const failed = new Promise<never>((_, reject) => worker.addEventListener('error', (event) => reject(new Error(event.message || 'the lab worker failed to start')), { once: true }));
+  const ready = Promise.race([api.prepare(), failed]);
+  ready.catch(() => undefined);
+  return {
+    api,
+    ready,
+    terminate: () => {
+      worker.terminate();
+      api[Comlink.releaseProxy]();
+    },
+  };
+});
 
-function instance(): Instance {
-  if (!current) {
-    const worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'happens-before-labs' });
-    current = { worker, api: Comlink.wrap<LabWorkerApi>(worker), interrupts: new Set() };
-  }
-  return current;
-}
-
-/** Starts the worker without running anything. */
+/** Starts a spare worker without running anything, so the next call finds it ready. */
 export function warmWorker(): void {
-  void instance().api.ping();
+  pool.warm();
 }
 
-export type Timed<T> =
-  | { ok: true; value: T }
-  | { ok: false; timedOut: true; limitMs: number }
-  | { ok: false; timedOut: false; interrupted: true };
-
-export async function callWorker<T>(call: (api: Comlink.Remote<LabWorkerApi>) => Promise<T>, limitMs: number): Promise<Timed<T>> {
-  const mine = instance();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let interrupt: (() => void) | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), limitMs); });
-  const interrupted = new Promise<'interrupted'>((resolve) => { interrupt = () => resolve('interrupted'); });
-  mine.interrupts.add(interrupt!);
-  try {
-    const winner = await Promise.race([call(mine.api), timeout, interrupted]);
-    if (winner === 'timeout') {
-      terminate(mine);
-      return { ok: false, timedOut: true, limitMs };
-    }
-    if (winner === 'interrupted') return { ok: false, timedOut: false, interrupted: true };
-    return { ok: true, value: winner as T };
-  } finally {
-    clearTimeout(timer);
-    mine.interrupts.delete(interrupt!);
-  }
-}
-
-function terminate(target: Instance): void {
-  target.worker.terminate();
-  target.api[Comlink.releaseProxy]();
-  if (current === target) current = undefined;
-  for (const interrupt of [...target.interrupts]) interrupt();
-}
-
-/** Terminates the current worker (the next call starts a new one). */
-export function restartWorker(): void {
-  if (current) terminate(current);
+/**
+ * Runs `call` on a fresh worker, under `limitMs` counted from when that worker is ready. A timeout or an abort
+ * through `options.signal` terminates that worker only.
+ */
+export function callWorker<T>(call: (api: Comlink.Remote<LabWorkerApi>) => Promise<T>, limitMs: number, options?: CallOptions): Promise<Timed<T>> {
+  return pool.call(call, limitMs, options);
 }
