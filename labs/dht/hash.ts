@@ -57,12 +57,21 @@ type Limbs = [number, number, number, number];
 const utf8 = new TextEncoder();
 
 /**
- * FNV-1a 64 over the UTF-8 bytes of `text` from the seeded offset basis, as four 16-bit limbs (least significant
- * first). h × 0x100000001b3 = h × 435 + (h << 40), and h << 40 adds limb 0 at bit 8 of limb 2 and limb 1 at bit 8
- * of limb 3, so one step is a few small multiplications and carries. ASCII text is read directly; anything else
- * goes through `TextEncoder`.
+ * The hash being computed, as four 16-bit limbs (least significant first). The hot paths (`hash32`,
+ * `hash64Parts`, millions of calls per figure) work on these four numbers in place instead of passing arrays
+ * between the steps, so a hash allocates nothing; the arithmetic is the same, step for step.
  */
-function fnvLimbs(text: string, seed: number): Limbs {
+let l0 = 0;
+let l1 = 0;
+let l2 = 0;
+let l3 = 0;
+
+/**
+ * FNV-1a 64 over the UTF-8 bytes of `text` from the seeded offset basis, into the limbs. h × 0x100000001b3 =
+ * h × 435 + (h << 40), and h << 40 adds limb 0 at bit 8 of limb 2 and limb 1 at bit 8 of limb 3, so one step is a
+ * few small multiplications and carries. ASCII text is read directly; anything else goes through `TextEncoder`.
+ */
+function fnvIntoLimbs(text: string, seed: number): void {
   checkSeed(seed);
   const basis = offsetBasis(seed);
   let h0 = basis[0];
@@ -91,17 +100,26 @@ function fnvLimbs(text: string, seed: number): Limbs {
     h2 = t2 & 0xffff;
     h3 = (t3 + (t2 >>> 16)) & 0xffff;
   }
-  return [h0, h1, h2, h3];
+  l0 = h0;
+  l1 = h1;
+  l2 = h2;
+  l3 = h3;
+}
+
+/** FNV-1a 64 of `text` as four 16-bit limbs (see `fnvIntoLimbs`). */
+function fnvLimbs(text: string, seed: number): Limbs {
+  fnvIntoLimbs(text, seed);
+  return [l0, l1, l2, l3];
 }
 
 const TWO_POW_16 = 65536;
 
-/** x × c modulo 2^64 on 16-bit limbs: every partial sum stays below 2^36, so doubles hold it exactly. */
-function mulLimbs([x0, x1, x2, x3]: Limbs, [c0, c1, c2, c3]: Limbs): Limbs {
-  let p0 = x0 * c0;
-  let p1 = x0 * c1 + x1 * c0;
-  let p2 = x0 * c2 + x1 * c1 + x2 * c0;
-  let p3 = x0 * c3 + x1 * c2 + x2 * c1 + x3 * c0;
+/** limbs × c modulo 2^64 on 16-bit limbs: every partial sum stays below 2^36, so doubles hold it exactly. */
+function mulLimbsInPlace(c0: number, c1: number, c2: number, c3: number): void {
+  let p0 = l0 * c0;
+  let p1 = l0 * c1 + l1 * c0;
+  let p2 = l0 * c2 + l1 * c1 + l2 * c0;
+  let p3 = l0 * c3 + l1 * c2 + l2 * c1 + l3 * c0;
   let carry = Math.floor(p0 / TWO_POW_16);
   p0 -= carry * TWO_POW_16;
   p1 += carry;
@@ -111,20 +129,32 @@ function mulLimbs([x0, x1, x2, x3]: Limbs, [c0, c1, c2, c3]: Limbs): Limbs {
   carry = Math.floor(p2 / TWO_POW_16);
   p2 -= carry * TWO_POW_16;
   p3 += carry;
-  return [p0, p1, p2, p3 % TWO_POW_16];
+  l0 = p0;
+  l1 = p1;
+  l2 = p2;
+  l3 = p3 % TWO_POW_16;
 }
 
-/** x ^= x >> 33 on 16-bit limbs: the shifted word is limb 2 and 3 moved down by 32 bits and one more bit. */
-function xorShift33([x0, x1, x2, x3]: Limbs): Limbs {
-  return [x0 ^ (((x2 >>> 1) | (x3 << 15)) & 0xffff), x1 ^ (x3 >>> 1), x2, x3];
+/** limbs ^= limbs >> 33: the shifted word is limbs 2 and 3 moved down by 32 bits and one more bit. */
+function xorShift33InPlace(): void {
+  l0 ^= ((l2 >>> 1) | (l3 << 15)) & 0xffff;
+  l1 ^= l3 >>> 1;
 }
 
-const FMIX_C1: Limbs = [0x8ccd, 0xed55, 0xafd7, 0xff51]; // 0xff51afd7ed558ccd
-const FMIX_C2: Limbs = [0xec53, 0x1a85, 0xb9fe, 0xc4ce]; // 0xc4ceb9fe1a85ec53
+/** `fmix64` on the limbs, the same function as the BigInt one (the tests hold them equal), without BigInt. */
+function fmixInPlace(): void {
+  xorShift33InPlace();
+  mulLimbsInPlace(0x8ccd, 0xed55, 0xafd7, 0xff51); // 0xff51afd7ed558ccd
+  xorShift33InPlace();
+  mulLimbsInPlace(0xec53, 0x1a85, 0xb9fe, 0xc4ce); // 0xc4ceb9fe1a85ec53
+  xorShift33InPlace();
+}
 
-/** `fmix64` on 16-bit limbs, the same function as the BigInt one (the tests hold them equal), without BigInt. */
+/** `fmix64` of four 16-bit limbs. */
 function fmixLimbs(x: Limbs): Limbs {
-  return xorShift33(mulLimbs(xorShift33(mulLimbs(xorShift33(x), FMIX_C1)), FMIX_C2));
+  [l0, l1, l2, l3] = x;
+  fmixInPlace();
+  return [l0, l1, l2, l3];
 }
 
 const toBigInt = ([h0, h1, h2, h3]: Limbs): bigint => (BigInt(h3 * TWO_POW_16 + h2) << 32n) | BigInt(h1 * TWO_POW_16 + h0);
@@ -152,14 +182,16 @@ export function hash64(text: string, seed = 0): bigint {
  * hashes millions of times (rendezvous weights, ring positions) and need no BigInt for it.
  */
 export function hash64Parts(text: string, seed = 0): { hi: number; lo: number } {
-  const [h0, h1, h2, h3] = fmixLimbs(fnvLimbs(text, seed));
-  return { hi: h3 * TWO_POW_16 + h2, lo: h1 * TWO_POW_16 + h0 };
+  fnvIntoLimbs(text, seed);
+  fmixInPlace();
+  return { hi: l3 * TWO_POW_16 + l2, lo: l1 * TWO_POW_16 + l0 };
 }
 
 /** An unsigned 32-bit hash of `text`: the top 32 bits of `hash64(text, seed)`. */
 export function hash32(text: string, seed = 0): number {
-  const [, , h2, h3] = fmixLimbs(fnvLimbs(text, seed));
-  return h3 * TWO_POW_16 + h2;
+  fnvIntoLimbs(text, seed);
+  fmixInPlace();
+  return l3 * TWO_POW_16 + l2;
 }
 
 /**
