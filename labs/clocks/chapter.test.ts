@@ -159,6 +159,12 @@ describe('happens-before and logical clocks', () => {
     const ns = [2, 4, 8, 16, 32, 64];
     expect(new Set(ns.map((n) => size('hybrid (HLC)', n))).size).toBe(1);
     for (const n of ns) expect(size('Lamport', n)).toBeLessThanOrEqual(2);
+    // "Busier processes only make each number a digit or two longer": ten times the events per node.
+    const busier = records(ofKind(await run('stamp-size', [['eventsPerNode: 8', 'eventsPerNode: 80']]), 'table')[0]);
+    const busierVector64 = busier.find((r) => r.clock === 'vector' && r.processes === 64)?.['characters per timestamp'] as number;
+    expect(busierVector64).toBeGreaterThan(size('vector', 64));
+    expect(busierVector64 - size('vector', 64)).toBeLessThanOrEqual(2 * 64);
+    expect(prose).toContain('busier processes only make each number a digit or two longer');
   });
 });
 

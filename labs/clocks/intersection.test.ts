@@ -40,6 +40,25 @@ describe('RFC 5905 §11.2.1 the intersection algorithm', () => {
     }), { numRuns: 3000 });
   });
 
+  it('holds the true time whenever the f it settles on is at least the number of sources that miss it', () => {
+    // Truechimers contain the truth, 6; falsetickers lie wholly on one side of it.
+    const source = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 6, max: 12 })).map(([lo, hi]) => ({ lo, hi })),
+      fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 })).map(([x, y]) => ({ lo: Math.min(x, y), hi: Math.max(x, y) })),
+      fc.tuple(fc.integer({ min: 7, max: 12 }), fc.integer({ min: 7, max: 12 })).map(([x, y]) => ({ lo: Math.min(x, y), hi: Math.max(x, y) })),
+    );
+    let checked = 0;
+    fc.assert(fc.property(fc.array(source, { minLength: 1, maxLength: 9 }), (list) => {
+      const intervals = list.map((i, k) => ({ source: `s${k}`, ...i }));
+      const falsetickers = intervals.filter((i) => !(i.lo <= 6 && 6 <= i.hi)).length;
+      const result = ntpIntersection(intervals);
+      if (result.status !== 'found' || result.allowed < falsetickers) return;
+      checked++;
+      expect(result.lo <= 6 && 6 <= result.hi).toBe(true);
+    }), { numRuns: 3000 });
+    expect(checked).toBeGreaterThan(100);
+  });
+
   it('keeps the true time where plain Marzullo loses it, with three truechimers of five (worked by hand)', () => {
     const truth = 0;
     const truechimers = majorityMissedByMarzullo.filter((i) => i.lo <= truth && truth <= i.hi).map((i) => i.source);
