@@ -304,3 +304,80 @@ describe('Leases and fencing tokens (Burrows 2006 §2.4): cell fencing', () => {
     expect(allOk(verdicts, 'verdict')).toBe(true);
   });
 });
+
+/** The paragraph (text between blank lines, folded to one line) that contains `phrase`; it must be exactly one. */
+function paragraphWith(phrase: string): string {
+  const found = chapter.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ')).filter((p) => p.includes(phrase));
+  expect(found.length, `one paragraph should contain "${phrase}"`).toBe(1);
+  return found[0];
+}
+
+/** The headings of a chapter as Starlight slugs them (lower case, punctuation dropped, spaces to dashes). */
+function anchorsOf(path: string): Set<string> {
+  const source = readFileSync(fileURLToPath(new URL(`../../content/chapters/${path}.mdx`, import.meta.url)), 'utf8');
+  const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s+/g, '-');
+  return new Set([...source.matchAll(/^#{2,4} (.+)$/gm)].map((m) => slug(m[1])));
+}
+
+describe('What the chapter states, held to its sources', () => {
+  it('random timeouts are a partial-synchrony device (Raft §5.6), not the randomisation of Ben-Or 1983', () => {
+    expect(text).not.toMatch(/randomi[sz]ation escape/);
+    const timeouts = paragraphWith('randomised election timeouts may look like the second');
+    expect(timeouts).toContain('(#ref-ongaro2014), §5.6');
+    const benOr = paragraphWith('(#ref-benor1983)');
+    expect(benOr).toContain('terminates with probability 1');
+    expect(benOr).toContain('(#ref-dls1988)');
+  });
+
+  it("FLP's admissible runs: at most one faulty process, and every message to a non-faulty process is eventually received", () => {
+    const model = paragraphWith('**admissible**');
+    expect(model).toContain('at most one process is faulty');
+    expect(model).toContain('every message sent to a process that is not faulty is eventually received');
+    expect(model).toContain('(#ref-flp1985)');
+  });
+
+  it('Chandra and Toueg: completeness plus eventual weak accuracy, and a majority of correct processes', () => {
+    const detectors = paragraphWith('(#ref-chandra1996)');
+    for (const phrase of ['**strong** completeness', '**weak** completeness', '**eventual weak accuracy**', '$f < n/2$', '◇S', '◇W']) {
+      expect(detectors).toContain(phrase);
+    }
+  });
+
+  it('Paxos has learners, and chosen is not learned (Paxos Made Simple §2.3)', () => {
+    const roles = paragraphWith('three roles');
+    expect(roles).toContain('**learners**');
+    const chosen = paragraphWith('A value is **chosen** when');
+    expect(chosen).toContain('**learns**');
+    expect(chosen).toContain('(#ref-lamport2001), §2.3');
+    // The worked run names proposers and acceptors by their roles: only proposers send accepts.
+    expect(text).not.toMatch(/a\d's (first )?accept\b/);
+  });
+
+  it('the §5.3 commit rule comes with its §5.4.2 qualification', () => {
+    const commit = paragraphWith('An entry is **committed** once');
+    expect(commit).toContain('the leader that created it');
+    expect(commit).toContain('§5.4.2');
+  });
+
+  it('Raft membership: a configuration is used once in the log, and the 2015 single-server fix is given', () => {
+    expect(paragraphWith('committed or not')).toContain('(#ref-ongaro2014thesis), §4.1');
+    const bug = paragraphWith('(#ref-ongaro2015)');
+    expect(bug).toContain('disjoint');
+    expect(bug).toContain('until it has committed an entry of its own term');
+  });
+
+  it('leases cite Gray and Cheriton and fencing cites Kleppmann; every reference is cited and every citation resolves', () => {
+    const ids = [...chapter.matchAll(/^ {2}- id: (\S+)$/gm)].map((m) => m[1]);
+    const cited = new Set([...chapter.matchAll(/\(#ref-([a-z0-9-]+)\)/g)].map((m) => m[1]));
+    expect([...cited].filter((id) => !ids.includes(id))).toEqual([]);
+    expect(ids.filter((id) => !cited.has(id))).toEqual([]);
+    expect(paragraphWith('(#ref-gray1989)')).toContain('clocks');
+    expect(paragraphWith('(#ref-kleppmann2016)')).toContain('fencing token');
+  });
+
+  it('links into other chapters name sections that exist, among them the system models of How to read this book', () => {
+    const links = [...chapter.matchAll(/\]\(\.\.\/\.\.\/((?:start|time)\/[a-z-]+)\/#([a-z0-9-]+)\)/g)].map((m) => ({ path: m[1], anchor: m[2] }));
+    expect(links).toContainEqual({ path: 'start/how-to-read', anchor: 'system-models' });
+    for (const { path, anchor } of links) expect(anchorsOf(path).has(anchor), `${path}#${anchor}`).toBe(true);
+  });
+});
