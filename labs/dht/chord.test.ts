@@ -12,6 +12,7 @@ import {
   chordId,
   chordSuccessorOracle,
   clockwiseDistance,
+  closestPrecedingNodes,
   fingerTable,
   inInterval,
   liveIdsAt,
@@ -246,3 +247,30 @@ describe('Chord runs', () => {
     expect(checkLookupsCorrect(run.lookups, (t) => liveIdsAt(run, t)).status).toBe('ok');
   });
 });
+
+describe('Chord §4.3 closest_preceding_node, widened by §4.5', () => {
+  // The oracle: collect every finger and successor in (n, key), drop repeated ids, sort by distance to the key.
+  const naive = (state: { id: number; fingers: ({ name: string; id: number } | null)[]; successors: { name: string; id: number }[] }, key: number, limit: number) => {
+    const found: { name: string; id: number }[] = [];
+    for (const ref of [...state.fingers.slice().reverse(), ...state.successors]) {
+      if (ref === null || !inInterval(ref.id, state.id, key, { inclusiveEnd: false }) || found.some((f) => f.id === ref.id)) continue;
+      found.push(ref);
+    }
+    return found.sort((a, b) => clockwiseDistance(a.id, key) - clockwiseDistance(b.id, key)).slice(0, limit);
+  };
+  const ref = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 40 }).map((k) => ({ name: `n${k}`, id: chordId(`n${k}`) })));
+
+  it('names the same nodes, in the same order, as sorting every candidate by its distance to the key', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.array(ref, { maxLength: CHORD_BITS }), fc.array(ref, { maxLength: 6 }), uint32, fc.integer({ min: 0, max: 6 }), (self, fingers, successors, key, limit) => {
+        const state = { id: chordId(`n${self}`), fingers, successors: successors.filter((s) => s !== null) };
+        const got = closestPrecedingNodes(state, key, limit);
+        const expected = naive(state, key, limit);
+        expect(got).toEqual(expected);
+        got.forEach((node, i) => expect(node).toBe(expected[i])); // the very same references
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+

@@ -236,18 +236,34 @@ function emptyState(name: NodeId): ChordState {
  * nodes in (n, key), closest to the key first, at most `limit`. Empty when the node knows nobody in between.
  */
 export function closestPrecedingNodes(state: Pick<ChordState, 'id' | 'fingers' | 'successors'>, key: number, limit = STEP_CANDIDATES): NodeRef[] {
-  const found: NodeRef[] = [];
+  // Every node asked for a step runs this, so it keeps only the best `limit` as it goes (insertion into a short
+  // sorted list) instead of collecting and sorting all candidates. Distinct ids lie at distinct distances from the
+  // key, so the order has no ties, and a repeated id (a finger that is also a successor) is the same distance
+  // again: skipping it when it is already kept gives the first reference, as collecting then sorting would.
+  const best: NodeRef[] = [];
+  const distance: number[] = [];
   const consider = (ref: NodeRef | null) => {
-    if (ref === null || !inInterval(ref.id, state.id, key, { inclusiveEnd: false })) return;
-    if (found.some((f) => f.id === ref.id)) return;
-    found.push(ref);
+    if (ref === null || !inInterval(ref.id, state.id, key, INTERVAL_OPEN)) return;
+    const d = clockwiseDistance(ref.id, key);
+    const full = best.length >= limit;
+    if (full && d >= (distance[best.length - 1] as number)) return;
+    for (let i = 0; i < best.length; i++) if ((best[i] as NodeRef).id === ref.id) return;
+    let j = full ? best.length - 1 : best.length;
+    while (j > 0 && (distance[j - 1] as number) > d) {
+      best[j] = best[j - 1] as NodeRef;
+      distance[j] = distance[j - 1] as number;
+      j--;
+    }
+    best[j] = ref;
+    distance[j] = d;
   };
+  if (limit <= 0) return best;
   for (let i = state.fingers.length - 1; i >= 0; i--) consider(state.fingers[i] ?? null);
   for (const s of state.successors) consider(s);
-  // Closest to the key first: the smallest clockwise distance from the candidate to the key.
-  found.sort((a, b) => clockwiseDistance(a.id, key) - clockwiseDistance(b.id, key));
-  return found.slice(0, limit);
+  return best;
 }
+
+const INTERVAL_OPEN = { inclusiveEnd: false };
 
 /** One iteration of Figure 5's `find_successor` at a node: done with its successors, or the nodes to ask next. */
 function findStep(state: ChordState, key: number): { done: boolean; nodes: NodeRef[] } {
