@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCell } from '../runtime/cell';
 import type { Output, TableOutput } from '../display/outputs';
-import { HashRing, MAGLEV_DEFAULT_SIZE, jumpHashString, maglevTable, rendezvous } from './index';
+import { HashRing, MAGLEV_DEFAULT_SIZE, jumpHashString, maglevTable, rendezvous, runChordStore } from './index';
 
 const chapterPath = fileURLToPath(new URL('../../content/chapters/scale/partitioning.mdx', import.meta.url));
 const chapter = readFileSync(chapterPath, 'utf8');
@@ -219,5 +219,52 @@ describe('hot keys: cell hot-keys', () => {
     }
     expect(Math.max(...pieces.values())).toBe(4);
     expect(prose).toContain('four of the hottest key\'s eight pieces land on the same machine');
+  });
+});
+
+describe('the edits the prose invites', () => {
+  it('moved: when a node leaves, the ring and rendezvous move its keys and only those', () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `key-${i}`);
+    const before = Array.from({ length: 10 }, (_, i) => `node-${i}`);
+    const after = before.filter((n) => n !== 'node-3');
+    const ringBefore = new HashRing(before, { vnodes: 100 });
+    const ringAfter = new HashRing(after, { vnodes: 100 });
+    const schemes: [string, (k: string) => string, (k: string) => string][] = [
+      ['ring', (k) => ringBefore.lookup(k), (k) => ringAfter.lookup(k)],
+      ['rendezvous', (k) => rendezvous(k, before), (k) => rendezvous(k, after)],
+    ];
+    for (const [scheme, placeBefore, placeAfter] of schemes) {
+      const moved = keys.filter((k) => placeBefore(k) !== placeAfter(k));
+      expect(moved.length, scheme).toBeGreaterThan(0);
+      for (const k of moved) expect(placeBefore(k), scheme).toBe('node-3');
+      expect(moved.length, scheme).toBe(keys.filter((k) => placeBefore(k) === 'node-3').length);
+    }
+    expect(prose).toContain('it is the leaving node\'s keys, and only those, that move in the ring and rendezvous schemes');
+  });
+
+  it('chord-churn: at 16 events per second even a list of 8 falls behind', async () => {
+    const source = edit(edit(cellSource('chord-churn'), 'for (const r of [1, 4])', 'for (const r of [8])'), '[0, 1, 2, 4, 8]', '[8, 16]');
+    const rows = table(await run(source));
+    const at16 = num(rows.find((r) => r.churn === 16), 'answered');
+    expect(at16).toBeLessThan(100);
+    expect(prose).toContain('raise the rate to 16 per second, where even long lists start to fall behind');
+  });
+
+  it('chord-store: steady churn of 4 per second for five seconds brings 16 to 27 crashes, a fifth to three tenths of the original nodes, and three copies lose nothing', async () => {
+    const source = edit(cellSource('chord-store'), 'crash: { atMs: 2000, fraction }', 'churn: { ratePerSec: 4 }');
+    const rows = table(await run(source));
+    for (const row of rows.filter((r) => r.R === 'R = 3')) expect(num(row, 'keys lost')).toBe(0);
+    for (const seed of [1, 2, 3]) {
+      const run = runChordStore({ seed, nodes: 64, items: 200, replicas: 3, successorListLength: 8, churn: { ratePerSec: 4 }, record: false });
+      const original = new Set(run.names.slice(0, 64));
+      const crashes = run.membership.filter((m) => m.kind === 'crash');
+      expect(crashes.length, `seed ${seed}`).toBeGreaterThanOrEqual(16);
+      expect(crashes.length, `seed ${seed}`).toBeLessThanOrEqual(27);
+      const crashedOriginals = crashes.filter((m) => original.has(m.node)).length;
+      expect(crashedOriginals / 64, `seed ${seed}`).toBeGreaterThanOrEqual(0.2);
+      expect(crashedOriginals / 64, `seed ${seed}`).toBeLessThanOrEqual(0.3);
+    }
+    expect(prose).toContain('Over five seconds the three seeds see 16 to 27 crashes');
+    expect(prose).toContain('between a fifth and three tenths of the original 64 nodes are among the crashed');
   });
 });
