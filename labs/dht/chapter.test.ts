@@ -192,6 +192,10 @@ describe('Kademlia §2.3 lookups: cell kademlia', () => {
     });
     expect(found / total).toBeGreaterThan(0.6);
     expect(found / total).toBeLessThan(0.9);
+    // "The gap between α = 1 and α = 3 widens": summed over the four sizes, α = 1 loses more rounds to the dead.
+    const gap = (rows: Record<string, unknown>[]) => rows.slice(0, 4).reduce((sum, row, i) => sum + num(row, 'rounds') - num(rows[i + 4], 'rounds'), 0);
+    expect(gap(failing)).toBeGreaterThan(gap(healthy));
+    expect(prose).toContain('The gap between $\\alpha = 1$ and $\\alpha = 3$ widens');
     expect(prose).toContain('about three in four still find exactly the $k$ closest live nodes');
   });
 });
