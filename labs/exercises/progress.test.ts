@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { lamportReceive, quorumOverlap, roundTrip, vectorReceive } from './fixtures';
 import { grade, referenceAnswer, variantParams, variantSeed } from './grade';
 import {
+  chooseVariant,
   clearCellSource,
   eraseProgress,
   exportProgress,
@@ -69,6 +70,15 @@ describe('recording progress', () => {
     expect(revealSolution(storage, 'fixture/round-trip', 9, T2)).toMatchObject({ seed: 9, answer: numeric(3), attempts: 1, revealed: true });
     expect(revealSolution(storage, 'fixture/round-trip', 10, T3)).toMatchObject({ seed: 10, answer: null, attempts: 1, best: 0.5 });
     expect(recordAttempt(storage, 'fixture/round-trip', 10, numeric(4), scored(0), T3).revealed).toBe(true);
+  });
+  it('remembers a drawn variant without an answer, keeping attempts, best and revealed', () => {
+    const storage = memoryStorage();
+    expect(chooseVariant(storage, 'fixture/round-trip', 77, T1)).toEqual({ v: 1, exerciseId: 'fixture/round-trip', seed: 77, answer: null, attempts: 0, best: 0, revealed: false, updatedAt: T1 });
+    recordAttempt(storage, 'fixture/round-trip', 77, numeric(3), scored(0.5), T2);
+    revealSolution(storage, 'fixture/round-trip', 77, T2);
+    expect(chooseVariant(storage, 'fixture/round-trip', 78, T3)).toMatchObject({ seed: 78, answer: null, attempts: 1, best: 0.5, revealed: true, updatedAt: T3 });
+    expect(loadProgress(storage).entries.exercises['fixture/round-trip']).toMatchObject({ seed: 78, answer: null });
+    expect(loadProgress(storage).problems).toEqual([]);
   });
   it('saves, reads and clears cell sources and the learner', () => {
     const storage = memoryStorage();

@@ -401,6 +401,25 @@ export function revealSolution(storage: ProgressStorage, exerciseId: string, see
   });
 }
 
+/**
+ * Records that the reader drew the variant `seed` (New variant), so that it is shown again after a reload until it
+ * is answered or replaced. The stored answer belonged to the previous variant and is dropped; attempts, best and
+ * revealed are kept. Throws ProgressWriteError when the storage refuses it.
+ */
+export function chooseVariant(storage: ProgressStorage, exerciseId: string, seed: number, nowIso: string): ExerciseEntry {
+  const previous = readExercise(storage, exerciseId);
+  return write(storage, `exercise:${exerciseId}`, exerciseEntrySchema, {
+    v: 1,
+    exerciseId,
+    seed,
+    answer: previous?.seed === seed ? previous.answer : null,
+    attempts: previous?.attempts ?? 0,
+    best: previous?.best ?? 0,
+    revealed: previous?.revealed ?? false,
+    updatedAt: nowIso,
+  });
+}
+
 function cellKey(pagePath: string, cellId: string): string {
   const key = `cell:${pagePath}#${cellId}`;
   if (parseEntryKey(key)?.kind !== 'cell') throw new Error(`not a cell address: ${shortText(`${pagePath}#${cellId}`)}`);

@@ -3,7 +3,7 @@
  * the progress store, and show a score with feedback per check. The browser's score is for the reader only; the
  * stored answers are what an instructor regrades.
  */
-import { recordAttempt, revealSolution, webStorage } from '../../labs/exercises/progress';
+import { chooseVariant, recordAttempt, revealSolution, webStorage } from '../../labs/exercises/progress';
 import { nextVariantSeed } from '../../labs/exercises/variants';
 import { timeoutResult } from '../../labs/exercises/outcomes';
 import { renderPromptHtml, escapeHtml } from '../../labs/exercises/prompt';
@@ -190,7 +190,13 @@ export async function variant(article: HTMLElement): Promise<void> {
   }
   await showVariant(article, outcome.value);
   $<HTMLButtonElement>(article, '[data-action="reveal"]').disabled = true;
-  status(article, `New variant (number ${seed}). Your earlier attempts still count.`);
+  // Saved at once, so a reload shows this variant rather than the one it replaced.
+  try {
+    chooseVariant(storage(), idOf(article), seed, new Date().toISOString());
+    status(article, `New variant (number ${seed}). Your earlier attempts still count.`);
+  } catch (error) {
+    status(article, `New variant (number ${seed}), but it was not saved in this browser (${(error as Error).message}); a reload brings back the previous one.`);
+  }
 }
 
 /** On page load: bring back the reader's variant, last answer and attempt count. */
@@ -201,7 +207,8 @@ export async function restore(article: HTMLElement, entry: { seed: number; attem
   }
   fillAnswer(article, entry.answer);
   if (entry.attempts > 0) $<HTMLButtonElement>(article, '[data-action="reveal"]').disabled = false;
-  status(article, attemptsText(entry));
+  if (entry.attempts > 0) status(article, attemptsText(entry));
+  else if (entry.seed !== Number(article.dataset.defaultSeed ?? 0)) status(article, `Variant number ${entry.seed}, as you left it.`);
 }
 
 /** Swaps a code answer's textarea for the editor, keeping what was typed and the focus. */
