@@ -690,7 +690,7 @@ export class Simulation<S, M> {
     const text = this.jsonText(slot, slot.state, 'its state');
     if (text === slot.lastStateJson) return;
     slot.lastStateJson = text;
-    this.record({ seq: this.events.length, t: this.now, kind: 'state', node: slot.id, state: text === undefined ? null : JSON.parse(text) });
+    this.record(stateEvent(this.events.length, this.now, slot.id, text));
   }
 
   /** JSON text of a value a node produced; data JSON cannot hold is the node's fault. */
@@ -719,6 +719,34 @@ export class Simulation<S, M> {
     this.recording = false;
     this.recordState = false;
   }
+}
+
+/**
+ * A `state` event whose copy of the state is made from its JSON text when the event's `state` is first read. The
+ * simulator needs the text anyway (to see whether the state changed), and most state events of a long run are
+ * never read (a cell that counts log lines, a checker of messages), so parsing each one at once was a good part
+ * of a recorded run's cost. The event looks and behaves like a plain one: `state` is an enumerable own property,
+ * so JSON, spreading, structured cloning and equality all see the same value, and the first read or write turns
+ * it into an ordinary data property.
+ */
+function stateEvent(seq: number, t: number, node: NodeId, text: string | undefined): TraceEvent {
+  const event = { seq, t, kind: 'state', node } as Extract<TraceEvent, { kind: 'state' }>;
+  if (text === undefined) {
+    event.state = null;
+    return event;
+  }
+  const settle = (value: unknown) => Object.defineProperty(event, 'state', { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(event, 'state', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value: unknown = JSON.parse(text);
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+  return event;
 }
 
 /** Runs a simulation from time 0 to `untilMs` and returns its trace; a `NodeError` carries the trace so far. */
