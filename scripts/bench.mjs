@@ -4,6 +4,9 @@
 //
 //   npm run bench             build, then measure everything
 //   npm run bench -- --no-build   reuse dist/ (faster when only the browser numbers matter)
+//   npm run bench -- --cells      only the book's cells under CPU throttling (with --no-build: no build either)
+//
+// OUT_DIR names the build folder (default dist/, as for `astro build`), BENCH_PORT the preview server's port.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -15,7 +18,12 @@ import { chromeArgs, requireChrome } from './find-chrome.mjs';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
 const port = Number(process.env.BENCH_PORT ?? 4337);
+const cellsOnly = process.argv.includes('--cells');
+/** How much slower than this machine the throttled cell runs make the browser's CPU (Chrome DevTools' "4x slowdown"). */
+const THROTTLE_RATE = 4;
 const rows = [];
+/** The throttled cell runs: one row per cell, printed as their own table. */
+const cellRows = [];
 const record = (metric, value, unit, budget, pass, note = '') => rows.push({ metric, value, unit, budget, verdict: pass === undefined ? '' : pass ? 'ok' : 'OVER', note });
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
@@ -35,6 +43,79 @@ async function publishedChapters() {
   return chapters;
 }
 
+/** Presses a cell's Run and waits for its outcome: the time until the status says it ran, failed or was stopped. */
+function runCellOnce(page, id) {
+  return page.evaluate((cellId) => new Promise((resolve) => {
+    const cell = document.querySelector(`.hb-cell[data-cell="${cellId}"]`);
+    const status = cell.querySelector('.hb-cell-status');
+    status.textContent = '';
+    const started = performance.now();
+    const observer = new MutationObserver(() => {
+      if (/^(Ran in|Failed|Stopped|Could not run)/.test(status.textContent)) { observer.disconnect(); resolve({ ms: performance.now() - started, status: status.textContent }); }
+    });
+    observer.observe(status, { childList: true, characterData: true, subtree: true });
+    cell.querySelector('[data-action="run"]').click();
+  }), id);
+}
+
+/**
+ * CPU throttling through the DevTools protocol (`Emulation.setCPUThrottlingRate`), for a page and the workers it
+ * starts. Chromium throttles one thread per renderer process, and a page's session reaches only the page's main
+ * thread; a cell runs in a dedicated worker, a DevTools target of its own. So every worker is attached as it
+ * starts (paused until then) and asked for the same rate. Chromium builds that refuse it for workers ("only
+ * supported for pages") leave the worker at full speed: `workerThrottling` then says so, and the table estimates
+ * the throttled time instead (see section 6).
+ */
+class Throttle {
+  rate = 1;
+  workerThrottling = 'no worker seen';
+  #workers = new Set();
+  #replies = new Map();
+  #nextId = 1;
+
+  constructor(session) {
+    this.session = session;
+  }
+
+  async attach() {
+    this.session.on('Target.receivedMessageFromTarget', ({ message }) => {
+      const reply = JSON.parse(message);
+      this.#replies.get(reply.id)?.(reply);
+      this.#replies.delete(reply.id);
+    });
+    this.session.on('Target.attachedToTarget', async ({ sessionId, targetInfo }) => {
+      if (targetInfo.type === 'worker') {
+        this.#workers.add(sessionId);
+        await this.#throttleWorker(sessionId);
+      }
+      await this.#send(sessionId, 'Runtime.runIfWaitingForDebugger');
+    });
+    this.session.on('Target.detachedFromTarget', ({ sessionId }) => this.#workers.delete(sessionId));
+    await this.session.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
+  }
+
+  async set(rate) {
+    this.rate = rate;
+    await this.session.send('Emulation.setCPUThrottlingRate', { rate });
+    for (const sessionId of this.#workers) await this.#throttleWorker(sessionId);
+  }
+
+  async #throttleWorker(sessionId) {
+    const reply = await this.#send(sessionId, 'Emulation.setCPUThrottlingRate', { rate: this.rate });
+    if (this.rate > 1) this.workerThrottling = reply?.error ? `refused: ${reply.error.message}` : 'yes';
+  }
+
+  /** One command to an attached target, answered through the page's session (non-flattened mode). */
+  #send(sessionId, method, params = {}) {
+    const id = this.#nextId++;
+    const answered = new Promise((resolve) => this.#replies.set(id, resolve));
+    return this.session
+      .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+      .then(() => Promise.race([answered, new Promise((resolve) => setTimeout(() => resolve(undefined), 5000))]))
+      .catch(() => undefined);
+  }
+}
+
 // 1. Build time per chapter: one production build (which also runs every cell), divided by published chapters.
 const chapters = await publishedChapters();
 if (!process.argv.includes('--no-build')) {
@@ -47,7 +128,7 @@ if (!process.argv.includes('--no-build')) {
 }
 
 // 2. Simulator throughput in Node, against a bare binary-heap loop doing the same pushes and pops.
-{
+if (!cellsOnly) {
   const bundle = await build({ entryPoints: [path.join(root, 'labs/sim/bench-workload.ts')], bundle: true, format: 'esm', platform: 'node', write: false });
   const url = `data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`;
   const { runPingWorkload, runBareHeapBaseline } = await import(url);
@@ -65,7 +146,7 @@ if (!process.argv.includes('--no-build')) {
 // 3. Raft: committed commands per wall-clock second for a five-node cluster under a steady client load, and
 //    simulated events per second, with trace recording off as a long experiment would run. What committed is
 //    read from the nodes' final states (the leader's commit index), not from the trace.
-{
+if (!cellsOnly) {
   const bundle = await build({
     stdin: { contents: "export { raftNode } from './labs/consensus/raft'; export { Simulation } from './labs/sim/simulation';", resolveDir: root, loader: 'ts' },
     bundle: true, format: 'esm', platform: 'node', write: false,
@@ -95,7 +176,7 @@ if (!process.argv.includes('--no-build')) {
 
 // 4. DHT lookups through the simulator, trace recording off: Chord on a stable 4,096-node ring and Kademlia on a
 //    prepopulated 10,000-node network. Wall time includes building the network; the note says how much.
-{
+if (!cellsOnly) {
   const bundle = await build({ entryPoints: [path.join(root, 'labs/dht/index.ts')], bundle: true, format: 'esm', platform: 'node', write: false });
   const { runChord, runKademlia } = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
   const timed = (fn) => { const started = performance.now(); const value = fn(); return { ms: performance.now() - started, value }; };
@@ -124,7 +205,7 @@ try {
     await new Promise((r) => setTimeout(r, 300));
   }
   const browser = await chromium.launch({ executablePath: requireChrome(), args: chromeArgs });
-  for (const chapter of chapters) {
+  for (const chapter of cellsOnly ? [] : chapters) {
     // JS loaded before any interaction: every script response until the network is idle, plus inline scripts.
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -163,17 +244,7 @@ try {
 
     // Run to output: the first run (worker start, module loads, Plot) and warm runs of the first cell.
     const cells = await page.locator('.hb-cell').evaluateAll((els) => els.map((el) => el.dataset.cell));
-    const runOnce = (id) => page.evaluate((cellId) => new Promise((resolve) => {
-      const cell = document.querySelector(`.hb-cell[data-cell="${cellId}"]`);
-      const status = cell.querySelector('.hb-cell-status');
-      status.textContent = '';
-      const started = performance.now();
-      const observer = new MutationObserver(() => {
-        if (/^(Ran in|Failed|Stopped)/.test(status.textContent)) { observer.disconnect(); resolve({ ms: performance.now() - started, status: status.textContent }); }
-      });
-      observer.observe(status, { childList: true, characterData: true, subtree: true });
-      cell.querySelector('[data-action="run"]').click();
-    }), id);
+    const runOnce = (id) => runCellOnce(page, id);
     if (cells.length > 0) {
       const first = await runOnce(cells[0]);
       record(`${chapter}: first run, Run to output (cell ${cells[0]})`, first.ms.toFixed(0), 'ms', '≤ 1000', first.ms <= 1000, first.status);
@@ -191,6 +262,40 @@ try {
     }
     await context.close();
   }
+
+  // 6. Every cell of every chapter under 4x CPU throttling, as a reader on a slow laptop or a phone would run it:
+  //    the time from Run to the outputs drawn, against the cell's own limit (its `timeout`, default 5000 ms). A
+  //    cell is comfortable when it needs at most half its limit. Each page's worker is warmed first by a run of
+  //    its first cell, so that every measured run is a run of the cell, not of loading the worker and its
+  //    modules. Each cell runs twice at full speed, then once throttled. Where the browser cannot throttle the
+  //    worker (see `Throttle`), the throttled run slows only the page's drawing, so the row also gives
+  //    rate × the full-speed time, which is what a CPU that many times slower needs for work that is all CPU;
+  //    the verdict uses the larger of the two.
+  for (const chapter of chapters) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const throttle = new Throttle(await context.newCDPSession(page));
+    await throttle.attach();
+    await page.goto(`${base}${chapter}/`, { waitUntil: 'networkidle' });
+    const cells = await page.locator('.hb-cell').evaluateAll((els) => els.map((el) => ({ id: el.dataset.cell, limitMs: Number(el.dataset.timeout) || 5000 })));
+    if (cells.length > 0) await runCellOnce(page, cells[0].id); // warm the worker
+    for (const { id, limitMs } of cells) {
+      await throttle.set(1);
+      // Full speed is the faster of two runs: a busy machine only ever adds time, and 4 × this is the estimate.
+      const full = [await runCellOnce(page, id), await runCellOnce(page, id)].sort((a, b) => a.ms - b.ms)[0];
+      await throttle.set(THROTTLE_RATE);
+      const slow = await runCellOnce(page, id);
+      const workerThrottled = throttle.workerThrottling === 'yes';
+      const estimateMs = workerThrottled ? slow.ms : Math.max(slow.ms, THROTTLE_RATE * full.ms);
+      const stopped = /^Stopped/.test(slow.status) || /^Stopped/.test(full.status);
+      cellRows.push({
+        chapter, cell: id, fullMs: Math.round(full.ms), throttledMs: Math.round(slow.ms), estimateMs: Math.round(estimateMs), limitMs,
+        withinHalf: !stopped && estimateMs <= limitMs / 2, status: slow.status, workerThrottling: throttle.workerThrottling,
+      });
+    }
+    await throttle.set(1);
+    await context.close();
+  }
   await browser.close();
 } finally {
   try { process.kill(-server.pid); } catch { /* already gone */ }
@@ -198,8 +303,26 @@ try {
 
 const widths = ['metric', 'value', 'unit', 'budget', 'verdict'].map((key) => Math.max(key.length, ...rows.map((r) => String(r[key]).length)));
 const line = (r) => ['metric', 'value', 'unit', 'budget', 'verdict'].map((key, i) => String(r[key]).padEnd(widths[i])).join(' | ') + (r.note ? `  (${r.note})` : '');
-console.log(line({ metric: 'metric', value: 'value', unit: 'unit', budget: 'budget', verdict: 'verdict' }));
-console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-for (const r of rows) console.log(line(r));
+if (rows.length > 0) {
+  console.log(line({ metric: 'metric', value: 'value', unit: 'unit', budget: 'budget', verdict: 'verdict' }));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(line(r));
+}
+if (cellRows.length > 0) {
+  const over = cellRows.filter((r) => !r.withinHalf);
+  const workerNote = [...new Set(cellRows.map((r) => r.workerThrottling))].join('; ');
+  console.log(`\nBook cells, Run to outputs drawn (reported, never failed on). full: this machine; ${THROTTLE_RATE}x page: DevTools CPU throttling at ${THROTTLE_RATE}x;`);
+  console.log(`worker throttled by the browser: ${workerNote}. estimate: the throttled run where the worker was throttled, else max(${THROTTLE_RATE}x page, ${THROTTLE_RATE} × full).`);
+  const header = { chapter: 'chapter', cell: 'cell', fullMs: 'full ms', throttledMs: `${THROTTLE_RATE}x page ms`, estimateMs: `${THROTTLE_RATE}x estimate ms`, limitMs: 'limit ms', withinHalf: '≤ half limit', status: 'throttled run' };
+  const keys = Object.keys(header);
+  const numeric = new Set(['fullMs', 'throttledMs', 'estimateMs', 'limitMs']);
+  const shown = cellRows.map((r) => ({ ...r, withinHalf: r.withinHalf ? 'yes' : 'NO' }));
+  const w = keys.map((key) => Math.max(String(header[key]).length, ...shown.map((r) => String(r[key]).length)));
+  const cellLine = (r) => keys.map((key, i) => (numeric.has(key) ? String(r[key]).padStart(w[i]) : String(r[key]).padEnd(w[i]))).join(' | ');
+  console.log(cellLine(header));
+  console.log(w.map((x) => '-'.repeat(x)).join('-|-'));
+  for (const r of shown) console.log(cellLine(r));
+  console.log(`${cellRows.length - over.length} of ${cellRows.length} cells within half their limit${over.length ? `; over half: ${over.map((r) => `${r.chapter}#${r.cell}`).join(', ')}` : ''}.`);
+}
 await mkdir(path.join(root, 'bench-results'), { recursive: true });
-await writeFile(path.join(root, 'bench-results/latest.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+await writeFile(path.join(root, 'bench-results/latest.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, rows, cells: { throttleRate: THROTTLE_RATE, runs: cellRows } }, null, 2)}\n`);
