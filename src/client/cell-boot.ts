@@ -1,5 +1,5 @@
 /**
- * The only cell code loaded with the page: it reveals the Run/Edit/Reset bar and loads the rest on first use
+ * The only cell code loaded with the page: it reveals the Run/Stop/Edit/Reset bar and loads the rest on first use
  * (the controller, and through it the worker, CodeMirror and Plot). With JavaScript off the bar stays hidden
  * and the page shows the outputs rendered at build time.
  */
@@ -19,7 +19,7 @@ function boot(): void {
     bar.hidden = false;
     bar.addEventListener('click', (event) => {
       const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
-      const action = button?.dataset.action as 'run' | 'edit' | 'reset' | undefined;
+      const action = button?.dataset.action as 'run' | 'stop' | 'edit' | 'reset' | undefined;
       if (action) void load().then((c) => c[action](cell));
     });
     // Start fetching the worker as soon as a reader shows interest, so the first run is quicker.

@@ -114,7 +114,10 @@ export async function restore(cell: HTMLElement, source: string): Promise<void> 
 }
 
 export async function reset(cell: HTMLElement): Promise<void> {
-  running.get(cell)?.abort();
+  // Taken out before aborting, so the stopped run knows it was superseded and says nothing.
+  const inFlight = running.get(cell);
+  running.delete(cell);
+  inFlight?.abort();
   clearSource(cell.dataset.cell ?? '');
   const editor = editors.get(cell);
   editor?.setSource(original(cell));
@@ -150,6 +153,7 @@ export async function run(cell: HTMLElement): Promise<void> {
   const started = performance.now();
   try {
     const outcome = await callWorker((api) => api.runCell(source, `${cell.dataset.cell}.ts`), limitMs, { signal: controller.signal });
+    if (running.get(cell) !== controller) return; // Reset came first and has said what happened
     if (!outcome.ok) {
       if (outcome.timedOut) {
         notice(cell, noticeOf('The cell was stopped', `It ran for more than ${outcome.limitMs / 1000} s. Look for a loop that never ends, or a simulation with no time limit. The outputs below are from before this run; you can run again.`));
@@ -177,10 +181,14 @@ export async function run(cell: HTMLElement): Promise<void> {
   } catch (error) {
     status(cell, `Could not run: ${(error as Error).message}`);
   } finally {
-    running.delete(cell);
-    runButton.removeAttribute('aria-busy');
-    stopButton.hidden = true;
-    cell.classList.remove('hb-running');
+    if (running.get(cell) === controller) running.delete(cell);
+    if (!running.has(cell)) {
+      // Stop disappears with the run; a keyboard user who pressed it lands on Run, not on the page's top.
+      if (document.activeElement === stopButton) runButton.focus();
+      runButton.removeAttribute('aria-busy');
+      stopButton.hidden = true;
+      cell.classList.remove('hb-running');
+    }
   }
 }
 
