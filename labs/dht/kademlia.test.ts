@@ -373,6 +373,24 @@ describe('Kademlia determinism', () => {
     expect(a.lookups.map((l) => l.ok)).toEqual([true, true, true, true, true]);
     expect(JSON.stringify(runKademlia({ ...options, seed: 43 }).trace)).not.toBe(JSON.stringify(a.trace));
   });
+
+  it('prepopulated runs that share their routing tables replay as if each had built its own', () => {
+    // A run with another α in between reuses the tables; one after another network must rebuild them.
+    const options = { seed: 5, nodes: 60, prepopulated: true, lookups: 8, record: true };
+    const alone = JSON.stringify(runKademlia(options).trace);
+    runKademlia({ ...options, alpha: 1 });
+    expect(JSON.stringify(runKademlia(options).trace)).toBe(alone);
+    runKademlia({ ...options, nodes: 40 });
+    expect(JSON.stringify(runKademlia(options).trace)).toBe(alone);
+    // The shared tables reach code only frozen, so nothing outside the nodes can change what the next run starts from.
+    const names = kademliaNames(60);
+    const node = prepopulatedKademlia(names, { seed: 5, k: 8 })[names[0] as string] as NodeBehavior<KademliaState, KademliaMessage>;
+    const state = node.init({ id: names[0] as string, nowMs: 0, random: new Random(1), peers: names.slice(1) });
+    expect(Object.isFrozen(state.buckets.buckets[31])).toBe(true);
+    expect(() => (state.buckets.buckets[31] as Contact[]).push({ name: 'x', id: 0 })).toThrow(TypeError);
+    expect(prepopulatedTables(names, { seed: 5, k: 8 })[names[0] as string]).toEqual(state.buckets);
+    expect(Object.isFrozen(prepopulatedTables(names, { seed: 5, k: 8 })[names[0] as string])).toBe(false);
+  });
 });
 
 describe('Kademlia at scale', () => {

@@ -106,8 +106,12 @@ export interface KBuckets {
 
 /** A routing table that knows nobody. */
 export function emptyBuckets(self: number, k: number): KBuckets {
-  if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer (got ${k})`);
+  checkBucketSize(k);
   return { self, k, buckets: Array.from({ length: KAD_BITS }, () => []) };
+}
+
+function checkBucketSize(k: number): void {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer (got ${k})`);
 }
 
 function withBucket(b: KBuckets, i: number, bucket: Contact[]): KBuckets {
@@ -542,10 +546,35 @@ export function prepopulatedKademlia(
   options: KademliaOptions & { seed: number | string; contactsPerNode?: number },
 ): Record<NodeId, NodeBehavior<KademliaState, KademliaMessage>> {
   const { seed, contactsPerNode, ...nodeOptions } = options;
-  const tables = prepopulatedTables(names, { seed, k: nodeOptions.k ?? 8, contactsPerNode });
+  const tables = sharedTables(names, { seed, k: nodeOptions.k ?? 8, contactsPerNode });
   const nodes: Record<NodeId, NodeBehavior<KademliaState, KademliaMessage>> = {};
   for (const name of names) nodes[name] = kademliaBehavior(nodeOptions, tables[name] as KBuckets);
   return nodes;
+}
+
+/**
+ * `prepopulatedTables` for the nodes' initial states, remembering the last answer: an experiment that varies only
+ * α or the lookups (the chapter's cells do) builds the same tables again, and for thousands of nodes that was a
+ * quarter of the run. Nodes never change a table (every step returns a new one), and the shared tables are frozen,
+ * so that code which reaches one through a node's state cannot change what the next run starts from either.
+ * Callers of `prepopulatedTables` itself get fresh tables, which they may change as they like.
+ */
+let lastTables: { key: string; tables: Record<NodeId, KBuckets> } | undefined;
+function sharedTables(names: readonly string[], options: { seed: number | string; k: number; contactsPerNode?: number }): Record<NodeId, KBuckets> {
+  const key = JSON.stringify([options.seed, options.k, options.contactsPerNode ?? null, names]);
+  if (lastTables?.key !== key) {
+    const tables = prepopulatedTables(names, options);
+    for (const table of Object.values(tables)) {
+      for (const bucket of table.buckets) {
+        for (const contact of bucket) Object.freeze(contact);
+        Object.freeze(bucket);
+      }
+      Object.freeze(table.buckets);
+      Object.freeze(table);
+    }
+    lastTables = { key, tables };
+  }
+  return lastTables.tables;
 }
 
 /**
@@ -569,8 +598,9 @@ export function prepopulatedTables(
   const tables: Record<NodeId, KBuckets> = {};
   for (const self of contacts) {
     const rng = root.fork(self.name);
-    let table = emptyBuckets(self.id, k);
+    let table: KBuckets;
     if (contactsPerNode === undefined || contactsPerNode >= contacts.length - 1) {
+      checkBucketSize(k);
       const buckets: Contact[][] = [];
       for (let i = 0; i < KAD_BITS; i++) {
         const { lo, hi } = bucketRange(self.id, i);
@@ -581,6 +611,7 @@ export function prepopulatedTables(
       }
       table = { self: self.id, k, buckets };
     } else {
+      table = emptyBuckets(self.id, k);
       for (const j of distinctDraws(rng, contacts.length, Math.max(0, contactsPerNode) + 1)) {
         table = updateBuckets(table, contacts[j] as Contact, true).buckets; // hearing from oneself is a no-op
       }
