@@ -166,7 +166,7 @@ export async function run(cell: HTMLElement): Promise<void> {
     const [{ renderOutputsGradually }, { capOutputs }] = await Promise.all([import('../views/render'), import('../../labs/display/caps')]);
     const outputs = capOutputs(outcome.value.outputs);
     // One output per task, so a heavy run never holds the page for long; the old outputs stay until all are drawn.
-    const fragment = await renderOutputsGradually(outputs, { document, idPrefix: `cell-${cell.dataset.cell}-r${++runCounter}`, defaultCaption: cell.dataset.caption }, () => new Promise((resolve) => setTimeout(resolve, 0)));
+    const fragment = await renderOutputsGradually(outputs, { document, idPrefix: `cell-${cell.dataset.cell}-r${++runCounter}`, defaultCaption: cell.dataset.caption, deferDataTables: true }, () => new Promise((resolve) => setTimeout(resolve, 0)));
     if (controller.signal.aborted) return; // Reset or Stop came while drawing: keep what the cell shows now
     replaceOutputs(cell, fragment);
     const error = outcome.value.error;

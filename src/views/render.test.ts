@@ -102,4 +102,15 @@ describe('views', () => {
     const html = render([{ kind: 'timeseries', rows: [{ t: 0, v: 1 }], x: 't', y: 'v', truncated: 'Showing the first 2,000 of 200,000 points.' }]);
     expect(html.querySelector('figure + p.hb-truncated')!.textContent).toBe('Truncated: Showing the first 2,000 of 200,000 points.');
   });
+
+  it('can build a figure\'s data table only when it is opened', () => {
+    const container = document.createElement('div');
+    const rows = Array.from({ length: 50 }, (_, t) => ({ t, v: t }));
+    container.append(renderOutputs([{ kind: 'timeseries', rows, x: 't', y: 'v' }], { document, idPrefix: 'd', deferDataTables: true }));
+    const details = container.querySelector('details')!;
+    expect(details.querySelectorAll('tbody tr')).toHaveLength(0);
+    details.open = true;
+    details.dispatchEvent(new document.defaultView!.Event('toggle'));
+    expect(details.querySelectorAll('tbody tr')).toHaveLength(50);
+  });
 });

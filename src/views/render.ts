@@ -21,6 +21,12 @@ export interface RenderContext {
   defaultCaption?: string;
   /** Width of figures in CSS pixels. */
   width?: number;
+  /**
+   * Build each figure's data table only when its <details> is first opened. The page sets this after a run
+   * (a figure's table can have thousands of rows, and most readers never open it); the build leaves it off, so
+   * the static page has every table for readers without JavaScript.
+   */
+  deferDataTables?: boolean;
 }
 
 const WIDTH = 688;
@@ -181,7 +187,9 @@ function figure(context: RenderContext, chart: Element, caption: string | undefi
   const details = el(document, 'details', { class: 'hb-data' });
   details.append(el(document, 'summary', {}, 'Data table'));
   const wrap = el(document, 'div', { class: 'hb-table-wrap', tabindex: '0', role: 'region', 'aria-label': `Data table: ${caption ?? label}` });
-  wrap.append(renderTable(document, data.columns, data.rows, undefined, undefined, MAX_DATA_ROWS));
+  const fill = () => wrap.append(renderTable(document, data.columns, data.rows, undefined, undefined, MAX_DATA_ROWS));
+  if (context.deferDataTables) details.addEventListener('toggle', () => { if (details.open && !wrap.firstChild) fill(); });
+  else fill();
   details.append(wrap);
   fig.append(details);
   return fig;

@@ -175,6 +175,9 @@ test('a huge output is capped in the worker, marked as truncated, and the page s
   expect(await target.locator('pre.hb-text-display').evaluate((pre) => pre.textContent!.length)).toBeLessThanOrEqual(100_000);
   expect(await target.locator('figure circle').count()).toBeLessThanOrEqual(2_000);
   await expect(target.locator('pre.hb-text-log')).toContainText('… truncated: a run prints at most');
+  // The figure's data table is built when the reader opens it.
+  await target.locator('details.hb-data summary').click();
+  await expect(target.locator('details.hb-data tbody tr')).toHaveCount(2_000);
   // The page still answers: another cell's editor opens and takes text.
   await replaceCode(page, 'first-run', 'console.log(1)');
   await expect(cell(page, 'first-run').locator('.cm-content')).toHaveText('console.log(1)');
