@@ -49,3 +49,11 @@ export function parsedPlaceholder(def: Exercise<unknown>): unknown {
   if (!parsed.ok) throw new Error(`${def.id}: placeholder ${JSON.stringify(def.placeholder)} does not parse as ${def.format}: ${parsed.message}`);
   return parsed.value;
 }
+
+/** A structured definition's reference answer for `params`, rewritten in the shape of its placeholder. */
+export function referenceLikePlaceholder<P>(def: Exercise<P>, params: P): string {
+  if (def.kind !== 'structured') throw new Error(`${def.id} is not a structured exercise`);
+  const parsed = parseStructured(def.format, def.reference(params));
+  if (!parsed.ok) throw new Error(`${def.id}: the reference ${JSON.stringify(def.reference(params))} does not parse: ${parsed.message}`);
+  return writeLike(def.format, def.placeholder ?? '', parsed.value);
+}
