@@ -360,6 +360,34 @@ describe('code exercises: the reference passes every variant drawn (hundreds of 
   }
 });
 
+describe('code exercises: typical mistakes fail in every variant, not only the default', () => {
+  const wrong: [Exercise, string, [string, string][]][] = [
+    [jumpHashExercise, '32-bit generator', [['(1n << 64n) - 1n', '(1n << 32n) - 1n']]],
+    [jumpHashExercise, 'loop bound off by one', [['while (j < buckets)', 'while (j <= buckets)']]],
+    [chordFindSuccessor, 'closed interval for the preceding finger', [
+      ['if (between(f, n, key, false, m)) return f;', 'if (between(f, n, key, true, m)) return f;'],
+      ['while (!between(key, n, fingers[n][0], true, m)) {', 'for (let hop = 0; hop < 4 * m && !between(key, n, fingers[n][0], true, m); hop++) {'],
+    ]],
+    [chordFindSuccessor, 'testing the finger\'s start instead of the finger', [
+      ['if (between(f, n, key, false, m)) return f;', 'if (between((n + 2 ** i) % 2 ** m, n, key, false, m)) return f;'],
+      ['while (!between(key, n, fingers[n][0], true, m)) {', 'for (let hop = 0; hop < m && !between(key, n, fingers[n][0], true, m); hop++) {'],
+    ]],
+    [kademliaKClosest, 'numeric distance', [['((a ^ target) >>> 0) - ((b ^ target) >>> 0)', 'Math.abs(a - target) - Math.abs(b - target) || a - b']]],
+    [kademliaKClosest, 'sorted by id', [['((a ^ target) >>> 0) - ((b ^ target) >>> 0)', 'a - b']]],
+    [kademliaKClosest, 'no limit to k', [['.slice(0, k)', '']]],
+  ];
+  for (const [def, mistake, replace] of wrong) {
+    it(`${def.id}: ${mistake}`, async () => {
+      const source = edit(def, replace);
+      for (const seed of enumerateSeeds(25)) {
+        const result = await gradeText(def, seed, code(source));
+        expect(result.passed, `seed ${seed}`).toBe(false);
+        expect(result.text.length).toBeGreaterThan(40);
+      }
+    });
+  }
+});
+
 describe('structured answers: the placeholder parses, and the reference written like it is accepted', () => {
   for (const def of [fingerTableExercise, xorBucket] as Exercise[]) {
     it(def.id, async () => {
