@@ -51,8 +51,19 @@ const RING_SIZE = 2 ** CHORD_BITS;
  * names that differ in their last character ("n0001", "n0002") get nearby high bits and cluster on the circle.
  */
 export function chordId(name: string): number {
-  return hash32(name);
+  let id = knownIds.get(name);
+  if (id === undefined) {
+    // Node names are hashed on every message (`refOf`) and every membership query, always the same few hundred.
+    if (knownIds.size >= KNOWN_IDS_MAX) knownIds.clear();
+    id = hash32(name);
+    knownIds.set(name, id);
+  }
+  return id;
 }
+
+/** Identifiers already computed, by name; cleared when full, so a long session of cells cannot grow it without bound. */
+const knownIds = new Map<string, number>();
+const KNOWN_IDS_MAX = 100_000;
 
 /** Clockwise distance from `a` to `b` on the identifier circle, in [0, 2^32). */
 export function clockwiseDistance(a: number, b: number): number {
