@@ -10,7 +10,8 @@ import type { Output, SpaceTimeOutput, TableOutput } from '../display/outputs';
 import type { Trace } from '../sim/trace';
 import { acceptorRule, runPaxos } from './paxos';
 import type { AcceptorRule } from './paxos';
-import { adoptionRun, appliedByNode, chosenValues, roleChanges } from './index';
+import { adoptionRun, appliedByNode, chosenValues, defaultRaftOptions, roleChanges, runLockDemo } from './index';
+import { defaultNetwork } from '../sim/network';
 import type { RaftState } from './raft';
 
 const chapterPath = fileURLToPath(new URL('../../content/chapters/agreement/consensus.mdx', import.meta.url));
@@ -318,6 +319,24 @@ function anchorsOf(path: string): Set<string> {
   const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s+/g, '-');
   return new Set([...source.matchAll(/^#{2,4} (.+)$/gm)].map((m) => slug(m[1])));
 }
+
+describe('Settings the chapter quotes are the labs\' defaults', () => {
+  it('links take 5 to 15 ms, a leader sends heartbeats every 50 ms, and a lease lasts longer than the 50 ms pause the prose suggests', () => {
+    expect(defaultNetwork.latency).toEqual({ kind: 'uniform', minMs: 5, maxMs: 15 });
+    says('a RequestVote takes 5 to 15 ms to arrive');
+    says('on links with 5–15 ms delay');
+    expect(defaultRaftOptions.heartbeatMs).toBe(50);
+    says('once per heartbeat interval (50 ms)');
+    const { trace } = runLockDemo({ seed: 1, fencing: false });
+    const grant = trace.events.find((e) => e.kind === 'log' && e.node === 'lock' && e.text === 'grant');
+    const leaseMs = grant?.kind === 'log' ? (grant.data as { leaseMs: number }).leaseMs : NaN;
+    const pause = trace.events.find((e) => e.kind === 'pause' && e.node === 'c1');
+    const resume = trace.events.find((e) => e.kind === 'resume' && e.node === 'c1');
+    expect(leaseMs).toBeGreaterThan(50);
+    expect((resume?.t ?? 0) - (pause?.t ?? Infinity)).toBeGreaterThan(leaseMs);
+    says('Shorten `pauseMs` below the lease (say `pauseMs: 50`)');
+  });
+});
 
 describe('What the chapter states, held to its sources', () => {
   it('random timeouts are a partial-synchrony device (Raft §5.6), not the randomisation of Ben-Or 1983', () => {
