@@ -329,10 +329,13 @@ function makeChordNode(o: Resolved, initial: (name: NodeId) => ChordState): Node
   /** Asks `lookup.target` its question (a step or a ping), as request number `hops + 1` of the lookup. */
   const ask = (state: ChordState, effects: Effect<ChordMessage>[], lookupId: number, lookup: LookupProgress): Result => {
     if (lookup.hops >= MAX_LOOKUP_HOPS) return finish(state, effects, lookupId, lookup, null);
-    const [next, rpc] = request(state, effects, lookup.target, { kind: 'lookup', lookup: lookupId }, (id) =>
-      lookup.phase === 'step' ? { type: 'findStep', rpc: id, key: lookup.key } : { type: 'ping', rpc: id },
-    );
-    return { state: { ...next, lookups: next.lookups.with(lookupId, { ...lookup, rpc, hops: lookup.hops + 1 }) }, effects };
+    // `request`, with the lookup's progress recorded in the same new state (one copy of the state, not two).
+    const rpc = state.nextRpc;
+    send(effects, lookup.target, lookup.phase === 'step' ? { type: 'findStep', rpc, key: lookup.key } : { type: 'ping', rpc });
+    effects.push({ type: 'setTimer', name: rpcTimer(rpc), delayMs: o.rpcTimeoutMs, payload: rpc });
+    const rpcs = state.rpcs.with(rpc, { kind: 'lookup', lookup: lookupId });
+    const lookups = state.lookups.with(lookupId, { ...lookup, rpc, hops: lookup.hops + 1 });
+    return { state: { ...state, nextRpc: rpc + 1, rpcs, lookups }, effects };
   };
 
   /** Moves a lookup on after a step answer: confirm the owner when done, otherwise ask the best node named. */
