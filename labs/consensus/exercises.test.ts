@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEEDS, gradeText, structured, numeric, choice, code, itPassesEveryVariant } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
-import { enumerateSeeds, parsedPlaceholder, referenceLikePlaceholder, structuredAccepts } from '../exercises/oracle-support';
+import { MARKDOWN_IN_FEEDBACK, enumerateSeeds, feedbackTexts, parsedPlaceholder, referenceLikePlaceholder, structuredAccepts } from '../exercises/oracle-support';
 import { renderPromptHtml } from '../exercises/prompt';
 import { ExerciseRegistry } from '../exercises/registry';
 import type { Exercise } from '../exercises/types';
@@ -526,4 +526,17 @@ describe('structured answers: the placeholder parses, and the reference written 
       expect(def.prompt(variantParams(def, 0) as never).text).toContain(`\`${def.placeholder}\``);
     });
   }
+});
+
+describe('feedback is plain text (the page escapes it, so markdown would show as asterisks and backticks)', () => {
+  it('numeric mistakes, choice explanations and structured checks on wrong answers, over 200 seeds', () => {
+    const wrongValues: Record<string, unknown[]> = { [committedEntries.id]: [[1, 2, 3, 4, 5, 6, 7, 8], [2], []], [termAndVote.id]: [['0', 'b'], ['9', 'a'], ['x', 'none']] };
+    for (const def of exerciseSet.exercises as Exercise[]) {
+      for (const seed of enumerateSeeds(200)) {
+        for (const text of feedbackTexts(def, variantParams(def, seed), wrongValues[def.id] ?? [])) {
+          expect(text, `${def.id}, seed ${seed}`).not.toMatch(MARKDOWN_IN_FEEDBACK);
+        }
+      }
+    }
+  });
 });

@@ -71,7 +71,7 @@ export const failuresTolerated = defineExercise({
     const majority = Math.floor(p.n / 2) + 1;
     const answer = Math.floor((p.n - 1) / 2);
     const known = [
-      { value: majority, feedback: `${majority} is the size of a majority of ${p.n}: the servers that must stay **up**. The question asks how many may be down: ${p.n} minus that.` },
+      { value: majority, feedback: `${majority} is the size of a majority of ${p.n}: the servers that must stay up. The question asks how many may be down: ${p.n} minus that.` },
       { value: p.n / 2, feedback: `With ${p.n / 2} of ${p.n} down, the ${p.n / 2} still running are exactly half, and half is not a majority: two halves could each elect a leader if half were enough.` },
       { value: p.n - 1, feedback: `That leaves a single server running. One server is not a majority of ${p.n}, so it can neither win an election nor commit.` },
       { value: Math.floor((p.n - 1) / 3), feedback: 'n ≥ 3f + 1 is the bound for Byzantine (arbitrary) faults. Raft tolerates crashes only, and for crashes a majority of servers left running is enough.' },

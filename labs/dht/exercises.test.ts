@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEEDS, gradeText, structured, numeric, code, itPassesEveryVariant } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
-import { enumerateSeeds, parsedPlaceholder, referenceLikePlaceholder, structuredAccepts } from '../exercises/oracle-support';
+import { MARKDOWN_IN_FEEDBACK, enumerateSeeds, feedbackTexts, parsedPlaceholder, referenceLikePlaceholder, structuredAccepts } from '../exercises/oracle-support';
 import { parseStructured } from '../exercises/parse';
 import { ExerciseRegistry } from '../exercises/registry';
 import { HashRing } from './ring';
@@ -84,7 +84,7 @@ describe('hand exercises: wrong answers fail with useful feedback', () => {
       const swapped = p.scheme === 'modulo' ? 1 / (p.n + 1) : p.n / (p.n + 1);
       const result = await gradeText(movedFractionExercise, seed, numeric(swapped));
       expect(result.score).toBe(0);
-      expect(result.text).toContain(p.scheme === 'modulo' ? 'the minimum' : '`mod n`');
+      expect(result.text).toContain(p.scheme === 'modulo' ? 'the minimum' : 'mod-n placement');
       expect((await gradeText(movedFractionExercise, seed, numeric(1 / p.n))).text).toContain(p.scheme === 'modulo' ? 'Count the keys that stay' : 'fair share');
     }
   });
@@ -405,4 +405,17 @@ describe('structured answers: the placeholder parses, and the reference written 
       expect(entries).toBe((reference as { value: unknown[] }).value.length);
     });
   }
+});
+
+describe('feedback is plain text (the page escapes it, so markdown would show as asterisks and backticks)', () => {
+  it('numeric mistakes, choice explanations and structured checks on wrong answers, over 200 seeds', () => {
+    const wrongValues: Record<string, unknown[]> = { [fingerTableExercise.id]: [[0, 1, 2, 3, 4, 5], [63, 63, 63, 63, 63, 63]], [xorBucket.id]: [[0, 0], [255, 7]] };
+    for (const def of exerciseSet.exercises as Exercise[]) {
+      for (const seed of enumerateSeeds(200)) {
+        for (const text of feedbackTexts(def, variantParams(def, seed), wrongValues[def.id] ?? [])) {
+          expect(text, `${def.id}, seed ${seed}`).not.toMatch(MARKDOWN_IN_FEEDBACK);
+        }
+      }
+    }
+  });
 });

@@ -66,7 +66,7 @@ export const ringSuccessor = defineExercise({
     const before = [...p.ids].reverse().find((id) => id < p.key) ?? (p.ids[p.ids.length - 1] as number);
     const known = [
       p.ids.includes(p.key)
-        ? { value: successorOf(p.ids, p.key + 1, TOY_SIZE), feedback: `Node ${p.key} has the key's own id, and a node owns every key up to and including its id: the successor is the first node at **or** after the key.` }
+        ? { value: successorOf(p.ids, p.key + 1, TOY_SIZE), feedback: `Node ${p.key} has the key's own id, and a node owns every key up to and including its id: the successor is the first node at or after the key.` }
         : { value: p.key, feedback: `No node has id ${p.key}; the key is stored on the first node whose id is at or after ${p.key}, going clockwise.` },
       { value: before, feedback: `Node ${before} comes before the key. A key is stored on its successor, the first node at or after it clockwise${owner < p.key ? ', which here means wrapping past 63 to the smallest id' : ''}; the node before a key is its predecessor.` },
     ];
@@ -197,7 +197,7 @@ export const movedFractionExercise = defineExercise({
         { value: 1 / p.n, feedback: 'Count the keys that stay instead: hash mod n and hash mod (n + 1) agree only for a small part of each cycle.' },
       ]
     : [
-        { value: p.n / (p.n + 1), feedback: 'That is what `mod n` placement moves. On a ring, only the keys the new node takes over move.' },
+        { value: p.n / (p.n + 1), feedback: 'That is what mod-n placement moves. On a ring, only the keys the new node takes over move.' },
         { value: 1 / p.n, feedback: `Close, but after the join there are ${p.n + 1} nodes, and the newcomer's fair share is 1/${p.n + 1}.` },
       ],
   hints: (p) => p.scheme === 'modulo'
@@ -232,8 +232,8 @@ function replicaMistakes(p: { failedPercent: number; replicas: number }): { valu
   const f = p.failedPercent / 100;
   const r = p.replicas;
   return [
-    { value: f, feedback: `That is the loss with a single copy. A key is lost only when **all ${r}** of its copies are on crashed nodes.` },
-    { value: 1 - (1 - f) ** r, feedback: `That is the chance that **at least one** copy crashed. A key survives as long as one copy is alive; it is lost only when every copy crashed.` },
+    { value: f, feedback: `That is the loss with a single copy. A key is lost only when all ${r} of its copies are on crashed nodes.` },
+    { value: 1 - (1 - f) ** r, feedback: `That is the chance that at least one copy crashed. A key survives as long as one copy is alive; it is lost only when every copy crashed.` },
     { value: f * r, feedback: `That adds the ${r} chances up. The copies must all fail together, so the chances multiply.` },
     { value: f / r, feedback: 'That divides by the number of copies. Each extra copy multiplies the chance of losing a key by f; it does not divide it.' },
   ];

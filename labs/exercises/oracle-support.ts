@@ -57,3 +57,18 @@ export function referenceLikePlaceholder<P>(def: Exercise<P>, params: P): string
   if (!parsed.ok) throw new Error(`${def.id}: the reference ${JSON.stringify(def.reference(params))} does not parse: ${parsed.message}`);
   return writeLike(def.format, def.placeholder ?? '', parsed.value);
 }
+
+/**
+ * The feedback a learner can be shown for a variant, gathered from the definition: numeric mistakes, choice
+ * explanations, and the checks' feedback on the given wrong structured values. The page prints feedback as plain
+ * escaped text, so tests hold these to containing no markdown.
+ */
+export function feedbackTexts<P>(def: Exercise<P>, params: P, wrongValues: unknown[] = []): string[] {
+  if (def.kind === 'numeric') return (def.mistakes?.(params) ?? []).map((m) => m.feedback);
+  if (def.kind === 'choice') return def.options(params).map((o) => def.explain?.(params, o.id) ?? '');
+  if (def.kind === 'structured') return wrongValues.flatMap((value) => def.check(params, value as never).map((c) => c.feedback));
+  return [];
+}
+
+/** Markdown marks that would show literally in plain-text feedback: `**`, a backtick, or `*word*`. */
+export const MARKDOWN_IN_FEEDBACK = /\*\*|`|(^|\s)\*\S[^*]*\*/;
