@@ -1,0 +1,67 @@
+// Method: list every page of the built site from its output folder (each index.html, plus the 404 page), load each
+// at a phone's width (390 px) in both colour schemes, and measure: the document must not be wider than the
+// viewport (wide maths, figures, tables and code scroll inside their own boxes), and the header's Search and menu
+// buttons must lie inside the viewport.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { watchErrors } from './helpers';
+
+const OUT_DIR = process.env.OUT_DIR ?? 'dist';
+const WIDTH = 390;
+
+/** Every page's path below the site's base, e.g. '' (home), 'time/clocks/', from the built folder. */
+function builtPages(dir = OUT_DIR): string[] {
+  const pages: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== '_astro' && name !== 'pagefind') pages.push(...builtPages(path));
+    } else if (name === 'index.html') {
+      const folder = relative(OUT_DIR, dir).split(sep).join('/');
+      pages.push(folder ? `${folder}/` : '');
+    }
+  }
+  return pages.sort();
+}
+
+const PAGES = [...builtPages(), 'no-such-page/'];
+
+test('the built site has the pages this test walks', () => {
+  expect(PAGES).toEqual(expect.arrayContaining(['', 'glossary/', 'start/how-to-read/', 'time/clocks/', 'no-such-page/']));
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  for (const path of PAGES) {
+    test(`/${path} fits ${WIDTH} px without scrolling sideways (${scheme})`, async ({ page }) => {
+      const errors = watchErrors(page);
+      await page.setViewportSize({ width: WIDTH, height: 844 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(path);
+      await page.waitForLoadState('load');
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+      const { scrollWidth, viewport, widest } = await page.evaluate(() => {
+        const viewport = document.documentElement.clientWidth;
+        // The elements that stick out, to name in a failure: those whose right edge passes the viewport and whose
+        // parent's does not (the outermost culprit, not every descendant of it).
+        const out = (el: Element) => el.getBoundingClientRect().right > viewport + 0.5;
+        const widest = Array.from(document.body.querySelectorAll('*'))
+          .filter((el) => out(el) && el.parentElement && !out(el.parentElement))
+          .slice(0, 5)
+          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`);
+        return { scrollWidth: document.documentElement.scrollWidth, viewport, widest };
+      });
+      expect(scrollWidth, `wider than the viewport because of: ${widest.join(', ')}`).toBeLessThanOrEqual(viewport);
+      // The home and 404 pages have no sidebar, so no menu button; every other page has both.
+      const buttons = [page.locator('header button[data-open-modal]')];
+      if (path !== '' && path !== 'no-such-page/') buttons.push(page.locator('starlight-menu-button button'));
+      for (const button of buttons) {
+        await expect(button).toBeVisible();
+        const box = (await button.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(viewport);
+      }
+      expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+    });
+  }
+}
