@@ -479,8 +479,8 @@ describe('every variant has exactly one right answer (brute force over seeds)', 
     const all = flp.kind === 'choice' ? flp.options({ statements: ['no-failures', 'detector', 'partial-sync'] } as never) : [];
     const label = (id: string) => all.find((o) => o.id === id)?.label ?? '';
     expect(label('no-failures')).toContain('need not tolerate any crash');
-    expect(label('detector')).toContain('every crashed process is eventually suspected by every correct process');
-    expect(label('detector')).toContain('some correct process is eventually never suspected by any correct process');
+    expect(label('detector')).toContain('every crashed process is eventually suspected for good by every correct process');
+    expect(label('detector')).toContain('there is a time after which some correct process is never suspected by any correct process');
     expect(label('partial-sync')).toContain('a majority of processes never crash');
     const why = (id: string) => (flp.kind === 'choice' ? flp.explain?.({ statements: [id] } as never, id) ?? '' : '');
     expect(why('detector')).toContain('strong completeness plus eventual weak accuracy');
