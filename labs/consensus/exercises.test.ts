@@ -128,6 +128,11 @@ describe('conceptual exercises: wrong answers fail with useful feedback', () => 
       expect(wrongVote.text).toMatch(/^votedFor: .+/);
     }
     expect((await gradeText(termAndVote, 0, structured('3'))).text).toContain('Give two values');
+    for (const seed of SEEDS) {
+      const [term, vote] = (referenceAnswer(termAndVote, variantParams(termAndVote, seed)) as { text: string }).text.split(', ');
+      const spellings = vote === 'none' ? ['None', 'NULL', 'null'] : [(vote as string).toUpperCase()];
+      for (const spelled of spellings) expect((await grade(termAndVote, seed, structured(`${term}, ${spelled}`))).passed, `${term}, ${spelled}`).toBe(true);
+    }
   });
 
   it('election restriction: a longer log from an earlier term is refused; a shorter log from a later term is not', async () => {

@@ -393,7 +393,9 @@ export const termAndVote = defineExercise({
     const states = stepThrough(p);
     const final = states.at(-1) as RaftState;
     const term = Number(value[0]);
-    const vote = value[1] === 'null' ? 'none' : (value[1] as string);
+    // Server names are lower case; 'None', 'NULL' and 'null' all mean no vote.
+    const typed = (value[1] as string).toLowerCase();
+    const vote = typed === 'null' ? 'none' : typed;
     const checks: Check[] = [];
     let termFeedback = '';
     if (!Number.isInteger(term)) termFeedback = `The first value is the term, a whole number; yours is '${value[0]}'.`;
