@@ -32,7 +32,7 @@ export type { NodeId } from '../sim/types';
  * - `receive(stamp, node, message, physicalMs)`: a receive of a message stamped `message`; the result is the
  *   receive event's stamp.
  *
- * `physicalMs` is the node's own physical clock reading at the event (`ctx.nowMs`, skewed and drifting as the run
+ * `physicalMs` is the node's own physical clock reading at the event (`ctx.nowMs`, offset and skewed as the run
  * configured); clocks that ignore physical time ignore it. Functions must not mutate their arguments, and stamps
  * must be plain JSON data, because nodes log them and the trace stores JSON copies. A function that throws stops
  * the run with the simulator's `NodeError`, naming the node.
@@ -143,8 +143,8 @@ export function hlcPhysicalMs(physicalMs: number): number {
  * - receive of (l_m, c_m): l' := max(l, l_m, pt); c := max(c, c_m) + 1 if l' = l = l_m; c + 1 if only l' = l;
  *   c_m + 1 if only l' = l_m; 0 if pt alone is the maximum.
  *
- * Starting from (0, 0), HLC keeps l ≥ pt, so l stays close to physical time (l − pt is at most the clock skew ε),
- * and e → f implies hlc(e) < hlc(f), as Lamport clocks do. Like the paper, it assumes physical clocks read at
+ * Starting from (0, 0), HLC keeps l ≥ pt, so l stays close to physical time (l − pt is at most ε, the largest
+ * offset between two clocks), and e → f implies hlc(e) < hlc(f), as Lamport clocks do. Like the paper, it assumes physical clocks read at
  * least 0 (time since an epoch): a node whose reading is still negative stamps l = 0, ahead of its pt, and then
  * the bounds on l − pt and on c (see `checkHlc`) need not hold.
  */
