@@ -13,6 +13,7 @@
  */
 import type { ExerciseSet } from '../catalog';
 import { defineExercise, type Check, type CheckVerdict } from '../exercises/types';
+import { distinctMistakes } from '../exercises/grade';
 import { guarded, WrongReturn } from '../exercises/in-simulation';
 import type { CheckResult } from '../sim/check';
 import { Random } from '../sim/random';
@@ -77,7 +78,7 @@ export const failuresTolerated = defineExercise({
       { value: Math.floor((p.n - 1) / 3), feedback: 'n ≥ 3f + 1 is the bound for Byzantine (arbitrary) faults. Raft tolerates crashes only, and for crashes a majority of servers left running is enough.' },
     ];
     // A value that happens to equal the answer (⌊(n − 1)/3⌋ for n = 4) is not a mistake for that variant.
-    return known.filter((m, i) => Number.isInteger(m.value) && m.value !== answer && known.findIndex((x) => x.value === m.value) === i);
+    return distinctMistakes({ absolute: 0 }, answer, known.filter((m) => Number.isInteger(m.value)));
   },
   hints: (p) => [`First work out the size of a majority of ${p.n}: the smallest number of servers that is more than half.`, 'The servers still running must be able to form a majority on their own.'],
   solution(p) {

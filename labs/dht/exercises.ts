@@ -7,6 +7,7 @@
  * Variants come from the seed: different rings, keys, ids, node counts; the code checks draw their inputs from it.
  */
 import type { ExerciseSet } from '../catalog';
+import { distinctMistakes } from '../exercises/grade';
 import { defineExercise, type Check, type CheckVerdict } from '../exercises/types';
 import type { Random } from '../sim/random';
 import { bucketIndex, trueClosest, xorDistance } from './kademlia';
@@ -71,7 +72,7 @@ export const ringSuccessor = defineExercise({
       { value: before, feedback: `Node ${before} comes before the key. A key is stored on its successor, the first node at or after it clockwise${owner < p.key ? ', which here means wrapping past 63 to the smallest id' : ''}; the node before a key is its predecessor.` },
     ];
     if (owner < p.key && !p.ids.includes(0)) known.push({ value: 0, feedback: 'No node has id 0. Wrapping past 63 continues at 0 and goes on clockwise to the first node id.' });
-    return known.filter((m) => m.value !== owner);
+    return distinctMistakes({}, owner, known);
   },
   hints: () => ['A key belongs to its successor: the first node whose id is equal to or follows the key, going clockwise.', 'Past 63 the circle continues at 0.'],
   solution(p) {
