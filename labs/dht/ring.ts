@@ -21,7 +21,7 @@
  */
 
 import { hash32 } from './hash';
-import { lowerBound } from './sorted';
+import { lowerBoundOfNumbers } from './sorted';
 
 /** One point on the ring: node `node`'s virtual node number `vnode`, at `position` in [0, 2^32). */
 export interface RingPoint {
@@ -53,6 +53,8 @@ export class HashRing {
   readonly seed: number;
   private readonly members = new Set<string>();
   private sorted: RingPoint[] = [];
+  /** The points' positions, in the same order: what a lookup's binary search reads, without touching the points. */
+  private positions = new Float64Array(0);
 
   constructor(nodes: readonly string[] = [], options: HashRingOptions = {}) {
     const { vnodes = 1, seed = 0 } = options;
@@ -71,12 +73,14 @@ export class HashRing {
       this.sorted.push({ node, vnode, position: hash32(`${node}#${vnode}`, this.seed) });
     }
     this.sorted.sort(comparePoints);
+    this.positions = Float64Array.from(this.sorted, (p) => p.position);
   }
 
   /** Takes `node`'s points off the ring; its keys fall to the next points clockwise. Throws if it is absent. */
   remove(node: string): void {
     if (!this.members.delete(node)) throw new Error(`node ${JSON.stringify(node)} is not on the ring`);
     this.sorted = this.sorted.filter((p) => p.node !== node);
+    this.positions = Float64Array.from(this.sorted, (p) => p.position);
   }
 
   has(node: string): boolean {
@@ -102,8 +106,8 @@ export class HashRing {
   successorIndex(key: string): number {
     if (this.sorted.length === 0) throw new Error('the ring has no nodes');
     const target = this.position(key);
-    const index = lowerBound(this.sorted, target, (point) => point.position);
-    return index === this.sorted.length ? 0 : index;
+    const index = lowerBoundOfNumbers(this.positions, target);
+    return index === this.positions.length ? 0 : index;
   }
 
   /** The node owning `key`: the first point clockwise at or after `hash32(key)`, wrapping. Throws on an empty ring. */
