@@ -2,27 +2,12 @@
 // build uses (`runCell`), and hold every number and claim the prose or a caption quotes from a run to that run's
 // outputs. Where the prose invites an edit ("set offsetMs: 0 ..."), the test makes that edit to the cell's source
 // and checks that the run shows what the prose promises. A lab change that moves a quoted number fails here.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCell } from '../runtime/cell';
 import type { Output, PlotOutput, SpaceTimeOutput, TableOutput, TimeSeriesOutput } from '../display/outputs';
-import { parseCellMeta } from '../../src/build/remark-cells';
+import { ofKind, printed, readChapter, records, run as runSource } from '../runtime/chapter-cells';
+import type { ChapterCell } from '../runtime/chapter-cells';
 
-const source = readFileSync(new URL('../../content/chapters/time/clocks.mdx', import.meta.url), 'utf8');
-
-interface ChapterCell {
-  code: string;
-  caption: string;
-}
-
-const cells = new Map<string, ChapterCell>();
-for (const match of source.matchAll(/^```ts cell([^\n]*)\n([\s\S]*?)\n```$/gm)) {
-  const meta = parseCellMeta(match[1] ?? '');
-  cells.set(String(meta.id), { code: match[2] ?? '', caption: typeof meta.caption === 'string' ? meta.caption : '' });
-}
-
-/** The prose without the cells, its line breaks folded into spaces, so a phrase can be found across a wrap. */
-const prose = source.replace(/^```[\s\S]*?^```$/gm, '').replace(/\s+/g, ' ');
+const { source, cells, prose } = readChapter('time/clocks.mdx');
 
 function cell(id: string): ChapterCell {
   const found = cells.get(id);
@@ -37,23 +22,7 @@ async function run(id: string, edits: [string, string][] = []): Promise<Output[]
     expect(code, `cell "${id}" should contain ${JSON.stringify(from)}`).toContain(from);
     code = code.replace(from, to);
   }
-  const { outputs, error } = await runCell(code, `${id}.ts`);
-  if (error) throw new Error(`cell "${id}" failed: ${error.message}`);
-  return outputs;
-}
-
-function ofKind<K extends Output['kind']>(outputs: Output[], kind: K): Extract<Output, { kind: K }>[] {
-  return outputs.filter((o): o is Extract<Output, { kind: K }> => o.kind === kind);
-}
-
-/** A table's rows as records keyed by column name. */
-function records(table: TableOutput | undefined): Record<string, unknown>[] {
-  if (!table) throw new Error('expected a table');
-  return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]])));
-}
-
-function printed(outputs: Output[]): string {
-  return ofKind(outputs, 'text').map((o) => o.text).join('\n');
+  return runSource(code, `${id}.ts`);
 }
 
 describe('the chapter and its cells', () => {

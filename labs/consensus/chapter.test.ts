@@ -2,11 +2,9 @@
 // the cell's source from the chapter itself, runs it with the same runtime the build uses, and checks the tables
 // and traces it shows; an edit the prose invites ("replace X with Y and you will see Z") is applied to the source
 // as text and its promised outcome checked too. A change to the lab or the cell that moves a quoted number fails here.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCell } from '../runtime/cell';
-import type { Output, SpaceTimeOutput, TableOutput } from '../display/outputs';
+import { diagram, edit, readChapter, run, table } from '../runtime/chapter-cells';
+import type { SpaceTimeOutput } from '../display/outputs';
 import type { Trace } from '../sim/trace';
 import { acceptorRule, runPaxos } from './paxos';
 import type { AcceptorRule } from './paxos';
@@ -14,47 +12,7 @@ import { adoptionRun, appliedByNode, chosenValues, defaultRaftOptions, roleChang
 import { defaultNetwork } from '../sim/network';
 import type { RaftState } from './raft';
 
-const chapterPath = fileURLToPath(new URL('../../content/chapters/agreement/consensus.mdx', import.meta.url));
-const chapter = readFileSync(chapterPath, 'utf8');
-/** The chapter's text, cells' captions included, with line breaks and runs of spaces folded to single spaces. */
-const text = chapter.replace(/\s+/g, ' ');
-
-/** The chapter says this, word for word (up to line breaks). */
-function says(phrase: string): void {
-  expect(text.includes(phrase), `the chapter should say "${phrase}"`).toBe(true);
-}
-
-/** The source of the cell with this id, exactly as the chapter has it. */
-function cellSource(id: string): string {
-  const match = new RegExp('```ts cell id="' + id + '"[^\\n]*\\n([\\s\\S]*?)\\n```').exec(chapter);
-  if (match === null) throw new Error(`the chapter has no cell "${id}"`);
-  return match[1];
-}
-
-/** Replaces one exact piece of a cell's source, as a reader following the prose would; it must occur once. */
-function edit(source: string, from: string, to: string): string {
-  expect(source.split(from).length - 1, `the cell should contain ${from} once`).toBe(1);
-  return source.replace(from, to);
-}
-
-async function run(source: string): Promise<Output[]> {
-  const result = await runCell(source, 'cell.ts');
-  expect(result.error, JSON.stringify(result.error)).toBeUndefined();
-  return result.outputs;
-}
-
-/** The rows of the cell's `n`th table, as records keyed by column. */
-function table(outputs: Output[], n = 0): Record<string, unknown>[] {
-  const tables = outputs.filter((o): o is TableOutput => o.kind === 'table');
-  const t = tables[n];
-  if (t === undefined) throw new Error(`the cell showed ${tables.length} tables, not ${n + 1}`);
-  return t.rows.map((row) => Object.fromEntries(t.columns.map((c, i) => [c, row[i]])));
-}
-
-function diagram(outputs: Output[], n = 0): Trace {
-  const diagrams = outputs.filter((o): o is SpaceTimeOutput => o.kind === 'spacetime');
-  return diagrams[n].trace;
-}
+const { source: chapter, text, says, cellSource } = readChapter('agreement/consensus.mdx');
 
 /** Every verdict string in a table's `column` starts with `ok:`. */
 const allOk = (rows: Record<string, unknown>[], column: string) => rows.every((r) => String(r[column]).startsWith('ok:'));
@@ -315,7 +273,7 @@ function paragraphWith(phrase: string): string {
 
 /** The headings of a chapter as Starlight slugs them (lower case, punctuation dropped, spaces to dashes). */
 function anchorsOf(path: string): Set<string> {
-  const source = readFileSync(fileURLToPath(new URL(`../../content/chapters/${path}.mdx`, import.meta.url)), 'utf8');
+  const { source } = readChapter(`${path}.mdx`);
   const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s+/g, '-');
   return new Set([...source.matchAll(/^#{2,4} (.+)$/gm)].map((m) => slug(m[1])));
 }

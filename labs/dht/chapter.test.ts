@@ -4,44 +4,11 @@
 // the source as text and its promised outcome checked too. Claims about a lab function the prose states outside any
 // cell (Maglev's disruption, jump and rendezvous balance) are checked by calling the lab directly. A change to a lab
 // or a cell that moves a quoted number fails here.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCell } from '../runtime/cell';
-import type { Output, TableOutput } from '../display/outputs';
+import { edit, readChapter, run, table } from '../runtime/chapter-cells';
 import { HashRing, MAGLEV_DEFAULT_SIZE, jumpHashString, maglevTable, rendezvous, runChordStore } from './index';
 
-const chapterPath = fileURLToPath(new URL('../../content/chapters/scale/partitioning.mdx', import.meta.url));
-const chapter = readFileSync(chapterPath, 'utf8');
-/** The chapter's prose, cells left out, with line breaks and runs of spaces folded to single spaces. */
-const prose = chapter.replace(/```[\s\S]*?```/g, '').replace(/\s+/g, ' ');
-
-/** The source of the cell with this id, exactly as the chapter has it. */
-function cellSource(id: string): string {
-  const match = new RegExp('```ts cell id="' + id + '"[^\\n]*\\n([\\s\\S]*?)\\n```').exec(chapter);
-  if (match === null) throw new Error(`the chapter has no cell "${id}"`);
-  return match[1] as string;
-}
-
-/** Replaces one exact piece of a cell's source, as a reader following the prose would; it must occur once. */
-function edit(source: string, from: string, to: string): string {
-  expect(source.split(from).length - 1, `the cell should contain ${from} once`).toBe(1);
-  return source.replace(from, to);
-}
-
-async function run(source: string): Promise<Output[]> {
-  const result = await runCell(source, 'cell.ts');
-  expect(result.error, JSON.stringify(result.error)).toBeUndefined();
-  return result.outputs;
-}
-
-/** The rows of the cell's `n`th table, as records keyed by column. */
-function table(outputs: Output[], n = 0): Record<string, unknown>[] {
-  const tables = outputs.filter((o): o is TableOutput => o.kind === 'table');
-  const t = tables[n];
-  if (t === undefined) throw new Error(`the cell showed ${tables.length} tables, not ${n + 1}`);
-  return t.rows.map((row) => Object.fromEntries(t.columns.map((c, i) => [c, row[i]])));
-}
+const { prose, cellSource } = readChapter('scale/partitioning.mdx');
 
 const num = (row: Record<string, unknown> | undefined, column: string) => row?.[column] as number;
 

@@ -3,62 +3,15 @@
 // traces and printed lines it shows; an edit the prose invites ("change X to Y and you should see Z") is applied to
 // the source as text and its promised outcome checked too. A change to the lab or the cell that moves a number the
 // prose quotes fails here.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCell } from '../runtime/cell';
-import type { Output, SpaceTimeOutput, TableOutput, TextOutput } from '../display/outputs';
+import { diagram, edit, printed, readChapter, run, table } from '../runtime/chapter-cells';
 import type { Trace, TraceEventOf } from '../sim/trace';
 import { eventsOfKind } from '../sim/trace';
 import { rttSamples } from './ping';
 import type { PingMessage } from './ping';
 
-const chapterPath = fileURLToPath(new URL('../../content/chapters/start/how-to-read.mdx', import.meta.url));
-const chapter = readFileSync(chapterPath, 'utf8');
-/** The chapter's prose, cells left out, with line breaks and runs of spaces folded to single spaces. */
-const prose = chapter.replace(/```[\s\S]*?```/g, '').replace(/\s+/g, ' ');
+const { prose, cellSource, cellCaption } = readChapter('start/how-to-read.mdx');
 
-/** The source of the cell with this id, exactly as the chapter has it. */
-function cellSource(id: string): string {
-  const match = new RegExp('```ts cell id="' + id + '"[^\\n]*\\n([\\s\\S]*?)\\n```').exec(chapter);
-  if (match === null) throw new Error(`the chapter has no cell "${id}"`);
-  return match[1] as string;
-}
-
-/** The caption attribute of the cell with this id. */
-function cellCaption(id: string): string {
-  const match = new RegExp('```ts cell id="' + id + '"[^\\n]*caption="([^"]*)"').exec(chapter);
-  if (match === null) throw new Error(`the cell "${id}" has no caption`);
-  return match[1] as string;
-}
-
-/** Replaces one exact piece of a cell's source, as a reader following the prose would; it must occur once. */
-function edit(source: string, from: string, to: string): string {
-  expect(source.split(from).length - 1, `the cell should contain ${from} once`).toBe(1);
-  return source.replace(from, to);
-}
-
-async function run(source: string): Promise<Output[]> {
-  const result = await runCell(source, 'cell.ts');
-  expect(result.error, JSON.stringify(result.error)).toBeUndefined();
-  return result.outputs;
-}
-
-/** The rows of the cell's `n`th table, as records keyed by column. */
-function table(outputs: Output[], n = 0): Record<string, unknown>[] {
-  const tables = outputs.filter((o): o is TableOutput => o.kind === 'table');
-  const t = tables[n];
-  if (t === undefined) throw new Error(`the cell showed ${tables.length} tables, not ${n + 1}`);
-  return t.rows.map((row) => Object.fromEntries(t.columns.map((c, i) => [c, row[i]])));
-}
-
-function diagram(outputs: Output[]): Trace {
-  const found = outputs.find((o): o is SpaceTimeOutput => o.kind === 'spacetime');
-  if (found === undefined) throw new Error('the cell drew no space-time diagram');
-  return found.trace;
-}
-
-const printed = (outputs: Output[]) => outputs.filter((o): o is TextOutput => o.kind === 'text').map((o) => o.text).join('\n');
 
 const pingSends = (trace: Trace) => eventsOfKind(trace, 'send').filter((e) => (e.message as PingMessage).type === 'ping');
 const sendsOf = (trace: Trace, type: PingMessage['type']) => eventsOfKind(trace, 'send').filter((e) => (e.message as PingMessage).type === type);
