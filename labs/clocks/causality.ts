@@ -269,18 +269,18 @@ function formatHlc(e: StampedEvent<HlcTimestamp>): string {
  * 1. monotone per node: each event's (l, c) is greater than the previous event's on the same node;
  * 2. causality: e → f implies hlc(e) < hlc(f) (checked on the direct edges of →, like Lamport's condition);
  * 3. l ≥ pt: the logical part never falls behind the event's own physical time;
- * 4. l − pt ≤ `maxSkewMs`: l stays within ε of physical time, ε being the largest offset between two clocks
+ * 4. l − pt ≤ `maxOffsetMs`: l stays within ε of physical time, ε being the largest offset between two clocks
  *    (the paper's |l − pt| ≤ ε), since l is some node's physical time that the event has heard of;
  * 5. the counter bound: c(f) ≤ |{g : g → f and l(g) = l(f)}|, because each increment of c extends a causal chain
  *    of events with the same l. This is what keeps c small: with one physical tick between two events of a node,
  *    the paper bounds c by N(ε + 1).
  *
  * pt is the event's physical reading in whole ms, `hlcPhysicalMs(physicalMs)`, as the clock itself uses it; with
- * whole-ms flooring, pass for `maxSkewMs` the largest difference between two nodes' floored readings at the same
+ * whole-ms flooring, pass for `maxOffsetMs` the largest difference between two nodes' floored readings at the same
  * instant (at most the ceiling of the real largest offset). Physical readings are assumed non-negative, as for the clock.
  * A receive whose send is missing makes 2 and 5 inconclusive.
  */
-export function checkHlc(events: StampedEvent<HlcTimestamp>[], maxSkewMs: number): CheckResult[] {
+export function checkHlc(events: StampedEvent<HlcTimestamp>[], maxOffsetMs: number): CheckResult[] {
   const inOrder = events.slice().sort((x, y) => x.seq - y.seq);
   const pt = (e: StampedEvent<HlcTimestamp>) => hlcPhysicalMs(e.physicalMs);
   const before = (e: StampedEvent<HlcTimestamp>, f: StampedEvent<HlcTimestamp>) => compareHlc(e.stamp, f.stamp) < 0;
@@ -313,8 +313,8 @@ export function checkHlc(events: StampedEvent<HlcTimestamp>[], maxSkewMs: number
       : violation(atLeastPt, `l(${behind.id}) = ${behind.stamp.l} is less than its physical time pt = ${pt(behind)}`, [behind]),
   );
 
-  const nearPt = `HLC l − pt ≤ ${maxSkewMs} ms`;
-  const ahead = inOrder.find((f) => f.stamp.l - pt(f) > maxSkewMs);
+  const nearPt = `HLC l − pt ≤ ${maxOffsetMs} ms`;
+  const ahead = inOrder.find((f) => f.stamp.l - pt(f) > maxOffsetMs);
   results.push(
     ahead === undefined
       ? { status: 'ok', property: nearPt }

@@ -1,11 +1,11 @@
 /**
  * The exercises of "Time, clocks and the order of events": reading Lamport and vector timestamps and concurrency
- * off a space-time diagram, NTP's offset and delay, Marzullo's interval, drift, the limits of Lamport clocks and
+ * off a space-time diagram, NTP's offset and delay, Marzullo's interval, skew, the limits of Lamport clocks and
  * Spanner's commit wait, and three code exercises that run the learner's clock inside the chapter's exchange
  * workload and hold it to the brute-force happened-before oracle of `causality.ts`.
  *
  * Variants come from the seed: a different run of the exchange (and a different event to ask about), different
- * NTP timestamps, source intervals, drift rates and uncertainties. Diagram figures label every event with its id
+ * NTP timestamps, source intervals, skew rates and uncertainties. Diagram figures label every event with its id
  * (`a1`, `b3`) at the trace position of the event, so a prompt can name events the reader can find.
  */
 import type { ExerciseSet } from '../catalog';
@@ -539,25 +539,25 @@ const DRIFT_TOLERANCE = { relative: 0.01 };
 
 export const driftPerDay = defineExercise({
   id: 'clocks/drift-per-day',
-  title: 'Drift in a day',
+  title: 'A day of skew',
   kind: 'numeric',
   unit: 's',
   tolerance: DRIFT_TOLERANCE,
   generate: (rng) => ({ driftPpm: rng.pick([5, 10, 20, 35, 50, 80, 100, 150, 200]) }),
   prompt: (p) => ({
-    text: `A quartz clock runs fast by ${p.driftPpm} ppm (parts per million) and is never corrected. How many seconds ahead of true time is it after one day?`,
+    text: `A quartz clock runs fast by ${p.driftPpm} ppm (parts per million): that is its skew, its rate error against true time, in RFC 5905's terms. It is never corrected. How many seconds ahead of true time (its offset) is it after one day?`,
   }),
   answer: (p) => (p.driftPpm * 86_400) / 1e6,
   mistakes: (p) => distinctMistakes(DRIFT_TOLERANCE, (p.driftPpm * 86_400) / 1e6, [
-    { value: p.driftPpm * 86_400, feedback: `That is the drift in microseconds: ${p.driftPpm} ppm is ${p.driftPpm} µs per second. The question asks for seconds; divide by 10⁶.` },
-    { value: (p.driftPpm * 86_400) / 1e3, feedback: 'That is the drift in milliseconds. The question asks for seconds; divide by 1,000.' },
-    { value: (p.driftPpm * 3600) / 1e6, feedback: 'That is one hour\'s drift (3,600 s). A day has 24 hours: 86,400 s.' },
-    { value: (p.driftPpm * 1440) / 1e6, feedback: 'That multiplies by 1,440, the minutes in a day, but the drift is per second: a day has 86,400 s.' },
+    { value: p.driftPpm * 86_400, feedback: `That is the offset in microseconds: ${p.driftPpm} ppm is ${p.driftPpm} µs per second. The question asks for seconds; divide by 10⁶.` },
+    { value: (p.driftPpm * 86_400) / 1e3, feedback: 'That is the offset in milliseconds. The question asks for seconds; divide by 1,000.' },
+    { value: (p.driftPpm * 3600) / 1e6, feedback: 'That is the offset after one hour (3,600 s). A day has 24 hours: 86,400 s.' },
+    { value: (p.driftPpm * 1440) / 1e6, feedback: 'That multiplies by 1,440, the minutes in a day, but the skew is per second: a day has 86,400 s.' },
     { value: (p.driftPpm * 86_400) / 1e9, feedback: 'That reads ppm as parts per billion. One ppm is a millionth: 10⁻⁶ s gained per second.' },
   ]),
-  hints: () => ['A drift of 1 ppm means one microsecond gained per second. How many seconds are in a day?'],
+  hints: () => ['A skew of 1 ppm means one microsecond gained per second. How many seconds are in a day?'],
   solution: (p) => ({
-    text: `${p.driftPpm} ppm is ${p.driftPpm} µs gained per second. A day has 86,400 s, so the clock gains ${p.driftPpm} × 86,400 µs = **${((p.driftPpm * 86_400) / 1e6).toFixed(3)} s**. At that rate the error grows by ${((p.driftPpm * 60) / 1000).toFixed(2)} ms every minute, which is why machines resynchronise with NTP every few minutes rather than once a day.`,
+    text: `${p.driftPpm} ppm is ${p.driftPpm} µs gained per second. A day has 86,400 s, so the clock gains ${p.driftPpm} × 86,400 µs = **${((p.driftPpm * 86_400) / 1e6).toFixed(3)} s**. At that rate the offset grows by ${((p.driftPpm * 60) / 1000).toFixed(2)} ms every minute, which is why machines resynchronise with NTP every few minutes rather than once a day.`,
   }),
 });
 
@@ -916,13 +916,13 @@ const HLC_RECEIVE_CASES: { ts: HlcTimestamp; msg: HlcTimestamp; pt: number; expe
 ];
 
 /** The largest difference between two nodes' whole-ms clock readings at one instant, over [0, endMs]. */
-function maxSkewMs(clocks: Record<string, { offsetMs: number; driftPpm: number }>, endMs: number): number {
+function maxOffsetMs(clocks: Record<string, { offsetMs: number; driftPpm: number }>, endMs: number): number {
   const readings = (t: number) => Object.values(clocks).map((c) => clockReadingMs(c, t));
   const spread = (t: number) => Math.max(...readings(t)) - Math.min(...readings(t));
   return Math.ceil(Math.max(spread(0), spread(endMs)));
 }
 
-const HLC_PROPERTIES = ['monotone on each node', 'respects causality', 'l ≥ pt', 'l − pt ≤ clock skew', 'c bounded'] as const;
+const HLC_PROPERTIES = ['monotone on each node', 'respects causality', 'l ≥ pt', 'l − pt ≤ largest offset', 'c bounded'] as const;
 
 export const hlcExercise = defineExercise({
   id: 'clocks/hlc',
@@ -937,7 +937,7 @@ export const hlcExercise = defineExercise({
     return { seeds: [rng.int(1, 100_000), rng.int(1, 100_000)], clocks };
   },
   prompt: (p) => ({
-    text: `Write the two rules of a hybrid logical clock (Kulkarni et al., 2014) and export them:\n\n- \`hlcSend(ts, pt)\`: the timestamp of a local event or a send, given the node's current timestamp \`ts\` and its physical clock \`pt\` (whole ms);\n- \`hlcReceive(ts, msg, pt)\`: the timestamp of a receive of a message stamped \`msg\`.\n\nYour clock stamps the chapter's random exchange on three nodes whose physical clocks start up to ${Math.max(...Object.values(p.clocks).map((c) => c.offsetMs)) - Math.min(...Object.values(p.clocks).map((c) => c.offsetMs))} ms apart and drift (${NODES.map((n) => `${n}: offset ${p.clocks[n]?.offsetMs} ms, drift ${signed(p.clocks[n]?.driftPpm ?? 0)} ppm`).join('; ')}). Every node starts at { l: 0, c: 0 }. The run is checked for what an HLC promises: timestamps increase on each node and along every message, l is never behind the node's physical clock nor ahead of it by more than the clock skew, and c stays small.`,
+    text: `Write the two rules of a hybrid logical clock (Kulkarni et al., 2014) and export them:\n\n- \`hlcSend(ts, pt)\`: the timestamp of a local event or a send, given the node's current timestamp \`ts\` and its physical clock \`pt\` (whole ms);\n- \`hlcReceive(ts, msg, pt)\`: the timestamp of a receive of a message stamped \`msg\`.\n\nYour clock stamps the chapter's random exchange on three nodes whose physical clocks start up to ${Math.max(...Object.values(p.clocks).map((c) => c.offsetMs)) - Math.min(...Object.values(p.clocks).map((c) => c.offsetMs))} ms apart and drift (${NODES.map((n) => `${n}: offset ${p.clocks[n]?.offsetMs} ms, drift ${signed(p.clocks[n]?.driftPpm ?? 0)} ppm`).join('; ')}). Every node starts at { l: 0, c: 0 }. The run is checked for what an HLC promises: timestamps increase on each node and along every message, l is never behind the node's physical clock nor ahead of it by more than the largest offset between the clocks (ε), and c stays small.`,
   }),
   starter: () => HLC_STARTER,
   reference: () => HLC_REFERENCE,
@@ -972,7 +972,7 @@ export const hlcExercise = defineExercise({
     const outcomes: { seed: number; results?: CheckResult[]; stopped?: unknown }[] = p.seeds.map((seed) => {
       try {
         const { trace, events } = runExchange(learnerHlcClock(send, receive), { seed, clocks: p.clocks, eventsPerNode: 6, intervalMs: 8 });
-        return { seed, results: checkHlc(events, maxSkewMs(p.clocks, trace.endMs)) };
+        return { seed, results: checkHlc(events, maxOffsetMs(p.clocks, trace.endMs)) };
       } catch (thrown) {
         return { seed, stopped: thrown };
       }
@@ -990,7 +990,7 @@ export const hlcExercise = defineExercise({
     return checks;
   },
   solution: () => ({
-    text: `\`\`\`ts\n${HLC_REFERENCE}\`\`\`\n\nThis is Fig. 5 of the paper. l only ever takes values of some node's physical clock, so it is never behind this node's pt and never further ahead than the clock skew; c orders events that share an l, and is bounded because l moves on as soon as any physical clock passes it. Dropping pt turns l into a Lamport clock that drifts away from real time; resetting c to 0 when l comes from the message loses the order between a send and its receive.`,
+    text: `\`\`\`ts\n${HLC_REFERENCE}\`\`\`\n\nThis is Fig. 5 of the paper. l only ever takes values of some node's physical clock, so it is never behind this node's pt and never further ahead than the largest offset between two clocks (ε); c orders events that share an l, and is bounded because l moves on as soon as any physical clock passes it. Dropping pt turns l into a Lamport clock that drifts away from real time; resetting c to 0 when l comes from the message loses the order between a send and its receive.`,
   }),
 });
 
