@@ -79,7 +79,7 @@ describe('the external-consistency checker', () => {
   it('relates only transactions whose order in real time is known', () => {
     // 1 and 2 overlap, so their timestamps may go either way; 3 starts after both ended.
     const ok = [commit(1, 0, 10, 8), commit(2, 5, 15, 7), commit(3, 15, 20, 18)];
-    expect(checkExternalConsistency(ok)).toEqual({ status: 'ok', property: 'external consistency: T1 ends before T2 starts implies s1 < s2' });
+    expect(checkExternalConsistency(ok)).toEqual({ status: 'ok', property: 'external consistency: T1 acknowledged no later than T2 starts implies s1 < s2' });
     const bad = [commit(1, 0, 10, 8), commit(2, 5, 15, 7), commit(3, 15, 20, 8)];
     expect(checkExternalConsistency(bad)).toMatchObject({ status: 'violation', failure: 'safety', events: [] });
     const result = checkExternalConsistency(bad);

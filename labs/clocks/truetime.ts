@@ -202,7 +202,7 @@ function commitEvent(c: Commit): TraceEvent[] {
  * started" when T1's reply and T2's start coincide, as they do when one client runs transactions back to back.
  */
 export function checkExternalConsistency(commits: Commit[]): CheckResult {
-  const property = 'external consistency: T1 ends before T2 starts implies s1 < s2';
+  const property = 'external consistency: T1 acknowledged no later than T2 starts implies s1 < s2';
   const byStart = commits.slice().sort((x, y) => x.startMs - y.startMs || x.txn - y.txn);
   for (const t2 of byStart) {
     const t1 = commits.find((t1) => t1 !== t2 && t1.replyMs <= t2.startMs && !(t1.commitTs < t2.commitTs));
