@@ -173,7 +173,7 @@ describe('structured', () => {
   it('reports unparsable text with the position, as one failed check', async () => {
     const result = await grade(vectorReceive, seed, { kind: 'structured', text: '[1, x, 2]' });
     expect(result).toMatchObject({ score: 0, passed: false });
-    expect(result.checks).toEqual([{ name: 'format', passed: false, feedback: "Expected numbers separated by commas, like [1, 0, 2]; found 'x' at position 5." }]);
+    expect(result.checks).toEqual([{ name: 'format', passed: false, feedback: "Expected numbers separated by commas, like [0, 0, 0]; found 'x' at position 5." }]);
   });
 });
 

@@ -206,7 +206,7 @@ function gradeNumeric<P>(def: NumericExercise<P>, params: P, value: number | str
 }
 
 function gradeStructured<P>(def: StructuredExercise<P>, params: P, text: string): Graded {
-  const parsed = parseStructured(def.format, text);
+  const parsed = parseStructured(def.format, text, def.placeholder);
   if (!parsed.ok) return { score: 0, checks: [failed('format', parsed.message)] };
   return fractionPassed(def.check(params, parsed.value as never));
 }

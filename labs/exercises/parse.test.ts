@@ -50,8 +50,8 @@ describe('structured formats explain mistakes', () => {
     ['vector', '[1, 2', "Expected ']' to close the '[' at position 1; found the end of the text."],
     ['vector', '[1, 2] 3', "Expected nothing after the closing ']'; found '3' at position 8."],
     ['vector', '(1, 2)', "Expected numbers separated by commas, like [1, 0, 2]; found '(' at position 1."],
-    ['list', 'a, (b)', "Expected names separated by commas, like a, c, b; found '(' at position 4."],
-    ['set', '{a, b]', "Expected names separated by commas, like {a, c}; found ']' at position 6."],
+    ['list', 'a, (b)', "Expected items separated by commas, in order, like a, c, b; found '(' at position 4."],
+    ['set', '{a, b]', "Expected items separated by commas, like {a, c}; found ']' at position 6."],
     ['pairs', '(a b)', "Expected ',' between the two names of a pair, like (a, b); found 'b' at position 4."],
     ['pairs', '(a, b', "Expected ')' to close the '(' at position 1; found the end of the text."],
     ['pairs', 'a b', "Expected '->' after 'a', like a -> b; found 'b' at position 3."],
@@ -62,6 +62,10 @@ describe('structured formats explain mistakes', () => {
       expect(parseStructured(format, text)).toEqual({ ok: false, message });
     });
   }
+  it("words the message with the exercise's own example when it gives one (ping numbers, not names)", () => {
+    expect(parseStructured('set', '{0, (2}', '{0, 2}')).toEqual({ ok: false, message: "Expected items separated by commas, like {0, 2}; found '(' at position 5." });
+    expect(parseStructured('list', '', '3, c')).toEqual({ ok: false, message: 'Expected items separated by commas, in order, like 3, c; the answer is empty.' });
+  });
   it('never throws on arbitrary text', () => {
     fc.assert(
       fc.property(fc.constantFrom('vector', 'list', 'set', 'pairs' as const), fc.string({ maxLength: 40 }), (format, text) => {

@@ -66,19 +66,25 @@ function tokenize(text: string): Token[] {
 
 const NAME = /^[A-Za-z0-9_.:-]+$/;
 
-const EXPECTED: Record<StructuredFormat, string> = {
-  vector: 'Expected numbers separated by commas, like [1, 0, 2]',
-  list: 'Expected names separated by commas, like a, c, b',
-  set: 'Expected names separated by commas, like {a, c}',
-  pairs: 'Expected pairs separated by commas, like (a, b), (b, c) or a -> b, b -> c',
+/** What each format looks like, and a generic example of it; an exercise's own example (its placeholder) wins. */
+const EXPECTED: Record<StructuredFormat, [string, string]> = {
+  vector: ['numbers separated by commas', '[1, 0, 2]'],
+  list: ['items separated by commas, in order', 'a, c, b'],
+  set: ['items separated by commas', '{a, c}'],
+  pairs: ['pairs separated by commas', '(a, b), (b, c) or a -> b, b -> c'],
 };
+
+function expected(format: StructuredFormat, example?: string): string {
+  const [shape, generic] = EXPECTED[format];
+  return `Expected ${shape}, like ${example?.trim() || generic}`;
+}
 
 const CLOSERS: Record<string, string> = { '[': ']', '{': '}' };
 
 /** A cursor over tokens that words its errors in terms of the format being read. */
 class Reader {
   private index = 0;
-  constructor(private readonly tokens: Token[], private readonly format: StructuredFormat) {}
+  constructor(private readonly tokens: Token[], private readonly expectation: string) {}
   peek(): Token | undefined {
     return this.tokens[this.index];
   }
@@ -89,7 +95,7 @@ class Reader {
     const next = this.peek();
     if (next && (next.text === ',' || next.text === ';')) this.index++;
   }
-  fail(token: Token | undefined, expected = EXPECTED[this.format]): { ok: false; message: string } {
+  fail(token: Token | undefined, expected = this.expectation): { ok: false; message: string } {
     const found = token ? `found '${token.text}' at position ${token.position}` : 'found the end of the text';
     return { ok: false, message: `${expected}; ${found}.` };
   }
@@ -98,15 +104,16 @@ class Reader {
 /**
  * Reads structured text in the given format (see `StructuredValues` in types.ts for each format's syntax and
  * value). Example: `parseStructured('vector', '[1, x]')` → `{ ok: false, message: "Expected numbers separated by
- * commas, like [1, 0, 2]; found 'x' at position 5." }`.
+ * commas, like [1, 0, 2]; found 'x' at position 5." }`. An exercise passes its placeholder as `example`, so the
+ * message shows the kind of items it wants (ping numbers, event names) rather than a generic one.
  */
-export function parseStructured<F extends StructuredFormat>(format: F, text: string): Parsed<StructuredValues[F]> {
-  return parseAny(format, text) as Parsed<StructuredValues[F]>;
+export function parseStructured<F extends StructuredFormat>(format: F, text: string, example?: string): Parsed<StructuredValues[F]> {
+  return parseAny(format, text, expected(format, example)) as Parsed<StructuredValues[F]>;
 }
 
-function parseAny(format: StructuredFormat, text: string): Parsed<StructuredValues[StructuredFormat]> {
-  if (text.trim() === '') return { ok: false, message: `${EXPECTED[format]}; the answer is empty.` };
-  const reader = new Reader(tokenize(text), format);
+function parseAny(format: StructuredFormat, text: string, expectation: string): Parsed<StructuredValues[StructuredFormat]> {
+  if (text.trim() === '') return { ok: false, message: `${expectation}; the answer is empty.` };
+  const reader = new Reader(tokenize(text), expectation);
   const opener = reader.peek();
   const closer = opener ? CLOSERS[opener.text] : undefined;
   if (closer) reader.take();
