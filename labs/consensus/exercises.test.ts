@@ -117,6 +117,15 @@ describe('conceptual exercises: wrong answers fail with useful feedback', () => 
     expect((await gradeText(committedEntries, indirect, structured('[1, x]'))).text).toContain("found 'x'");
   });
 
+  it('committed entries: the prompt asks what a knows (its commitIndex), since an old-term entry may be committed unknown to a', () => {
+    // An entry of an earlier term on a majority may have been committed by its own leader; a cannot know that, so
+    // "which indices are committed" alone has two defensible answers. The question must be about a's commitIndex.
+    const seed = SEEDS.find((s) => (variantParams(committedEntries, s) as { shape: string }).shape === 'old-term-majority') as number;
+    const prompt = committedEntries.prompt(variantParams(committedEntries, seed) as never).text;
+    expect(prompt).toContain('which indices does a know to be committed');
+    expect(prompt).toContain('its new commitIndex cover');
+  });
+
   it('term and vote: a term one too low, and a vote for a refused candidate, are explained', async () => {
     for (const seed of SEEDS.slice(0, 6)) {
       const [term, vote] = (referenceAnswer(termAndVote, variantParams(termAndVote, seed)) as { text: string }).text.split(', ');

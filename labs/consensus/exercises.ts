@@ -251,7 +251,7 @@ export const committedEntries = defineExercise({
   placeholder: '[1, 2, 3]',
   generate: (rng) => drawCommitPuzzle(rng),
   prompt: (p) => ({
-    text: `Server **a** is the leader of term ${p.currentTerm} in a cluster of ${p.n} (a to ${nodeIds(p.n)[p.n - 1]}). Its log, by index, holds entries of these terms:\n\n${puzzleTable(p)}\n\nIts commitIndex is ${p.commitIndex}, and it has just learned from the acknowledgements that matchIndex is { ${matchText(p)} } (the highest index each follower is known to store, identical to a's log up to there). Following Raft's commit rule (§5.4.2), which indices are committed once a has processed these acknowledgements? List them all, like \`[1, 2, 3]\`.`,
+    text: `Server **a** is the leader of term ${p.currentTerm} in a cluster of ${p.n} (a to ${nodeIds(p.n)[p.n - 1]}). Its log, by index, holds entries of these terms:\n\n${puzzleTable(p)}\n\nIts commitIndex is ${p.commitIndex}, and it has just learned from the acknowledgements that matchIndex is { ${matchText(p)} } (the highest index each follower is known to store, identical to a's log up to there). Following Raft's commit rule (§5.4.2), which indices does a know to be committed once it has processed these acknowledgements, that is, which indices does its new commitIndex cover? (An earlier leader may already have committed an older entry without a knowing it; count only what a's own rule lets it conclude.) List them all, like \`[1, 2, 3]\`.`,
   }),
   reference: (p) => committedText(p),
   check(p, value): Check[] {
