@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { edit, readChapter, run, table } from '../runtime/chapter-cells';
 import { HashRing, MAGLEV_DEFAULT_SIZE, jumpHashString, maglevTable, rendezvous, runChordStore } from './index';
 
-const { prose, cellSource } = readChapter('scale/partitioning.mdx');
+const { source: chapter, prose, cellSource } = readChapter('scale/partitioning.mdx');
 
 const num = (row: Record<string, unknown> | undefined, column: string) => row?.[column] as number;
 
@@ -237,5 +237,47 @@ describe('the edits the prose invites', () => {
     }
     expect(prose).toContain('Over five seconds the three seeds see 16 to 27 crashes');
     expect(prose).toContain('between a fifth and three tenths of the original 64 nodes are among the crashed');
+  });
+});
+
+/** The paragraph (text between blank lines, folded to one line) that contains `phrase`; it must be exactly one. */
+function paragraphWith(phrase: string): string {
+  const found = chapter.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ')).filter((p) => p.includes(phrase));
+  expect(found.length, `one paragraph should contain "${phrase}"`).toBe(1);
+  return found[0] as string;
+}
+
+describe('What the chapter states, held to its sources', () => {
+  it('stabilisation is §5.1 of the SIGCOMM paper (its §4.4 is the older join that updates fingers directly), with Theorem 5', () => {
+    expect(chapter).not.toContain('(#ref-stoica2001), §4.4');
+    expect(paragraphWith('a protocol every node runs periodically')).toContain('(#ref-stoica2001), §5.1)');
+    const theorem = paragraphWith("The paper's theorem starts from a correct ring");
+    expect(theorem).toContain('every successor pointer is correct ([Stoica et al. 2001](#ref-stoica2001), §5.1, Theorem 5');
+    expect(theorem).toContain('no failures');
+  });
+
+  it('the Chord paper itself names the states stabilisation cannot mend; Liben-Nowell et al. named the loopy one', () => {
+    const loopy = paragraphWith('(#ref-libennowell2002)');
+    expect(loopy).toContain('the Chord paper itself says so');
+    expect(loopy).toContain('joins alone cannot produce either (§5.1)');
+  });
+
+  it('the summary does not promise repair from every state that goes round the ring once', () => {
+    expect(prose).not.toContain('from any state that goes round the ring once');
+    expect(prose).toContain('repaired by stabilisation after joins, though not from every state that failures can leave behind');
+  });
+
+  it("Dynamo's preference list is longer than N (DeCandia et al. 2007 §4.3); the lab computes its first n machines", () => {
+    const dynamo = paragraphWith('(#ref-decandia2007)). Cassandra and Riak followed');
+    expect(dynamo).toContain('runs on past $N$ machines');
+    const ring = new HashRing(['a', 'b', 'c', 'd', 'e'], { vnodes: 8 });
+    expect(new Set(ring.preferenceList('k', 3)).size).toBe(3);
+    expect(ring.preferenceList('k', 3)[0]).toBe(ring.lookup('k'));
+  });
+
+  it('Cassandra 4.0: the lower token count is stated as a fact, the allocation algorithm as the answer to its imbalance', () => {
+    const cassandra = paragraphWith('zero-hop DHT');
+    expect(cassandra).toContain('lowered the default to 16');
+    expect(cassandra).not.toMatch(/moved to 16 tokens placed by an allocation algorithm rather than at random, because/);
   });
 });
