@@ -13,7 +13,7 @@ import { ExerciseRegistry } from '../exercises/registry';
 import type { ChoiceExercise, Exercise, NumericExercise, StructuredExercise } from '../exercises/types';
 import { clockReadingMs } from '../sim/clock';
 import type { StampedEvent } from './exchange';
-import type { SourceInterval } from './marzullo';
+import { marzullo as marzulloReference, type SourceInterval } from './marzullo';
 import { ttNow } from './truetime';
 import { happensBefore } from './causality';
 import { runExchange } from './exchange';
@@ -509,5 +509,44 @@ describe('every variant has exactly one correct answer (thousands of seeds again
     }
     expect(Object.keys(holds).filter((id) => holds[id]).sort()).toEqual([...def.correct({})].sort());
     expect(def.options({}).map((o) => o.id).sort()).toEqual(Object.keys(holds).sort());
+  });
+});
+
+describe('prompts, explanations and solutions say what the sources say', () => {
+  it('drift per day: the rate error is RFC 5905\'s "frequency offset"; "skew" is the chapter\'s word, not the RFC\'s', () => {
+    for (const seed of SEEDS) {
+      const text = driftPerDay.prompt(variantParams(driftPerDay, seed) as never).text;
+      expect(text).toContain('RFC 5905 calls its frequency offset');
+      expect(text).not.toMatch(/skew[^.]*in RFC 5905's terms/);
+    }
+  });
+
+  it('HLC: the clocks\' ppm rates are called skew, as the chapter defines it, never drift (the change of the skew)', () => {
+    for (const seed of SEEDS) {
+      const text = hlcExercise.prompt(variantParams(hlcExercise, seed) as never).text;
+      expect(text).toMatch(/skew [+-]?\d+ ppm/);
+      expect(text).not.toMatch(/drift [+-]?\d+ ppm|and drift \(/);
+    }
+  });
+
+  it('Marzullo\'s interval: the solution does not claim that a majority of truechimers makes plain Marzullo safe, which the chapter\'s own sources refute', () => {
+    // Three truechimers of five contain 0, yet the region in the most intervals misses it: a majority is not enough.
+    const chapterCase: SourceInterval[] = [
+      { source: 'A', lo: -1, hi: 7 }, { source: 'B', lo: -1, hi: 7 }, { source: 'C', lo: -1, hi: 1 },
+      { source: 'D', lo: 5, hi: 13 }, { source: 'E', lo: 6, hi: 14 },
+    ];
+    const plain = marzulloReference(chapterCase);
+    expect(plain.lo <= 0 && 0 <= plain.hi).toBe(false);
+    for (const seed of SEEDS) {
+      const text = marzulloInterval.solution(variantParams(marzulloInterval, seed) as never).text;
+      expect(text).not.toMatch(/trusted because the truechimers are a majority|without a majority of truechimers it finds none/);
+      expect(text).toContain('midpoints');
+    }
+  });
+
+  it('Lamport limits: the total order is cited by the paper\'s section title (the CACM paper numbers no sections)', () => {
+    const explanation = (lamportLimits as ChoiceExercise<Record<string, never>>).explain?.({}, 'total') ?? '';
+    expect(explanation).toContain('Ordering the Events Totally');
+    expect(explanation).not.toContain('§3');
   });
 });

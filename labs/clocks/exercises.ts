@@ -530,7 +530,7 @@ export const marzulloInterval = defineExercise({
     const best: MarzulloResult = marzulloReference(p.intervals);
     const sorted = p.intervals.slice().sort((x, y) => x.lo - y.lo);
     return {
-      text: `Marzullo's algorithm selects **[${best.lo}, ${best.hi}]**, contained in ${best.count} of the ${p.intervals.length} intervals; ${p.falseticker} does not contain it and is the falseticker. The true offset in this variant was ${p.truthMs} ms, inside the region, as every truechimer's interval promised. The answer can be trusted because the truechimers are a majority, ${best.count} of ${p.intervals.length}. NTP's intersection algorithm (RFC 5905 §11.2.1) makes that a rule: it looks for a region shared by all sources but f, trying f = 0, 1, … only while f is less than half of them, and without a majority of truechimers it finds none.\n\nSweeping the endpoints from left to right (${sorted.map((i) => `${i.source} opens at ${i.lo}`).join(', ')}; each closes at its hi), the count of open intervals reaches ${best.count} at ${best.lo}, when the last truechimer opens, and drops at ${best.hi}, when the first one closes. The intersection of all ${p.intervals.length} would be empty: a single falseticker defeats intersection, not Marzullo.`,
+      text: `Marzullo's algorithm selects **[${best.lo}, ${best.hi}]**, contained in ${best.count} of the ${p.intervals.length} intervals; ${p.falseticker} does not contain it and is the falseticker. The true offset in this variant was ${p.truthMs} ms, inside the region, as every truechimer's interval promised. It holds the truth here because every truechimer contains the true offset, so the region they share lies in ${best.count} intervals, and the one falseticker lies clear of it, so no region lies in more. That is not true of plain Marzullo in general: with several falsetickers, even a majority of truechimers does not stop falsetickers that graze wide truechimer intervals from winning the count. NTP's intersection algorithm (RFC 5905 §11.2.1) looks instead for a region shared by all sources but f, trying f = 0, 1, … only while f is less than half of them, and also requires that no more than f midpoints lie outside it.\n\nSweeping the endpoints from left to right (${sorted.map((i) => `${i.source} opens at ${i.lo}`).join(', ')}; each closes at its hi), the count of open intervals reaches ${best.count} at ${best.lo}, when the last truechimer opens, and drops at ${best.hi}, when the first one closes. The intersection of all ${p.intervals.length} would be empty: a single falseticker defeats intersection, not Marzullo.`,
     };
   },
 });
@@ -545,7 +545,7 @@ export const driftPerDay = defineExercise({
   tolerance: DRIFT_TOLERANCE,
   generate: (rng) => ({ driftPpm: rng.pick([5, 10, 20, 35, 50, 80, 100, 150, 200]) }),
   prompt: (p) => ({
-    text: `A quartz clock runs fast by ${p.driftPpm} ppm (parts per million): that is its skew, its rate error against true time, in RFC 5905's terms. It is never corrected. How many seconds ahead of true time (its offset) is it after one day?`,
+    text: `A quartz clock runs fast by ${p.driftPpm} ppm (parts per million): that is its rate error against true time, which RFC 5905 calls its frequency offset and this chapter its skew. It is never corrected. How many seconds ahead of true time (its offset) is it after one day?`,
   }),
   answer: (p) => (p.driftPpm * 86_400) / 1e6,
   mistakes: (p) => distinctMistakes(DRIFT_TOLERANCE, (p.driftPpm * 86_400) / 1e6, [
@@ -587,7 +587,7 @@ export const lamportLimits = defineExercise<Record<string, never>>({
     converse: 'Concurrent events get timestamps too, and one of them is usually smaller: two nodes that never talk number their events 1, 2, 3 independently.',
     equal: 'If either happened before the other, its timestamp would be strictly smaller, so neither did.',
     detect: 'L(e) < L(f) is what you see both when e → f and when e ∥ f; only vector clocks tell the two apart.',
-    total: 'This is Lamport\'s total order ⇒ (§3 of the paper): it extends → and breaks ties by node id. Mutual exclusion in the paper is built on it.',
+    total: 'This is Lamport\'s total order ⇒ (the paper\'s section "Ordering the Events Totally"): it extends → and breaks ties by node id. Mutual exclusion in the paper is built on it.',
     'real-time': 'Lamport clocks know nothing of real time: a node that does little keeps small timestamps however late its events are.',
     gap: 'Any event whose node happened to have clock L(e) stamps its next event L(e) + 1, whatever e is.',
   } as Record<string, string>)[id] ?? '',
@@ -937,7 +937,7 @@ export const hlcExercise = defineExercise({
     return { seeds: [rng.int(1, 100_000), rng.int(1, 100_000)], clocks };
   },
   prompt: (p) => ({
-    text: `Write the two rules of a hybrid logical clock (Kulkarni et al., 2014) and export them:\n\n- \`hlcSend(ts, pt)\`: the timestamp of a local event or a send, given the node's current timestamp \`ts\` and its physical clock \`pt\` (whole ms);\n- \`hlcReceive(ts, msg, pt)\`: the timestamp of a receive of a message stamped \`msg\`.\n\nYour clock stamps the chapter's random exchange on three nodes whose physical clocks start up to ${Math.max(...Object.values(p.clocks).map((c) => c.offsetMs)) - Math.min(...Object.values(p.clocks).map((c) => c.offsetMs))} ms apart and drift (${NODES.map((n) => `${n}: offset ${p.clocks[n]?.offsetMs} ms, drift ${signed(p.clocks[n]?.driftPpm ?? 0)} ppm`).join('; ')}). Every node starts at { l: 0, c: 0 }. The run is checked for what an HLC promises: timestamps increase on each node and along every message, l is never behind the node's physical clock nor ahead of it by more than the largest offset between the clocks (ε), and c stays small.`,
+    text: `Write the two rules of a hybrid logical clock (Kulkarni et al., 2014) and export them:\n\n- \`hlcSend(ts, pt)\`: the timestamp of a local event or a send, given the node's current timestamp \`ts\` and its physical clock \`pt\` (whole ms);\n- \`hlcReceive(ts, msg, pt)\`: the timestamp of a receive of a message stamped \`msg\`.\n\nYour clock stamps the chapter's random exchange on three nodes whose physical clocks start up to ${Math.max(...Object.values(p.clocks).map((c) => c.offsetMs)) - Math.min(...Object.values(p.clocks).map((c) => c.offsetMs))} ms apart and run at different rates (${NODES.map((n) => `${n}: offset ${p.clocks[n]?.offsetMs} ms, skew ${signed(p.clocks[n]?.driftPpm ?? 0)} ppm`).join('; ')}). Every node starts at { l: 0, c: 0 }. The run is checked for what an HLC promises: timestamps increase on each node and along every message, l is never behind the node's physical clock nor ahead of it by more than the largest offset between the clocks (ε), and c stays small.`,
   }),
   starter: () => HLC_STARTER,
   reference: () => HLC_REFERENCE,
