@@ -77,6 +77,14 @@ describe('The worked Paxos run (§2.2, adoption of the highest accepted value): 
     says('*x* would already have been chosen at 30 ms');
   });
 
+  it('"At 200 ms p2 prepares (1, p2)": its first prepares leave at 200 ms', async () => {
+    const trace = diagram(await run(cellSource('paxos-adoption')));
+    const prepares = trace.events.filter((e) => e.kind === 'send' && e.node === 'p2' && (e.message as { type: string }).type === 'prepare');
+    expect(prepares.length).toBeGreaterThan(0);
+    expect(Math.min(...prepares.map((e) => e.t))).toBe(200);
+    says('At 200 ms p2 prepares (1, p2)');
+  });
+
   it('p1 crashes before x is chosen, so it never learns it; its accepts to a2 and a3 are what the partition drops', async () => {
     const trace = diagram(await run(cellSource('paxos-adoption')));
     const crash = trace.events.find((e) => e.kind === 'crash' && e.node === 'p1');
@@ -306,6 +314,9 @@ describe('What the chapter states, held to its sources', () => {
     const benOr = paragraphWith('(#ref-benor1983)');
     expect(benOr).toContain('terminates with probability 1');
     expect(benOr).toContain('(#ref-dls1988)');
+    // §5.6: broadcastTime ≪ electionTimeout ≪ MTBF, where broadcastTime is a round of RPCs and their answers.
+    expect(timeouts).toContain('send RPCs to all the others and hear back');
+    expect(timeouts).not.toContain('the time to reach the other servers');
   });
 
   it("FLP's admissible runs: at most one faulty process, and every message to a non-faulty process is eventually received", () => {
