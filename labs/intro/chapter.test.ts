@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { diagram, edit, printed, readChapter, run, table } from '../runtime/chapter-cells';
 import type { Trace, TraceEventOf } from '../sim/trace';
 import { eventsOfKind } from '../sim/trace';
+import { clockReadingMs } from '../sim/clock';
 import { rttSamples } from './ping';
 import type { PingMessage } from './ping';
 
-const { prose, cellSource, cellCaption } = readChapter('start/how-to-read.mdx');
+const { source, prose, cellSource, cellCaption } = readChapter('start/how-to-read.mdx');
 
 
 const pingSends = (trace: Trace) => eventsOfKind(trace, 'send').filter((e) => (e.message as PingMessage).type === 'ping');
@@ -132,5 +133,36 @@ describe('checking properties: cell checks (a deadline, not liveness)', () => {
     const healed = edit(cellSource('checks'), "interventions: [{ atMs: 150, kind: 'partition', groups: [['a'], ['b']] }]", "interventions: [{ atMs: 150, kind: 'partition', groups: [['a'], ['b']] }, { atMs: 600, kind: 'heal' }]");
     const rows = table(await run(healed));
     for (const row of rows) expect(String(row.property)).toMatch(/^ok: /);
+  });
+});
+
+describe('claims about the simulator and the sources', () => {
+  it('every [Author Year](#ref-id) link names a reference in the frontmatter', () => {
+    const ids = new Set([...source.matchAll(/^ {2}- id: ([a-z0-9-]+)$/gm)].map((m) => m[1]));
+    const cited = [...prose.matchAll(/\(#ref-([a-z0-9-]+)\)/g)].map((m) => m[1]);
+    expect(cited.length).toBeGreaterThan(0);
+    for (const id of cited) expect(ids, id).toContain(id);
+  });
+
+  it('the simulator\'s clock is an offset plus a constant skew, as the system-models section says, with no drift term', () => {
+    expect(prose).toContain('with an offset and a constant rate error (its skew, in parts per million)');
+    const clock = { offsetMs: 7, driftPpm: 250 };
+    const at = (t: number) => clockReadingMs(clock, t);
+    // A constant rate: equal steps of true time move the reading by equal amounts, at 1 + 250 ppm.
+    expect(at(2_000_000) - 2 * at(1_000_000) + at(0)).toBeCloseTo(0, 6);
+    expect(at(1_000_000) - at(0)).toBeCloseTo(1_000_250, 6);
+  });
+
+  it('failure models are listed from mildest to harshest in the usual order: crash-stop, omission, crash-recovery, Byzantine', () => {
+    const order = ['*Crash-stop*', '*Omission*', '*Crash-recovery*', '*Byzantine*'].map((name) => prose.indexOf(name));
+    for (const index of order) expect(index).toBeGreaterThan(0);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+  });
+
+  it('quotes Yuan et al. with the scope and numbers of their study, and Karn\'s algorithm with both its halves', () => {
+    expect(prose).toContain('almost all (92%) of the catastrophic ones came from incorrect handling of errors the software had already signalled');
+    expect(prose).toContain('in 58% of them simple tests of that error-handling code would have exposed the fault');
+    expect(prose).not.toContain('real systems mostly fail in the code that handles them');
+    expect(prose).toContain('keeping the backed-off retransmission timeout');
   });
 });

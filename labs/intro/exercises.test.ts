@@ -216,3 +216,16 @@ describe('every variant has exactly one correct answer (thousands of seeds again
     }
   });
 });
+
+describe('prompts state every assumption their answer needs', () => {
+  it('expected transmissions: the prompt says the timeout exceeds every round trip, without which a slow pong causes extra sends', () => {
+    for (const seed of [0, 1, 2, 3, 4, 5]) {
+      const text = expectedTransmissions.prompt(variantParams(expectedTransmissions, seed) as never).text;
+      expect(text).toContain('its retransmission timeout is longer than any round trip');
+    }
+    // Why it matters: with a timeout below the longest round trip, a lossless link already costs more than one send.
+    const early = runPingDemo({ seed: 1, count: 50, retransmitMs: 12, untilMs: 50 * 100 + 2_000 });
+    const pings = early.events.filter((e) => e.kind === 'send' && (e.message as PingMessage).type === 'ping').length;
+    expect(pings / 50).toBeGreaterThan(1);
+  });
+});

@@ -91,7 +91,7 @@ export const expectedTransmissions = defineExercise({
   // of the answer, and at 50% 2/(1 − p) equals it), so each wrong method is told apart from the right one.
   generate: (rng) => ({ lossPercent: rng.pick([15, 20, 25, 30, 40]) }),
   prompt: (p) => ({
-    text: `The link loses each message independently with probability ${p.lossPercent}%. The pinger retransmits a ping until a pong comes back. On average, how many times is one ping sent? (A ping round trip succeeds only when both the ping and its pong get through.)`,
+    text: `The link loses each message independently with probability ${p.lossPercent}%. The pinger retransmits a ping until a pong comes back, and its retransmission timeout is longer than any round trip, so it sends a ping again only when the ping or its pong was lost. On average, how many times is one ping sent? (A ping round trip succeeds only when both the ping and its pong get through.)`,
   }),
   answer: (p) => meanSends(p.lossPercent / 100),
   mistakes(p) {
