@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Output, PlotOutput, SpaceTimeOutput, TableOutput, TimeSeriesOutput } from '../display/outputs';
 import { ofKind, printed, readChapter, records, run as runSource } from '../runtime/chapter-cells';
+import { Random } from '../sim/random';
+import { trueTimeServer, ttNow } from './truetime';
 import type { ChapterCell } from '../runtime/chapter-cells';
 
 const { source, cells, prose } = readChapter('time/clocks.mdx');
@@ -184,5 +186,45 @@ describe('TrueTime and commit wait', () => {
     const stamp = (txn: number) => Number(diagram?.labels?.find((l) => l.text.startsWith(`T${txn} `))?.text.split('s=')[1]);
     expect(stamp(2)).toBeLessThan(stamp(1));
     expect(diagram?.caption).toContain('b stamps T2 below T1');
+  });
+});
+
+describe('claims taken from the sources', () => {
+  it('every [Author Year](#ref-id) link names a reference in the frontmatter', () => {
+    const ids = new Set([...source.matchAll(/^ {2}- id: ([a-z0-9-]+)$/gm)].map((m) => m[1]));
+    for (const [, id] of prose.matchAll(/\(#ref-([a-z0-9-]+)\)/g)) expect(ids, id).toContain(id);
+    expect(ids).toContain('taft2020');
+  });
+
+  it('Lamport and Melliar-Smith need n > 3m clocks in all, not three times as many correct clocks as faulty ones', () => {
+    expect(source).toContain('need more than three times as many clocks in all as faulty ones (n > 3m)');
+    expect(source).not.toContain('three times as many correct clocks as faulty ones');
+  });
+
+  it('NTP\'s accuracy is quoted from RFC 5905 §1, and its selection algorithm is named as the RFC names it', () => {
+    expect(prose).toContain('within a few hundred microseconds of their servers, and within a few tens of milliseconds when they poll as rarely as once every 36 hours ([RFC 5905](#ref-rfc5905), §1)');
+    expect(prose).not.toContain('NTP over the internet typically achieves milliseconds');
+    expect(prose).toContain('the *selection algorithm* of [RFC 5905](#ref-rfc5905), §11.2.1');
+  });
+
+  it('HLC\'s counter bound is the paper\'s N(ε + 1), not a bound in terms of the message rate', () => {
+    expect(prose).toContain('the paper bounds it by $N(\\varepsilon + 1)$ for $N$ processes');
+    expect(prose).not.toContain('message rate');
+  });
+
+  it('Spanner\'s start rule: s is no smaller than TT.now().latest, and the cell takes exactly that value', () => {
+    expect(prose).toContain('picks an $s_1$ no smaller than $\\texttt{TT.now().latest}$');
+    // The server stamps a request with TT.now().latest at the instant it arrives: its own clock reading plus ε.
+    const server = trueTimeServer(5, true);
+    const ctx = { id: 'a', peers: ['b', 'client'], nowMs: 100, random: new Random(1) };
+    const { effects = [] } = server.step(server.init(ctx), { type: 'message', from: 'client', msgId: 1, message: { type: 'commit-request', txn: 1 } }, ctx);
+    const waiting = effects[0] as { type: string; payload?: { commitTs: number } };
+    expect(waiting.type).toBe('setTimer');
+    expect(waiting.payload?.commitTs).toBe(ttNow(100, 5).latest);
+  });
+
+  it('the vector-clock proof starts from V(a) < V(b), so a and b are distinct events', () => {
+    expect(prose).toContain('suppose $V(a) < V(b)$ with $a$ on process $i$');
+    expect(prose).toContain('It is not $b$, whose vector differs');
   });
 });
