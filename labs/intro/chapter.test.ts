@@ -157,6 +157,8 @@ describe('claims about the simulator and the sources', () => {
     const order = ['*Crash-stop*', '*Omission*', '*Crash-recovery*', '*Byzantine*'].map((name) => prose.indexOf(name));
     for (const index of order) expect(index).toBeGreaterThan(0);
     expect([...order].sort((x, y) => x - y)).toEqual(order);
+    // A reliable link promises delivery only between processes that stay up: a crashed receiver delivers nothing.
+    expect(prose).toContain('A *reliable* link delivers every message sent between two processes that do not crash, exactly once');
   });
 
   it('quotes Yuan et al. with the scope and numbers of their study, and Karn\'s algorithm with both its halves', () => {
