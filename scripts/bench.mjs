@@ -265,11 +265,11 @@ try {
 
   // 6. Every cell of every chapter under 4x CPU throttling, as a reader on a slow laptop or a phone would run it:
   //    the time from Run to the outputs drawn, against the cell's own limit (its `timeout`, default 5000 ms). A
-  //    cell is comfortable when it needs at most half its limit. Each page's worker is warmed first by a run of
-  //    its first cell, so that every measured run is a run of the cell, not of loading the worker and its
-  //    modules. Each cell runs twice at full speed, then once throttled. Where the browser cannot throttle the
-  //    worker (see `Throttle`), the throttled run slows only the page's drawing, so the row also gives
-  //    rate × the full-speed time, which is what a CPU that many times slower needs for work that is all CPU;
+  //    cell is comfortable when it needs at most half its limit. Each page's first cell runs once before any is
+  //    measured, so that the browser has fetched and compiled the worker's code; every run still starts its own
+  //    worker, as a reader's does. Each cell runs twice at full speed, then once throttled. Where the browser
+  //    cannot throttle the worker (see `Throttle`), the throttled run slows only the page's drawing, so the row
+  //    also gives rate × the full-speed time, which is what a CPU that many times slower needs for work that is all CPU;
   //    the verdict uses the larger of the two.
   for (const chapter of chapters) {
     const context = await browser.newContext();
