@@ -6,7 +6,7 @@
 // or a cell that moves a quoted number fails here.
 import { describe, expect, it } from 'vitest';
 import { edit, readChapter, run, table } from '../runtime/chapter-cells';
-import { HashRing, MAGLEV_DEFAULT_SIZE, jumpHashString, maglevTable, rendezvous, runChordStore } from './index';
+import { HashRing, MAGLEV_DEFAULT_SIZE, jumpHashString, maglevTable, rendezvous, runChord, runChordStore } from './index';
 
 const { source: chapter, prose, cellSource } = readChapter('scale/partitioning.mdx');
 
@@ -211,6 +211,19 @@ describe('the edits the prose invites', () => {
       expect(moved.length, scheme).toBe(keys.filter((k) => placeBefore(k) === 'node-3').length);
     }
     expect(prose).toContain('it is the leaving node\'s keys, and only those, that move in the ring and rendezvous schemes');
+  });
+
+  it('chord-churn: "stabilisation runs only every 250 ms", as the cell runs it (the lab\'s default)', () => {
+    // The cell passes no node options, so the period is the default: consecutive stabilize timers of one node.
+    const { trace, names } = runChord({ seed: 7, nodes: 8, lookups: 4, lookupIntervalMs: 25, stable: true, untilMs: 2000, record: true });
+    // Each stabilisation round starts by asking the successor for its predecessor.
+    const fired = trace.events
+      .filter((e) => e.kind === 'send' && e.node === names[0] && (e.message as { type: string }).type === 'getPredecessor')
+      .map((e) => e.t);
+    expect(fired.length).toBeGreaterThan(3);
+    for (let i = 1; i < fired.length; i++) expect((fired[i] as number) - (fired[i - 1] as number)).toBe(250);
+    expect(cellSource('chord-churn')).not.toContain('stabilizeMs');
+    expect(prose).toContain('because stabilisation runs only every 250 ms');
   });
 
   it('chord-churn: at 16 events per second even a list of 8 falls behind', async () => {
