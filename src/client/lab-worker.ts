@@ -12,7 +12,12 @@ export type { Timed, CallOptions };
 
 const pool = createWorkerPool<Comlink.Remote<LabWorkerApi>>(() => {
   const worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'happens-before-labs' });
-  const api = Comlink.wrap<LabWorkerApi>(worker);
+  // Calls go over a port of their own, and nothing listens to the worker itself: a cell that floods the page
+  // with `postMessage` from its realm then costs the page almost nothing, instead of jamming its event loop
+  // (and with it the very timer that would stop the cell).
+  const channel = new MessageChannel();
+  worker.postMessage({ labPort: channel.port2 }, [channel.port2]);
+  const api = Comlink.wrap<LabWorkerApi>(channel.port1);
   // A worker that fails to load (a network error, say) reports it here; without this its calls would wait forever.
   const failed = new Promise<never>((_, reject) => worker.addEventListener('error', (event) => reject(new Error(event.message || 'the lab worker failed to start')), { once: true }));
   const ready = Promise.race([api.prepare(), failed]);
@@ -23,6 +28,7 @@ const pool = createWorkerPool<Comlink.Remote<LabWorkerApi>>(() => {
     terminate: () => {
       worker.terminate();
       api[Comlink.releaseProxy]();
+      channel.port1.close();
     },
   };
 });

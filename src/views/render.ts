@@ -178,7 +178,10 @@ function figure(context: RenderContext, chart: Element, caption: string | undefi
   for (const group of Array.from(chart.querySelectorAll('g[aria-label]'))) group.setAttribute('role', 'group');
   chart.setAttribute('role', 'img');
   chart.setAttribute('aria-label', label);
-  const scroller = el(document, 'div', { class: 'hb-chart' });
+  // On a narrow screen a chart scrolls in this box, and a box that scrolls must take keyboard focus, unless it holds
+  // something that does (a space-time diagram's events, which the page script makes focusable).
+  const focusable: Record<string, string> = chart.querySelector('[data-hb-events]') ? {} : { tabindex: '0', role: 'region', 'aria-label': `Chart: ${label}` };
+  const scroller = el(document, 'div', { class: 'hb-chart', ...focusable });
   scroller.append(chart);
   fig.append(scroller);
   const figcaption = el(document, 'figcaption', { id: captionId });

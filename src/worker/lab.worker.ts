@@ -32,4 +32,8 @@ const api = {
 
 export type LabWorkerApi = typeof api;
 
-Comlink.expose(api);
+// The page sends the port its calls will use as its first message (src/client/lab-worker.ts says why).
+self.addEventListener('message', (event: MessageEvent) => {
+  const port = (event.data as { labPort?: unknown } | null)?.labPort;
+  if (port instanceof MessagePort) Comlink.expose(api, port);
+}, { once: true });
