@@ -125,6 +125,12 @@ describe('hand exercises: wrong answers fail with useful feedback', () => {
     expect(withJump.passed).toBe(false);
     expect(withJump.score).toBeCloseTo(2 / 3);
     expect((await grade(whichScheme, 0, { kind: 'choice', selected: ['modulo', 'jump'] })).score).toBe(0);
+    // The chapter's table: jump and rendezvous balance in expectation only, Maglev to within one slot; the solution
+    // must not teach "perfect" balance for either.
+    const solution = whichScheme.solution({} as never).text;
+    expect(solution).not.toMatch(/perfect/);
+    expect(solution).toContain('equal expected share');
+    expect(solution).toContain('equal to within one slot');
   });
 });
 

@@ -296,7 +296,7 @@ export const whichScheme = defineExercise<Record<string, never>>({
     maglev: 'The lookup table is built from each node\'s permutation of slots, derived from its name; removing a node moves its slots and only a small number of others.',
   } as Record<string, string>)[id] ?? '',
   solution: () => ({
-    text: `Ring, rendezvous and Maglev. All three derive a node's position or preferences from its name, so any set of names works, and removing one node disturbs (nearly) only that node's keys. Maglev trades a little extra movement for a perfectly balanced, O(1) lookup table.\n\nJump hash is the odd one: it needs no memory and balances perfectly, but it maps keys to bucket *numbers* 0..n−1 and only supports adding or removing the *last* bucket (Lamping and Veach 2014); it suits numbered shards with replication, not arbitrary failures. Modulo moves most keys whenever n changes.`,
+    text: `Ring, rendezvous and Maglev. All three derive a node's position or preferences from its name, so any set of names works, and removing one node disturbs (nearly) only that node's keys. Maglev trades a little extra movement for an O(1) lookup table in which every node's share is equal to within one slot.\n\nJump hash is the odd one: it needs no memory and gives every bucket an equal expected share (equal on average, not exactly, as with rendezvous), but it maps keys to bucket *numbers* 0..n−1 and only supports adding or removing the *last* bucket (Lamping and Veach 2014); it suits numbered shards with replication, not arbitrary failures. Modulo moves most keys whenever n changes.`,
   }),
 });
 
