@@ -269,6 +269,12 @@ describe('What the chapter states, held to its sources', () => {
     expect(theorem).toContain('no failures');
   });
 
+  it('successor lists: Theorems 7 and 8 of §5.2, a closest live successor with high probability in expected O(log N) hops', () => {
+    const failures = paragraphWith('**Failures** are harder');
+    expect(failures).toContain('(#ref-stoica2001), §5.2, Theorems 7 and 8');
+    expect(failures).toContain('in an expected $O(\\log N)$ hops');
+  });
+
   it('the Chord paper itself names the states stabilisation cannot mend; Liben-Nowell et al. named the loopy one', () => {
     const loopy = paragraphWith('(#ref-libennowell2002)');
     expect(loopy).toContain('the Chord paper itself says so');
