@@ -99,7 +99,7 @@ export async function check(article: HTMLElement): Promise<void> {
   try {
     const outcome = await callWorker((api) => api.gradeExercise(id, seed, answer), GRADE_LIMIT_MS);
     if (!outcome.ok && !outcome.timedOut) {
-      status(article, 'Checking was interrupted because another run on the page was stopped. Check again.');
+      status(article, 'Checking was stopped before it finished. Check again.');
       return;
     }
     const result = outcome.ok ? outcome.value : timeoutResult({ id }, seed, GRADE_LIMIT_MS);

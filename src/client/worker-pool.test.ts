@@ -99,4 +99,29 @@ describe('worker pool: one fresh worker per call', () => {
     expect(made[0]!.calls).toEqual([]);
     expect(made[0]!.terminated).toBe(true);
   });
+
+  it('runs at most maxActive calls at once; the rest wait uncharged, and a stop while waiting starts no worker', async () => {
+    const { made, spawn } = fakeWorkers();
+    const pool = createWorkerPool(spawn, { spares: 0, maxActive: 2 });
+    const views = ['a', 'b', 'c'].map((name) => pool.call((api) => api.run(name), 5_000));
+    const stop = new AbortController();
+    const stopped = pool.call((api) => api.run('d'), 5_000, { signal: stop.signal });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(made.length).toBe(2); // c and d wait for a slot
+    stop.abort();
+    expect(await stopped).toEqual({ ok: false, timedOut: false, interrupted: true });
+    made[0]!.becomeReady();
+    made[1]!.becomeReady();
+    await vi.advanceTimersByTimeAsync(4_000);
+    made[0]!.answer('a', 'A');
+    expect(await views[0]).toEqual({ ok: true, value: 'A' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(made.length).toBe(3); // a's slot went to c, not to the stopped d
+    await vi.advanceTimersByTimeAsync(4_500); // c has waited 8.5 s in all, but run only 4.5 s of its own
+    made[2]!.becomeReady();
+    await vi.advanceTimersByTimeAsync(4_000);
+    made[2]!.answer('c', 'C');
+    expect(await views[2]).toEqual({ ok: true, value: 'C' });
+    expect(made.map((w) => w.calls)).toEqual([['a'], ['b'], ['c']]);
+  });
 });

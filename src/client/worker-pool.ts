@@ -13,6 +13,9 @@
  * the pool keeps `spares` workers started and ready; a call takes one and a new spare is started when the call
  * ends (not before, so the spare's start does not compete with the run for the CPU).
  *
+ * At most `maxActive` workers run calls at once; further calls wait for a slot (uncharged, like a start), so a
+ * page that restores many saved exercises at load does not start one worker per exercise all at once.
+ *
  * The pool knows nothing about Web Workers: `spawn` makes a handle, so the policy is tested with fake ones
  * (worker-pool.test.ts) and src/client/lab-worker.ts plugs in real workers.
  */
@@ -49,6 +52,8 @@ export interface WorkerPool<Api> {
 export interface PoolOptions {
   /** Workers kept started and ready for the next call. */
   spares?: number;
+  /** Calls that may hold a worker at once; the rest wait, uncharged, for one to end. */
+  maxActive?: number;
   /** How long a worker may take to become ready before the call ends as timed out; not charged to the code. */
   startLimitMs?: number;
   /** The timer used for limits (tests pass fake timers through vitest; the page uses the window's). */
@@ -62,6 +67,32 @@ export function createWorkerPool<Api>(spawn: () => WorkerHandle<Api>, options: P
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   const clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>));
   const spares: WorkerHandle<Api>[] = [];
+  const maxActive = Math.max(1, options.maxActive ?? 4);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+
+  /** Waits for a slot: resolves true when this call may take a worker, or false if its signal aborts first. */
+  function waitForSlot(signal: AbortSignal | undefined): Promise<boolean> {
+    return new Promise((resolve) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        active++;
+        resolve(true);
+      };
+      const onAbort = () => {
+        const index = waiting.indexOf(grant);
+        if (index >= 0) waiting.splice(index, 1);
+        resolve(false);
+      };
+      signal?.addEventListener('abort', onAbort);
+      waiting.push(grant);
+    });
+  }
+
+  function release(): void {
+    active--;
+    waiting.shift()?.();
+  }
 
   function warm(): void {
     while (spares.length < spareCount) {
@@ -97,6 +128,9 @@ export function createWorkerPool<Api>(spawn: () => WorkerHandle<Api>, options: P
   async function call<T>(run: (api: Api) => Promise<T>, limitMs: number, callOptions: CallOptions = {}): Promise<Timed<T>> {
     const { signal } = callOptions;
     if (signal?.aborted) return { ok: false, timedOut: false, interrupted: true };
+    // A free slot is taken at once (no await), so the worker starts in the same task as the call.
+    if (active < maxActive) active++;
+    else if (!(await waitForSlot(signal))) return { ok: false, timedOut: false, interrupted: true };
     const handle = spares.shift() ?? spawn();
     try {
       const started = await race(handle.ready, startLimitMs, signal);
@@ -108,6 +142,7 @@ export function createWorkerPool<Api>(spawn: () => WorkerHandle<Api>, options: P
       return { ok: true, value: outcome.value };
     } finally {
       handle.terminate();
+      release();
       warm();
     }
   }
