@@ -4,6 +4,7 @@ import starlight from '@astrojs/starlight';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { remarkCells } from './src/build/remark-cells.ts';
+import { rehypeScrollBoxes } from './src/build/rehype-scroll-boxes.ts';
 import { lazySearch } from './src/build/lazy-search.ts';
 import { contentSecurityPolicy } from './src/build/csp.ts';
 
@@ -25,7 +26,7 @@ export default defineConfig({
   trailingSlash: 'ignore',
   markdown: {
     remarkPlugins: [remarkMath, remarkCells],
-    rehypePlugins: [rehypeKatex],
+    rehypePlugins: [rehypeKatex, rehypeScrollBoxes],
   },
   vite: {
     plugins: [lazySearch()],

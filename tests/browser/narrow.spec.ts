@@ -1,9 +1,11 @@
 // Method: list every page of the built site from its output folder (each index.html, plus the 404 page), load each
 // at a phone's width (390 px) in both colour schemes, and measure: the document must not be wider than the
-// viewport (wide maths, figures, tables and code scroll inside their own boxes), and the header's Search and menu
-// buttons must lie inside the viewport.
+// viewport (wide maths, figures, tables and code scroll inside their own boxes), the header's Search and menu
+// buttons must lie inside the viewport, and axe must find no serious violation at that width (a box that scrolls
+// must take keyboard focus).
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { watchErrors } from './helpers';
 
@@ -34,6 +36,7 @@ test('the built site has the pages this test walks', () => {
 for (const scheme of ['light', 'dark'] as const) {
   for (const path of PAGES) {
     test(`/${path} fits ${WIDTH} px without scrolling sideways (${scheme})`, async ({ page }) => {
+      test.setTimeout(240_000); // axe on a long chapter is slow on a busy machine; the verdict must not depend on it
       const errors = watchErrors(page);
       await page.setViewportSize({ width: WIDTH, height: 844 });
       await page.emulateMedia({ colorScheme: scheme });
@@ -61,6 +64,9 @@ for (const scheme of ['light', 'dark'] as const) {
         expect(box.x).toBeGreaterThanOrEqual(0);
         expect(box.x + box.width).toBeLessThanOrEqual(viewport);
       }
+      const results = await new AxeBuilder({ page }).analyze();
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
       expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
     });
   }

@@ -64,13 +64,17 @@ test('a cell edit that storage refuses says so, and saves again once there is ro
   expect(errors).toEqual([]);
 });
 
-test('a checked answer that storage refuses says it was not saved', async ({ page }) => {
+test('a checked answer and a revealed solution that storage refuses say they were not saved', async ({ page }) => {
   await page.goto(CHAPTER);
   await fillStorage(page);
   const exercise = page.locator('.hb-exercise[data-exercise="intro/count-drops"]');
   await exercise.getByLabel('Your answer').fill('1');
   await exercise.getByRole('button', { name: 'Check answer' }).click();
   await expect(exercise.locator('.hb-exercise-status')).toContainText('could not be saved in this browser (storage is full)');
+  await exercise.locator('[data-action="reveal"]').click();
+  await expect(exercise.locator('.hb-solution')).toBeVisible();
+  await expect(exercise.locator('.hb-exercise-status')).toHaveText('The solution is shown, but that you saw it was not saved in this browser (storage is full).');
+  expect(Object.keys(await ourEntries(page))).toEqual([]);
   await emptyStorageOfFiller(page);
 });
 
