@@ -33,7 +33,7 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'clock-drift',
     term: 'clock drift',
-    definition: 'How fast a clock\'s skew changes over time, the second derivative of its offset, as temperature and ageing move its oscillator\'s frequency (the usage of the NTP specification, RFC 5905). Many texts use drift for what this book calls skew.',
+    definition: 'How fast a clock\'s skew changes over time, the second derivative of its offset, as temperature and ageing move its oscillator\'s frequency. The NTP specification (RFC 5905) calls it the aging rate, and calls skew the frequency offset. Many texts use drift for what this book calls skew.',
     taught: { chapter: 'time/clocks', section: 'why-there-is-no-global-clock' },
   },
   {
