@@ -136,6 +136,7 @@ test('damaged saved entries are named on the home page while every other entry s
     [`${PREFIX}exercise:intro/ponger`]: '{"v":1,"exerciseId":',
     [`${PREFIX}exercise:intro/count-drops-old`]: `{"v":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
     [`${PREFIX}cell:/${CHAPTER}#faults`]: JSON.stringify({ v: 1, source: 42 }),
+    [`${PREFIX}exercise:intro/${'x'.repeat(300)}`]: JSON.stringify({ v: 'y'.repeat(300) }),
   };
   const sound = {
     [`${PREFIX}exercise:intro/count-drops`]: JSON.stringify(solved('intro/count-drops')),
@@ -146,10 +147,14 @@ test('damaged saved entries are named on the home page while every other entry s
   await expect(page.locator('.hb-progress-summary')).toContainText('You have solved 1 of');
   await expect(page.locator('.hb-progress-summary')).toContainText('1 edited cell saved');
   const problems = page.locator('.hb-progress-problems');
-  await expect(problems).toContainText('3 saved entries are damaged');
+  await expect(problems).toContainText('4 saved entries are damaged');
   await expect(problems).toContainText(`${PREFIX}exercise:intro/ponger: not valid JSON`);
   await expect(problems).toContainText(`${PREFIX}exercise:intro/count-drops-old: nested more than 16 levels deep`);
   await expect(problems).toContainText(`${PREFIX}cell:/${CHAPTER}#faults: invalid source`);
+  // Long keys and values are cut short and wrap, even on a phone.
+  expect((await problems.textContent())!.length).toBeLessThan(1500);
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.goto(CHAPTER);
   await expect(cell(page, 'rtt-table').locator('.cm-content')).toContainText('// my edit');
   await expect(cell(page, 'faults').locator('.hb-cell-output svg').first()).toBeVisible();
