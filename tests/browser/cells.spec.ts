@@ -20,7 +20,7 @@ test.describe('with JavaScript off', () => {
 });
 
 test('every cell of every published chapter runs in the browser without error', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const errors = watchErrors(page);
   await page.goto('');
   const chapters = await page.locator('.hb-chapter-list a.hb-toc-title').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
@@ -74,7 +74,7 @@ test('an error points at the line of the TypeScript that failed', async ({ page 
 });
 
 test('a runaway cell is stopped, and the next run works', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(240_000);
   const errors = watchErrors(page);
   await page.goto(CHAPTER);
   await replaceCode(page, 'replay', 'let spins = 0;\nwhile (true) { spins++; }\n');
@@ -84,7 +84,7 @@ test('a runaway cell is stopped, and the next run works', async ({ page }) => {
   // The page stays responsive while the worker spins: another control still works.
   await page.locator('.hb-cell[data-cell="first-run"] [data-action="edit"]').click();
   await expect(page.locator('.hb-cell[data-cell="first-run"] .cm-content')).toBeVisible();
-  await expect(target.locator('.hb-cell-status')).toHaveText('Stopped after 5 s.', { timeout: 15_000 });
+  await expect(target.locator('.hb-cell-status')).toHaveText('Stopped after 5 s.');
   await expect(target.locator('.hb-cell-notice .hb-error')).toContainText('was stopped');
   // A stopped run keeps the outputs from before it.
   await expect(target.locator('.hb-cell-output')).toContainText('byte-identical');
@@ -117,7 +117,7 @@ test('Stop, reached from the keyboard, ends a running cell and keeps its previou
 });
 
 test('a runaway cell does not interrupt, delay or replace another cell\'s run', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(240_000);
   await page.goto(CHAPTER);
   const rtt = cell(page, 'rtt-table');
   const rowsBefore = await rtt.locator('.hb-cell-output tbody tr').count();
@@ -128,7 +128,7 @@ test('a runaway cell does not interrupt, delay or replace another cell\'s run', 
   await runCell(page, 'rtt-table');
   await expect(rtt.locator('.hb-cell-status')).toHaveText(/^Ran in/);
   await expect(runaway.locator('.hb-cell-status')).toHaveText('Running…');
-  await expect(runaway.locator('.hb-cell-status')).toHaveText('Stopped after 5 s.', { timeout: 15_000 });
+  await expect(runaway.locator('.hb-cell-status')).toHaveText('Stopped after 5 s.');
   await expect(rtt.locator('.hb-cell-status')).toHaveText(/^Ran in/);
   await expect(rtt.locator('.hb-cell-output tbody tr')).toHaveCount(rowsBefore);
   await expect(rtt.locator('.hb-error')).toHaveCount(0);

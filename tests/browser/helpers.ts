@@ -21,7 +21,7 @@ export function cell(page: Page, id: string): Locator {
 export async function runCell(page: Page, id: string): Promise<Locator> {
   const target = cell(page, id);
   await target.locator('[data-action="run"]').click();
-  await expect(target.locator('.hb-cell-status')).toHaveText(/^(Ran in \d+ ms\.|Failed.*|Stopped.*)$/, { timeout: 20_000 });
+  await expect(target.locator('.hb-cell-status')).toHaveText(/^(Ran in \d+ ms\.|Failed.*|Stopped.*)$/);
   return target;
 }
 

@@ -83,7 +83,7 @@ test('search finds a word from the chapter', async ({ page }) => {
   const input = page.locator('dialog[open] .pagefind-ui__search-input');
   await expect(input).toBeFocused();
   await input.fill('retransmission');
-  await expect(page.locator('dialog[open] .pagefind-ui__result-link').first()).toContainText('How to read this book', { timeout: 15_000 });
+  await expect(page.locator('dialog[open] .pagefind-ui__result-link').first()).toContainText('How to read this book');
 });
 
 test('the search UI is loaded on the first open, not before; Ctrl+K opens it ready to type', async ({ page }) => {
@@ -100,7 +100,7 @@ test('the search UI is loaded on the first open, not before; Ctrl+K opens it rea
   await expect(input).toBeFocused();
   expect(searchScripts.length).toBeGreaterThan(0);
   await page.keyboard.type('consensus');
-  await expect(page.locator('dialog[open] .pagefind-ui__result-link').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('dialog[open] .pagefind-ui__result-link').first()).toBeVisible();
 });
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -32,7 +32,7 @@ test('@smoke a first visit works end to end, every request succeeds', async ({ p
   await page.getByRole('button', { name: 'Search' }).click();
   await page.locator('dialog[open] .pagefind-ui__search-input').fill('partition');
   const result = page.locator('dialog[open] .pagefind-ui__result-link').first();
-  await expect(result).toBeVisible({ timeout: 15_000 });
+  await expect(result).toBeVisible();
   expect(await result.getAttribute('href')).toMatch(new RegExp(`^${base}`));
 
   expect(failed).toEqual([]);
