@@ -138,6 +138,30 @@ describe('Karger et al. 1997 §4: virtual nodes even out the load', () => {
   });
 });
 
+describe('HashRing.loadsAt: one walk over sorted positions counts what lookup assigns', () => {
+  it('equals loads(assign(keys, lookup)) for random rings and keys, ties and wrap-around included', () => {
+    fc.assert(
+      fc.property(ringSetups, keySets, ({ nodes, vnodes, seed }, keyList) => {
+        const ring = new HashRing(nodes, { vnodes, seed });
+        // Keys placed exactly on a point, and past the last point (which wrap to the first), as well as random ones.
+        const positions = [...keyList.map((k) => ring.position(k)), ...ring.points().map((p) => p.position), 4294967295];
+        const expected = Object.fromEntries(ring.nodes().map((n) => [n, 0]));
+        for (const position of positions) {
+          const owner = ring.points().find((p) => p.position >= position) ?? ring.points()[0]!;
+          expected[owner.node]!++;
+        }
+        expect(ring.loadsAt(Float64Array.from(positions).sort())).toEqual(expected);
+        const distinct = [...new Set(keyList)]; // assign keeps one entry per key
+        expect(ring.loadsAt(Float64Array.from(distinct, (k) => ring.position(k)).sort())).toEqual(loads(assign(distinct, (k) => ring.lookup(k)), ring.nodes()));
+      }),
+    );
+  });
+
+  it('refuses positions out of order', () => {
+    expect(() => new HashRing(ten).loadsAt([5, 3])).toThrow(/ascending/);
+  });
+});
+
 describe('DeCandia et al. 2007 §4.3: the preference list', () => {
   it('lists distinct nodes clockwise from the key, the owner first, as a scan of the points does', () => {
     fc.assert(

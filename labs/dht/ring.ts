@@ -116,6 +116,30 @@ export class HashRing {
   }
 
   /**
+   * How many of `sortedPositions` each node owns, every node listed (0 if it owns none): the same counts as
+   * `lookup` gives the keys at those positions, found in one walk over the points and the positions together,
+   * O(points + positions), instead of a binary search per key. A figure that places the same keys on many rings of
+   * one seed hashes and sorts them once and calls this per ring. Throws if the positions are not ascending.
+   */
+  loadsAt(sortedPositions: ArrayLike<number>): Record<string, number> {
+    if (this.sorted.length === 0) throw new Error('the ring has no nodes');
+    const counts: Record<string, number> = {};
+    for (const node of this.nodes()) counts[node] = 0;
+    let point = 0;
+    let previous = -Infinity;
+    for (let i = 0; i < sortedPositions.length; i++) {
+      const position = sortedPositions[i] as number;
+      if (position < previous) throw new Error('loadsAt needs positions in ascending order');
+      previous = position;
+      // The owner is the first point at or after the position; past the last point the circle wraps to point 0.
+      while (point < this.positions.length && (this.positions[point] as number) < position) point++;
+      const owner = (this.sorted[point === this.positions.length ? 0 : point] as RingPoint).node;
+      counts[owner] = (counts[owner] as number) + 1;
+    }
+    return counts;
+  }
+
+  /**
    * The first `n` distinct nodes met walking clockwise from `key`'s position: the owner, then the replicas, as in
    * Dynamo's preference list (DeCandia et al., SOSP 2007, §4.3), which skips further points of nodes already
    * chosen. Returns all nodes if there are fewer than `n`; the first entry is always `lookup(key)`.
