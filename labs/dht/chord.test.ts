@@ -239,6 +239,14 @@ describe('Chord runs', () => {
     expect(a).not.toBe(JSON.stringify(runChord({ seed: 8, nodes: 8, lookups: 20, churn: { ratePerSec: 2 } }).trace));
   });
 
+  it('start lookups only at nodes asked to join a second before, on a stable ring under churn too', () => {
+    const run = runChord({ seed: 7, nodes: 16, stable: true, lookups: 200, lookupIntervalMs: 25, churn: { ratePerSec: 8 }, record: false });
+    const joined = new Map(run.membership.filter((m) => m.kind === 'join').map((m) => [m.node, m.atMs]));
+    expect(joined.size).toBeGreaterThan(10);
+    // A reply comes at or after its request, so a node that joined under a second before the reply did before the request.
+    for (const lookup of run.lookups) expect(lookup.atMs - (joined.get(lookup.from) ?? -Infinity), lookup.from).toBeGreaterThanOrEqual(1000);
+  });
+
   it('a stable ring of 4096 nodes answers 500 lookups through the simulator', () => {
     const run = runChord({ seed: 'big', nodes: 4096, stable: true, lookups: 500, lookupIntervalMs: 1, untilMs: 1500, record: false });
     expect(run.trace.halted).toBeUndefined();

@@ -782,9 +782,12 @@ export function runChord(options: ChordRunOptions): ChordRun {
 
   // Lookups: each at a node alive then and asked to join at least a second before.
   const keys = random.fork('keys');
+  const initialNames = new Set<NodeId>(initial);
   for (let k = 0; k < lookupCount; k++) {
     const atMs = lookupsFromMs + k * lookupIntervalMs;
-    const live = membersAt(names, membership, atMs).filter((n) => (joinedAt.get(n) ?? Infinity) <= atMs - (stable ? 0 : 1000));
+    // A stable ring's initial nodes were never asked to join: they count as settled from the start.
+    const settled = (n: NodeId) => (stable && initialNames.has(n)) || (joinedAt.get(n) ?? Infinity) <= atMs - 1000;
+    const live = membersAt(names, membership, atMs).filter(settled);
     if (live.length === 0) continue;
     interventions.push({ atMs, kind: 'request', node: keys.pick(live), request: { lookup: keys.nextUint32() } satisfies ChordRequest });
   }
