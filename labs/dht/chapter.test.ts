@@ -19,9 +19,19 @@ describe('why mod n is not enough: cell moved', () => {
     const moved = Object.fromEntries(rows.map((r) => [r.scheme, r.moved as number]));
     expect(moved.modulo).toBeCloseTo(10 / 11, 1);
     for (const scheme of ['ring, 100 vnodes', 'rendezvous', 'jump', 'maglev']) expect(Math.abs((moved[scheme] as number) - 1 / 11), scheme).toBeLessThan(0.025);
-    // "Some bars even fall a little below 1/11": the ring and rendezvous here.
+    // "Some bars even fall a little below 1/11": the ring, rendezvous and jump here.
     expect(moved['ring, 100 vnodes'] as number).toBeLessThan(1 / 11);
     expect(moved.rendezvous as number).toBeLessThan(1 / 11);
+    // "a standard deviation of about 0.004, and jump's bar, a little over two of those below the line": the
+    // binomial standard deviation for the cell's own key count, and jump's distance from 1/11 in those units.
+    expect(cellSource('moved')).toContain('length: 5_000');
+    expect(prose).toContain('luck of drawing 5,000 keys');
+    const sd = Math.sqrt(((1 / 11) * (10 / 11)) / 5000);
+    expect(sd).toBeCloseTo(0.004, 3);
+    expect(prose).toContain('a standard deviation of about 0.004, and jump\'s bar, a little over two of those below the line');
+    const jumpBelow = (1 / 11 - (moved.jump as number)) / sd;
+    expect(jumpBelow).toBeGreaterThan(2);
+    expect(jumpBelow).toBeLessThan(2.6);
   });
 });
 
