@@ -63,6 +63,18 @@ describe('ping over a lossy link: retransmission makes progress (checked against
   });
 });
 
+describe('runPingDemo trace options', () => {
+  it('without states, the same events minus the state events; by default states are recorded as before', () => {
+    const options = { seed: 11, count: 20, lossProbability: 0.3, untilMs: 5000 };
+    const full = runPingDemo(options);
+    const lean = runPingDemo({ ...options, trace: { recordState: false } });
+    expect(full.events.some((e) => e.kind === 'state')).toBe(true);
+    expect(lean.events.some((e) => e.kind === 'state')).toBe(false);
+    const withoutStates = (trace: typeof full) => trace.events.filter((e) => e.kind !== 'state').map(({ seq: _seq, ...rest }) => rest);
+    expect(withoutStates(lean)).toEqual(withoutStates(full));
+  });
+});
+
 describe('the ping behaviors are pure', () => {
   it('never mutate the state they are given', () => {
     const nodes = pingPong({ count: 3 });

@@ -14,6 +14,7 @@
  * Both behaviors are pure: everything they know arrives as an input, everything they do is an effect.
  */
 import { simulate } from '../sim/simulation';
+import type { TraceOptions } from '../sim/simulation';
 import { eventsOfKind } from '../sim/trace';
 import { roundMs } from '../sim/network';
 import type { CheckResult } from '../sim/check';
@@ -161,6 +162,8 @@ export interface PingDemoOptions extends PingOptions {
   /** How long to run, in ms (default long enough for every ping plus a few retransmissions). */
   untilMs?: number;
   interventions?: Intervention[];
+  /** What the trace records (default: everything, states included); a run that only counts messages can skip states. */
+  trace?: TraceOptions;
 }
 
 /** Runs the ping system once and returns its trace. Same options, same trace. */
@@ -174,6 +177,7 @@ export function runPingDemo(options: PingDemoOptions = {}): Trace {
     network: { latency, lossProbability },
     interventions,
     untilMs,
+    trace: options.trace,
   });
 }
 
