@@ -386,7 +386,7 @@ export const termAndVote = defineExercise({
   placeholder: '3, c',
   generate: (rng) => drawTermPuzzle(rng),
   prompt: (p) => ({
-    text: `Server **a** (in a cluster a to e) has currentTerm ${p.currentTerm}, votedFor ${voteText(p.votedFor)}${p.votedFor === 'a' ? ' (it is a candidate)' : ''}, and a log of ${p.log.length} entries whose last one is from term ${p.log[p.log.length - 1]}. Then, in this order:\n\n${p.events.map((e, i) => `${i + 1}. ${describeEvent(e)}`).join('\n')}\n\nFollowing Figure 2 of the Raft paper (§5.1 terms, §5.2 votes, §5.4.1 the election restriction), what are a's currentTerm and votedFor afterwards? Answer like \`3, c\`, or \`3, none\` if it has not voted in that term.`,
+    text: `Server **a** (in a cluster a to e) has currentTerm ${p.currentTerm}, votedFor ${voteText(p.votedFor)}${p.votedFor === 'a' ? ' (it is a candidate)' : ''}, and a log of ${p.log.length} ${p.log.length === 1 ? 'entry' : 'entries'} whose last one is from term ${p.log[p.log.length - 1]}. Then, in this order:\n\n${p.events.map((e, i) => `${i + 1}. ${describeEvent(e)}`).join('\n')}\n\nFollowing Figure 2 of the Raft paper (§5.1 terms, §5.2 votes, §5.4.1 the election restriction), what are a's currentTerm and votedFor afterwards? Answer like \`3, c\`, or \`3, none\` if it has not voted in that term.`,
   }),
   reference: (p) => termVoteText(p),
   check(p, value): Check[] {
@@ -620,7 +620,7 @@ interface VoteCase {
   why: string;
 }
 
-const describeLog = (log: LogEntry[]) => (log.length === 0 ? 'an empty log' : `a log of ${log.length} entries ending in term ${lastTermOf(log)}`);
+const describeLog = (log: LogEntry[]) => (log.length === 0 ? 'an empty log' : `a log of ${log.length} ${log.length === 1 ? 'entry' : 'entries'} ending in term ${lastTermOf(log)}`);
 
 const VOTE_CASES: { group: string; cases: VoteCase[] }[] = [
   {
@@ -1038,7 +1038,7 @@ export const paxosAcceptorExercise = defineExercise({
     return checks;
   },
   solution: () => ({
-    text: `\`\`\`ts\n${ACCEPTOR_REFERENCE.slice(PAXOS_TYPES.length + 1)}\`\`\`\n\nThe promise is what makes phase 1 meaningful: once a majority promised ballot n, no proposal below n can gather a majority any more, so the values reported in those promises are all that can have been chosen below n. Reporting the accepted proposal lets the proposer adopt the one with the highest ballot, which is the chosen value if there is one (P2c). Accepting below the promise breaks the first half; promising without reporting breaks the second: in both cases a later ballot can choose a different value. A prepare of the ballot already promised can be refused, as this reference and Paxos Made Simple do (the first promise already went out), or promised again, as the chapter's rule says: the second promise forbids nothing the first did not, and reports the same accepted proposal, so either keeps agreement.`,
+    text: `The rule itself, without the ballot helpers it uses (the complete module, ready to paste, follows the explanation):\n\n\`\`\`ts\n${ACCEPTOR_REFERENCE.slice(PAXOS_TYPES.length + 1)}\`\`\`\n\nThe promise is what makes phase 1 meaningful: once a majority promised ballot n, no proposal below n can gather a majority any more, so the values reported in those promises are all that can have been chosen below n. Reporting the accepted proposal lets the proposer adopt the one with the highest ballot, which is the chosen value if there is one (P2c). Accepting below the promise breaks the first half; promising without reporting breaks the second: in both cases a later ballot can choose a different value. A prepare of the ballot already promised can be refused, as this reference and Paxos Made Simple do (the first promise already went out), or promised again, as the chapter's rule says: the second promise forbids nothing the first did not, and reports the same accepted proposal, so either keeps agreement.`,
   }),
 });
 

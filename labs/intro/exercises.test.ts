@@ -63,7 +63,7 @@ describe('wrong answers fail with useful feedback', () => {
     const result = await gradeText(whichRetransmitted, 1, { kind: 'structured', text: wrong });
     expect(result.passed).toBe(false);
     expect(result.text).toMatch(/missed 1 ping/);
-    expect(result.text).toMatch(/Ping 99/);
+    expect(result.text).toMatch(/no ping in this run has the number 99/);
     const garbage = await gradeText(whichRetransmitted, 1, { kind: 'structured', text: '{0, ???' });
     expect(garbage.passed).toBe(false);
   });
@@ -214,6 +214,21 @@ describe('every variant has exactly one correct answer (thousands of seeds again
       const nearMisses = [twice.slice(1), ...once.map((n) => [...twice, n]), [...twice, 4]];
       for (const miss of nearMisses) expect((await grade(def, seed, { kind: 'structured', text: text(miss) })).passed, `seed ${seed}: ${text(miss)}`).toBe(false);
     }
+  });
+
+  it('retransmitted pings: a ping sent once and a number no ping has are told apart in the feedback', async () => {
+    const def = whichRetransmitted as StructuredExercise<{ seed: number; lossProbability: number }, 'set'>;
+    const p = variantParams(def, 0);
+    const trace = runPingDemo({ ...SHORT, seed: p.seed, lossProbability: p.lossProbability });
+    const copies = new Map<number, number>();
+    for (const e of trace.events) if (e.kind === 'send' && e.node === 'a') copies.set((e.message as PingMessage).n, (copies.get((e.message as PingMessage).n) ?? 0) + 1);
+    const twice = [...copies].filter(([, k]) => k >= 2).map(([n]) => n);
+    const once = [...copies].filter(([, k]) => k === 1).map(([n]) => n);
+    expect(once.length).toBeGreaterThan(0);
+    const feedback = (await gradeText(def, 0, { kind: 'structured', text: `{${[...twice, once[0], 99].join(', ')}}` })).text;
+    expect(feedback).toContain(`Ping ${once[0]} was sent only once`);
+    expect(feedback).toContain('no ping in this run has the number 99');
+    expect(feedback).not.toContain('never exist');
   });
 });
 

@@ -19,6 +19,18 @@ function shortRun(seed: number, lossProbability: number): Trace {
 }
 
 /** Ping numbers that were sent more than once in a run. */
+/** Why each named ping is not a retransmitted one: it was sent once only, or no ping has that number. */
+function extraPingsFeedback(trace: Trace, extra: string[]): string {
+  const sent = new Set(eventsOfKind(trace, 'send').map((e) => (e.message as PingMessage)).filter((m) => m.type === 'ping').map((m) => String(m.n)));
+  const once = extra.filter((n) => sent.has(n));
+  const unknown = extra.filter((n) => !sent.has(n));
+  const parts: string[] = [];
+  if (once.length) parts.push(`${once.map((n) => `ping ${n}`).join(' and ')} ${once.length === 1 ? 'was' : 'were'} sent only once`);
+  if (unknown.length) parts.push(`no ping in this run has the number ${unknown.join(' or ')} (the pings are numbered ${[...sent].join(', ')})`);
+  const text = parts.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
 function retransmittedPings(trace: Trace): number[] {
   const sends = new Map<number, number>();
   for (const send of eventsOfKind(trace, 'send')) {
@@ -186,7 +198,7 @@ export const whichRetransmitted = defineExercise({
     const extra = value.filter((n) => !expected.includes(n));
     return [
       { name: 'all retransmitted pings', passed: missing.length === 0, feedback: missing.length ? `You missed ${missing.length} ping${missing.length === 1 ? '' : 's'}: look for a ping whose pong never arrived within 60 ms, or whose ping was lost.` : '' },
-      { name: 'only retransmitted pings', passed: extra.length === 0, feedback: extra.length ? `${extra.map((n) => `Ping ${n}`).join(' and ')} ${extra.length === 1 ? 'was' : 'were'} sent once only (or never exist).` : '' },
+      { name: 'only retransmitted pings', passed: extra.length === 0, feedback: extra.length ? extraPingsFeedback(shortRun(p.seed, p.lossProbability), extra) : '' },
     ];
   },
   solution: (p) => {
