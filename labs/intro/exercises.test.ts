@@ -63,7 +63,7 @@ describe('wrong answers fail with useful feedback', () => {
     const result = await gradeText(whichRetransmitted, 1, { kind: 'structured', text: wrong });
     expect(result.passed).toBe(false);
     expect(result.text).toMatch(/missed 1 ping/);
-    expect(result.text).toMatch(/no ping in this run has the number 99/);
+    expect(result.text).toMatch(/no ping in this run has the number 99/i);
     const garbage = await gradeText(whichRetransmitted, 1, { kind: 'structured', text: '{0, ???' });
     expect(garbage.passed).toBe(false);
   });
