@@ -4,7 +4,7 @@
 // or compares lengths before terms; a commit rule that counts old-term entries (Figure 8), has a quorum one too
 // small, or never advances; and code that throws, which must be reported at the learner's line.
 import { describe, expect, it } from 'vitest';
-import { SEEDS, gradeText, structured, numeric, choice, code, itPassesEveryVariant } from '../exercises/test-support';
+import { SEEDS, gradeText, structured, numeric, choice, code, itPassesEveryVariant, describeCodeReferences } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
 import { MARKDOWN_IN_FEEDBACK, enumerateSeeds, feedbackTexts, parsedPlaceholder, referenceLikePlaceholder, structuredAccepts } from '../exercises/oracle-support';
 import { renderPromptHtml } from '../exercises/prompt';
@@ -344,11 +344,6 @@ describe('code: the Paxos acceptor', () => {
 // oracle judges it.
 
 const CONCEPT_SEEDS = enumerateSeeds(2000);
-/**
- * Variants per code exercise. Each Raft variant runs five clusters through random faults (about 40 ms each), so the
- * default keeps the file quick; HB_CODE_VARIANTS raises it for a deep run (the counts reached are in the report).
- */
-const CODE_VARIANTS = (fallback: number) => Number(process.env.HB_CODE_VARIANTS) || fallback;
 
 describe('every variant has exactly one right answer (brute force over seeds)', () => {
   it('failures tolerated: the largest f that leaves more than half the servers running, and nothing else', async () => {
@@ -502,16 +497,7 @@ describe('every variant has exactly one right answer (brute force over seeds)', 
   });
 });
 
-describe('code exercises: the reference passes every variant drawn (hundreds of seeds)', () => {
-  for (const [def, count] of [[paxosAcceptorExercise, 200], [requestVote, 40], [commitIndex, 40]] as [Exercise, number][]) {
-    it(`${def.id}: ${CODE_VARIANTS(count)} variants`, async () => {
-      for (const seed of enumerateSeeds(CODE_VARIANTS(count))) {
-        const result = await grade(def, seed, referenceAnswer(def, variantParams(def, seed)));
-        expect(result.checks.filter((c) => !c.passed), `${def.id}, seed ${seed}`).toEqual([]);
-      }
-    });
-  }
-});
+describeCodeReferences([[paxosAcceptorExercise, 200], [requestVote, 40], [commitIndex, 40]]);
 
 describe('prompts render as the text means them', () => {
   it('term and vote: the numbered events are an ordered list, one item per event, in the prompt and the solution', () => {

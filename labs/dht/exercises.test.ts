@@ -4,7 +4,7 @@
 // successor walking, overshooting fingers and a closed interval in Chord; numeric distance, no limit to k and
 // sorting by id in Kademlia; and code that throws.
 import { describe, expect, it } from 'vitest';
-import { SEEDS, gradeText, structured, numeric, code, itPassesEveryVariant } from '../exercises/test-support';
+import { SEEDS, gradeText, structured, numeric, code, itPassesEveryVariant, describeCodeReferences } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
 import { MARKDOWN_IN_FEEDBACK, enumerateSeeds, feedbackTexts, parsedPlaceholder, referenceLikePlaceholder, structuredAccepts } from '../exercises/oracle-support';
 import { parseStructured } from '../exercises/parse';
@@ -223,7 +223,6 @@ describe('code exercises: typical mistakes fail with the input that shows them',
 // moving real keys between real placement schemes. The oracle's answer must pass and every other candidate fail.
 
 const CONCEPT_SEEDS = enumerateSeeds(2000);
-const CODE_VARIANTS = (fallback: number) => Number(process.env.HB_CODE_VARIANTS) || fallback;
 
 /** Walks the 64-id circle from `key`, one id at a time, to the first node. */
 const walkToNode = (ids: number[], key: number) => {
@@ -355,16 +354,7 @@ describe('every variant has exactly one right answer (brute force over seeds)', 
   });
 });
 
-describe('code exercises: the reference passes every variant drawn (hundreds of seeds)', () => {
-  for (const [def, count] of [[jumpHashExercise, 200], [chordFindSuccessor, 300], [kademliaKClosest, 400]] as [Exercise, number][]) {
-    it(`${def.id}: ${CODE_VARIANTS(count)} variants`, async () => {
-      for (const seed of enumerateSeeds(CODE_VARIANTS(count))) {
-        const result = await grade(def, seed, referenceAnswer(def, variantParams(def, seed)));
-        expect(result.checks.filter((c) => !c.passed), `${def.id}, seed ${seed}`).toEqual([]);
-      }
-    });
-  }
-});
+describeCodeReferences([[jumpHashExercise, 200], [chordFindSuccessor, 300], [kademliaKClosest, 400]]);
 
 describe('code exercises: typical mistakes fail in every variant, not only the default', () => {
   const wrong: [Exercise, string, [string, string][]][] = [

@@ -388,17 +388,7 @@ export function recordAttempt(storage: ProgressStorage, exerciseId: string, seed
  * dropped otherwise (an entry's answer always belongs to its seed).
  */
 export function revealSolution(storage: ProgressStorage, exerciseId: string, seed: number, nowIso: string): ExerciseEntry {
-  const previous = readExercise(storage, exerciseId);
-  return write(storage, `exercise:${exerciseId}`, exerciseEntrySchema, {
-    v: 1,
-    exerciseId,
-    seed,
-    answer: previous?.seed === seed ? previous.answer : null,
-    attempts: previous?.attempts ?? 0,
-    best: previous?.best ?? 0,
-    revealed: true,
-    updatedAt: nowIso,
-  });
+  return writeVariant(storage, exerciseId, seed, nowIso, true);
 }
 
 /**
@@ -407,6 +397,11 @@ export function revealSolution(storage: ProgressStorage, exerciseId: string, see
  * revealed are kept. Throws ProgressWriteError when the storage refuses it.
  */
 export function chooseVariant(storage: ProgressStorage, exerciseId: string, seed: number, nowIso: string): ExerciseEntry {
+  return writeVariant(storage, exerciseId, seed, nowIso);
+}
+
+/** The entry as it stands, moved to variant `seed` (its answer kept only if it answers that variant). */
+function writeVariant(storage: ProgressStorage, exerciseId: string, seed: number, nowIso: string, revealed?: true): ExerciseEntry {
   const previous = readExercise(storage, exerciseId);
   return write(storage, `exercise:${exerciseId}`, exerciseEntrySchema, {
     v: 1,
@@ -415,7 +410,7 @@ export function chooseVariant(storage: ProgressStorage, exerciseId: string, seed
     answer: previous?.seed === seed ? previous.answer : null,
     attempts: previous?.attempts ?? 0,
     best: previous?.best ?? 0,
-    revealed: previous?.revealed ?? false,
+    revealed: revealed ?? previous?.revealed ?? false,
     updatedAt: nowIso,
   });
 }

@@ -4,8 +4,9 @@
  * to their format, a grade with the failed checks' feedback joined into one string to assert on, and short
  * answer builders.
  */
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grade, referenceAnswer, variantParams, withinTolerance } from './grade';
+import { enumerateSeeds } from './oracle-support';
 import { parseStructured } from './parse';
 import type { Answer, Exercise, NumericExercise, StructuredExercise } from './types';
 
@@ -100,3 +101,22 @@ export const structured = (text: string): Answer => ({ kind: 'structured', text 
 export const numeric = (value: number): Answer => ({ kind: 'numeric', value });
 export const choice = (...selected: string[]): Answer => ({ kind: 'choice', selected });
 export const code = (source: string): Answer => ({ kind: 'code', source });
+
+/**
+ * One test per code exercise: the reference passes every check on `count` variants drawn by `enumerateSeeds` (a
+ * code exercise runs the learner's function in real simulations, so counts are set per exercise). The environment
+ * variable HB_CODE_VARIANTS raises every count for a deep run.
+ */
+export function describeCodeReferences(cases: readonly (readonly [Exercise, number])[]): void {
+  const variants = (fallback: number) => Number(process.env.HB_CODE_VARIANTS) || fallback;
+  describe('code exercises: the reference passes every variant drawn (hundreds of seeds)', () => {
+    for (const [def, count] of cases) {
+      it(`${def.id}: ${variants(count)} variants`, async () => {
+        for (const seed of enumerateSeeds(variants(count))) {
+          const result = await grade(def, seed, referenceAnswer(def, variantParams(def, seed)));
+          expect(result.checks.filter((c) => !c.passed), `${def.id}, seed ${seed}`).toEqual([]);
+        }
+      });
+    }
+  });
+}
