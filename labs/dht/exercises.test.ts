@@ -4,9 +4,9 @@
 // successor walking, overshooting fingers and a closed interval in Chord; numeric distance, no limit to k and
 // sorting by id in Kademlia; and code that throws.
 import { describe, expect, it } from 'vitest';
-import { SEEDS, gradeText, structured, numeric, code, itPassesEveryVariant, describeCodeReferences } from '../exercises/test-support';
+import { SEEDS, gradeText, structured, numeric, code, itPassesEveryVariant, describeCodeReferences, expectReferenceWrittenLikePlaceholder } from '../exercises/test-support';
 import { grade, referenceAnswer, variantParams } from '../exercises/grade';
-import { MARKDOWN_IN_FEEDBACK, enumerateSeeds, feedbackTexts, parsedPlaceholder, referenceLikePlaceholder, structuredAccepts } from '../exercises/oracle-support';
+import { MARKDOWN_IN_FEEDBACK, enumerateSeeds, feedbackTexts, parsedPlaceholder, structuredAccepts } from '../exercises/oracle-support';
 import { parseStructured } from '../exercises/parse';
 import { ExerciseRegistry } from '../exercises/registry';
 import { HashRing } from './ring';
@@ -387,15 +387,9 @@ describe('code exercises: typical mistakes fail in every variant, not only the d
 describe('structured answers: the placeholder parses, and the reference written like it is accepted', () => {
   for (const def of [fingerTableExercise, xorBucket] as Exercise[]) {
     it(def.id, async () => {
-      expect(() => parsedPlaceholder(def)).not.toThrow();
+      await expectReferenceWrittenLikePlaceholder(def, CONCEPT_SEEDS.slice(0, 200));
       if (def.kind !== 'structured') return;
-      for (const seed of CONCEPT_SEEDS.slice(0, 200)) {
-        const p = variantParams(def, seed);
-        const written = referenceLikePlaceholder(def, p);
-        expect((await grade(def, seed, structured(written))).passed, `${def.id} seed ${seed}: ${written}`).toBe(true);
-      }
-      // The prompt's own example of the format is the placeholder, with as many entries as the answer.
-      expect(def.prompt(variantParams(def, 0) as never).text).toContain(`\`${def.placeholder}\``);
+      // The prompt's example has as many entries as the answer.
       const entries = (parsedPlaceholder(def) as unknown[]).length;
       const reference = parseStructured(def.format, def.reference(variantParams(def, 0) as never));
       expect(entries).toBe((reference as { value: unknown[] }).value.length);

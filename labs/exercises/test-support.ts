@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { grade, referenceAnswer, variantParams, withinTolerance } from './grade';
-import { enumerateSeeds } from './oracle-support';
+import { enumerateSeeds, parsedPlaceholder, referenceLikePlaceholder } from './oracle-support';
 import { parseStructured } from './parse';
 import type { Answer, Exercise, NumericExercise, StructuredExercise } from './types';
 
@@ -119,4 +119,18 @@ export function describeCodeReferences(cases: readonly (readonly [Exercise, numb
       });
     }
   });
+}
+
+/**
+ * A structured exercise's placeholder parses, the prompt shows it as its example, and on each seed the reference
+ * answer rewritten in the placeholder's shape is accepted (a reader who copies the example's shape is not failed).
+ */
+export async function expectReferenceWrittenLikePlaceholder(def: Exercise, seeds: readonly number[]): Promise<void> {
+  expect(() => parsedPlaceholder(def)).not.toThrow();
+  if (def.kind !== 'structured') return;
+  for (const seed of seeds) {
+    const written = referenceLikePlaceholder(def, variantParams(def, seed));
+    expect((await grade(def, seed, structured(written))).passed, `${def.id} seed ${seed}: ${written}`).toBe(true);
+  }
+  expect(def.prompt(variantParams(def, 0) as never).text).toContain(`\`${def.placeholder}\``);
 }
