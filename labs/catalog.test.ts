@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bookRegistry, findExercise, loadAllSets, UnknownExerciseError } from './catalog';
+import { exerciseSolution } from './exercises-view';
 
 const chaptersDir = path.join(__dirname, '..', 'content', 'chapters');
 
@@ -38,5 +39,18 @@ describe('the book\'s exercise catalog', () => {
     for (const id of placed.keys()) expect((await findExercise(id)).id).toBe(id);
     await expect(findExercise('intro/no-such-exercise')).rejects.toThrow(UnknownExerciseError);
     await expect(findExercise('nowhere/at-all')).rejects.toThrow('There is no exercise "nowhere/at-all" in this book.');
+  });
+});
+
+describe('worked solutions', () => {
+  it('show a numeric answer without floating-point noise (no run of seven 0s or 9s after the point)', async () => {
+    for (const set of await loadAllSets()) {
+      for (const def of set.exercises.filter((d) => d.kind === 'numeric')) {
+        for (const seed of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) {
+          const { reference } = await exerciseSolution(def.id, seed);
+          expect(reference, `${def.id} seed ${seed}`).not.toMatch(/\.\d*(0{7}|9{7})/);
+        }
+      }
+    }
   });
 });

@@ -59,7 +59,8 @@ export async function exerciseSolution(id: string, seed: number): Promise<{ prom
   const { params } = instantiate(def, seed);
   const prompt = def.solution(params);
   if (def.kind === 'structured' || def.kind === 'code') return { prompt, reference: def.reference(params) };
-  if (def.kind === 'numeric') return { prompt, reference: `${def.answer(params)}${def.unit ? ` ${def.unit}` : ''}` };
+  // Twelve significant digits: the answer as computed, without binary floating point's tail (1.5625, not 1.5624999999999998).
+  if (def.kind === 'numeric') return { prompt, reference: `${Number(def.answer(params).toPrecision(12))}${def.unit ? ` ${def.unit}` : ''}` };
   return { prompt };
 }
 

@@ -18,7 +18,7 @@
  */
 import type { CheckResult } from '../sim/check';
 import { simulate } from '../sim/simulation';
-import { eventsOfKind } from '../sim/trace';
+import { eventsOfKind, formatMs } from '../sim/trace';
 import type { Latency } from '../sim/network';
 import type { Trace, TraceEvent } from '../sim/trace';
 import type { Effect, NodeBehavior, NodeId } from '../sim/types';
@@ -181,14 +181,6 @@ export function runTrueTime(o: TrueTimeRunOptions): { trace: Trace; commits: Com
   return { trace, commits };
 }
 
-/**
- * A time for a message: to 1e-6 ms, the resolution of the simulator's times, without the binary rounding noise of sums
- * such as 3.1116260000000002. Rounding is monotone, so it never reverses the order of two times.
- */
-function ms(value: number): string {
-  return String(Number(value.toFixed(6)));
-}
-
 function commitEvent(c: Commit): TraceEvent[] {
   if (c.seq === undefined) return [];
   const data = { txn: c.txn, node: c.node, commitTs: c.commitTs };
@@ -212,11 +204,11 @@ export function checkExternalConsistency(commits: Commit[]): CheckResult {
         property,
         failure: 'safety',
         message:
-          `txn ${t1.txn} (on ${t1.node}) was acknowledged at ${ms(t1.replyMs)} ms, ` +
+          `txn ${t1.txn} (on ${t1.node}) was acknowledged at ${formatMs(t1.replyMs)} ms, ` +
           (t1.replyMs === t2.startMs
             ? `the moment txn ${t2.txn} (on ${t2.node}) started, `
-            : `before txn ${t2.txn} (on ${t2.node}) started at ${ms(t2.startMs)} ms, `) +
-          `but its commit timestamp ${ms(t1.commitTs)} is not less than ${ms(t2.commitTs)}`,
+            : `before txn ${t2.txn} (on ${t2.node}) started at ${formatMs(t2.startMs)} ms, `) +
+          `but its commit timestamp ${formatMs(t1.commitTs)} is not less than ${formatMs(t2.commitTs)}`,
         events: [...commitEvent(t1), ...commitEvent(t2)].sort((x, y) => x.seq - y.seq),
       };
     }

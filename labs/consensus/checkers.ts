@@ -8,6 +8,7 @@
  */
 import { okUnlessTruncated } from '../sim/check';
 import type { CheckResult } from '../sim/check';
+import { formatMs } from '../sim/trace';
 import type { Trace, TraceEvent, TraceEventOf } from '../sim/trace';
 import type { NodeId } from '../sim/types';
 import type { AppliedEntry, LogEntry, RaftRole, RaftState } from './raft';
@@ -171,12 +172,12 @@ export function checkProgress(trace: Trace, { afterMs }: ProgressOptions): Check
     }
   }
   if (newCommit === undefined) {
-    return violation(property, 'liveness', `no new entry was committed between ${afterMs} ms and ${trace.endMs} ms`, []);
+    return violation(property, 'liveness', `no new entry was committed between ${formatMs(afterMs)} ms and ${formatMs(trace.endMs)} ms`, []);
   }
   const running = [...up].sort().map((id) => ({ id, state: lastState.get(id) })).filter((n) => n.state !== undefined);
   const topTerm = Math.max(0, ...running.map((n) => (n.state as RaftState).currentTerm));
   const leader = running.find((n) => n.state?.role === 'leader' && n.state.currentTerm === topTerm);
-  if (leader === undefined) return violation(property, 'liveness', `no leader of the latest term ${topTerm} at ${trace.endMs} ms`, []);
+  if (leader === undefined) return violation(property, 'liveness', `no leader of the latest term ${topTerm} at ${formatMs(trace.endMs)} ms`, []);
   return { status: 'ok', property };
 }
 

@@ -16,6 +16,7 @@ import { Simulation } from '../sim/simulation';
 import { okUnlessTruncated } from '../sim/check';
 import type { CheckResult } from '../sim/check';
 import type { NetworkOptions } from '../sim/network';
+import { formatMs } from '../sim/trace';
 import type { Trace, TraceEvent, TraceEventOf } from '../sim/trace';
 import type { Effect, NodeBehavior, NodeId } from '../sim/types';
 
@@ -274,7 +275,7 @@ export function checkExclusiveWrites(trace: Trace): CheckResult {
         const next = lastGrant.data as { client: NodeId; token: number };
         return violation(
           property,
-          `storage accepted ${client}'s write with token ${token} at ${e.t} ms, after its lease expired and the lock was granted to ${next.client} (token ${next.token}) at ${lastGrant.t} ms`,
+          `storage accepted ${client}'s write with token ${token} at ${formatMs(e.t)} ms, after its lease expired and the lock was granted to ${next.client} (token ${next.token}) at ${formatMs(lastGrant.t)} ms`,
           [own, lastGrant, e],
         );
       }

@@ -22,6 +22,7 @@ import type { CheckResult } from '../sim/check';
 import type { Intervention } from '../sim/interventions';
 import type { NetworkOptions } from '../sim/network';
 import type { TraceOptions } from '../sim/simulation';
+import { formatMs } from '../sim/trace';
 import type { Trace, TraceEvent, TraceEventOf } from '../sim/trace';
 import type { Effect, NodeBehavior, NodeId, StepContext } from '../sim/types';
 
@@ -479,8 +480,8 @@ export function checkPaxosAgreement(trace: Trace): CheckResult {
       property,
       failure: 'safety',
       message:
-        `${JSON.stringify(first.value)} was chosen with ballot (${first.ballot.round}, ${first.ballot.proposer}) at ${first.atMs} ms, ` +
-        `then ${JSON.stringify(other.value)} with ballot (${other.ballot.round}, ${other.ballot.proposer}) at ${other.atMs} ms`,
+        `${JSON.stringify(first.value)} was chosen with ballot (${first.ballot.round}, ${first.ballot.proposer}) at ${formatMs(first.atMs)} ms, ` +
+        `then ${JSON.stringify(other.value)} with ballot (${other.ballot.round}, ${other.ballot.proposer}) at ${formatMs(other.atMs)} ms`,
       events: bySeq([...first.evidence, ...other.evidence]),
     };
   }
@@ -496,7 +497,7 @@ export function checkPaxosValidity(trace: Trace, proposed: unknown[]): CheckResu
       status: 'violation',
       property,
       failure: 'safety',
-      message: `${JSON.stringify(bad.value)} was chosen at ${bad.atMs} ms but never proposed`,
+      message: `${JSON.stringify(bad.value)} was chosen at ${formatMs(bad.atMs)} ms but never proposed`,
       events: bySeq(bad.evidence.slice()),
     };
   }

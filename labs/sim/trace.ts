@@ -84,6 +84,14 @@ export interface Trace {
  * in every runtime the book targets). `undefined` stays `undefined`; functions and undefined fields vanish, as in
  * JSON. `what` names the value in the error thrown for data that JSON cannot hold (cycles, BigInt).
  */
+/**
+ * A simulated time for a message: to 1e-6 ms, the resolution of the simulator's times, without the binary rounding
+ * noise of sums such as 3.1116260000000002. Rounding is monotone, so it never reverses the order of two times.
+ */
+export function formatMs(value: number): string {
+  return String(Number(value.toFixed(6)));
+}
+
 export function jsonCopy<T>(value: T, what = 'value'): T {
   if (value === undefined) return value;
   let text: string | undefined;
