@@ -29,7 +29,7 @@
  * nodes (a crashed node stays down; new nodes join instead).
  */
 import { hash32 } from './hash';
-import { lowerBound } from './sorted';
+import { lowerBound, offerNearest } from './sorted';
 import { Random } from '../sim/random';
 import { Simulation } from '../sim/simulation';
 import { observeReplies } from '../sim/observe';
@@ -255,18 +255,8 @@ export function closestPrecedingNodes(state: Pick<ChordState, 'id' | 'fingers' |
   const distance: number[] = [];
   const consider = (ref: NodeRef | null) => {
     if (ref === null || !inInterval(ref.id, state.id, key, INTERVAL_OPEN)) return;
-    const d = clockwiseDistance(ref.id, key);
-    const full = best.length >= limit;
-    if (full && d >= (distance[best.length - 1] as number)) return;
     for (let i = 0; i < best.length; i++) if ((best[i] as NodeRef).id === ref.id) return;
-    let j = full ? best.length - 1 : best.length;
-    while (j > 0 && (distance[j - 1] as number) > d) {
-      best[j] = best[j - 1] as NodeRef;
-      distance[j] = distance[j - 1] as number;
-      j--;
-    }
-    best[j] = ref;
-    distance[j] = d;
+    offerNearest(best, distance, limit, ref, clockwiseDistance(ref.id, key));
   };
   if (limit <= 0) return best;
   for (let i = state.fingers.length - 1; i >= 0; i--) consider(state.fingers[i] ?? null);

@@ -36,7 +36,7 @@
  *   key storage (STORE, FIND_VALUE) and periodic bucket refresh are not modelled.
  */
 import { Random } from '../sim/random';
-import { lowerBound } from './sorted';
+import { lowerBound, offerNearest } from './sorted';
 import { Simulation } from '../sim/simulation';
 import { observeReplies } from '../sim/observe';
 import type { Intervention } from '../sim/interventions';
@@ -172,19 +172,7 @@ export function kClosest(contacts: readonly Contact[], target: number, k: number
   const best: Contact[] = [];
   const dist: number[] = [];
   if (k <= 0) return best;
-  for (const c of contacts) {
-    const d = (c.id ^ target) >>> 0;
-    const full = best.length === k;
-    if (full && d >= (dist[k - 1] as number)) continue;
-    let j = full ? k - 1 : best.length;
-    while (j > 0 && (dist[j - 1] as number) > d) {
-      best[j] = best[j - 1] as Contact;
-      dist[j] = dist[j - 1] as number;
-      j--;
-    }
-    best[j] = c;
-    dist[j] = d;
-  }
+  for (const c of contacts) offerNearest(best, dist, k, c, (c.id ^ target) >>> 0);
   return best;
 }
 

@@ -24,3 +24,22 @@ export function lowerBoundOfNumbers(values: ArrayLike<number>, target: number): 
   }
   return lo;
 }
+
+/**
+ * Offers `item` at `distance` to a short list of the nearest: `items` holds at most `limit` (≥ 1) items, ascending
+ * by their `distances` (a parallel array); an item no nearer than the last of a full list is refused, and on equal
+ * distances the item already kept stays first. Both arrays change in place. Chord's and Kademlia's nodes run this
+ * for every candidate of every step, instead of collecting all candidates and sorting them.
+ */
+export function offerNearest<T>(items: T[], distances: number[], limit: number, item: T, distance: number): void {
+  const full = items.length >= limit;
+  if (full && distance >= (distances[items.length - 1] as number)) return;
+  let j = full ? items.length - 1 : items.length;
+  while (j > 0 && (distances[j - 1] as number) > distance) {
+    items[j] = items[j - 1] as T;
+    distances[j] = distances[j - 1] as number;
+    j--;
+  }
+  items[j] = item;
+  distances[j] = distance;
+}
