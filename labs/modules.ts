@@ -11,6 +11,7 @@ export const moduleLoaders: Record<string, () => Promise<unknown>> = {
   'labs/clocks': () => import('./clocks/index'),
   'labs/consensus': () => import('./consensus/index'),
   'labs/dht': () => import('./dht/index'),
+  'labs/consistency': () => import('./consistency/index'),
 };
 
 /** Loads the named modules, or throws naming the first unknown specifier. */

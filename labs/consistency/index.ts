@@ -1,0 +1,8 @@
+/**
+ * The labs of the "CAP, PACELC and consistency models" chapter: histories as clients saw them, sequential models of
+ * a register and a key-value map, checkers for linearizability and weaker models, a reader of Jepsen histories,
+ * seeded history generators, a replicated store on the simulator, and the figures that draw them.
+ */
+export * from './history';
+export * from './data-types';
+export * from './models';
