@@ -25,6 +25,18 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'scale/partitioning', section: 'bounded-loads' },
   },
   {
+    id: 'cap-theorem',
+    term: 'CAP theorem',
+    definition: 'Gilbert and Lynch\'s theorem (2002), after Brewer\'s conjecture: in a network that may lose messages, no read/write register can be both linearizable and available, meaning that every request to a node that has not failed gets an answer. A system must choose, during a partition, between refusing some requests and answering some inconsistently.',
+    taught: { chapter: 'consistency/consistency-models', section: 'what-gilbert-and-lynch-proved' },
+  },
+  {
+    id: 'causal-consistency',
+    term: 'causal consistency',
+    definition: 'A consistency model in which every client sees writes in an order that respects causality: a client\'s own order, and a write before every read that returned its value, transitively. Clients may disagree on the order of concurrent writes.',
+    taught: { chapter: 'consistency/consistency-models', section: 'causal-consistency' },
+  },
+  {
     id: 'churn',
     term: 'churn',
     definition: 'The continual arrival and departure (or failure) of nodes in a peer-to-peer system. Routing state decays under churn, so overlays repair it periodically and keep spare pointers such as successor lists.',
@@ -79,6 +91,12 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'scale/partitioning', section: 'structured-overlays-finding-a-key-among-thousands' },
   },
   {
+    id: 'eventual-consistency',
+    term: 'eventual consistency',
+    definition: 'The promise that if writes stop, all replicas eventually converge and every read returns the last value written. It is a liveness property: it says nothing about what reads return before the writes stop.',
+    taught: { chapter: 'consistency/consistency-models', section: 'eventual-consistency' },
+  },
+  {
     id: 'external-consistency',
     term: 'external consistency',
     definition: 'If transaction T1 commits before T2 starts, in real time, then T1\'s timestamp is smaller than T2\'s: the order of timestamps agrees with the order an outside observer sees.',
@@ -115,6 +133,12 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'time/clocks', section: 'happens-before' },
   },
   {
+    id: 'history',
+    term: 'history (of operations)',
+    definition: 'The record of what clients observed: each operation with its client, input, output, invocation and response times, and whether it succeeded, failed, or has an unknown outcome. Consistency models are sets of histories.',
+    taught: { chapter: 'consistency/consistency-models', section: 'histories' },
+  },
+  {
     id: 'hot-key',
     term: 'hot key',
     definition: 'A key that receives a large share of all requests. Balanced placement of keys cannot spread it, since one key lives on one node; replicas, splitting and caching can.',
@@ -125,6 +149,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'hybrid logical clock (HLC)',
     definition: 'A timestamp (l, c) in which l tracks the largest physical time seen and c counts events that share it. It respects happens-before like a Lamport clock, never runs ahead of the node\'s physical clock by more than the largest offset between clocks, and has constant size.',
     taught: { chapter: 'time/clocks', section: 'hybrid-logical-clocks' },
+  },
+  {
+    id: 'indeterminate-operation',
+    term: 'indeterminate operation',
+    definition: 'An operation whose client never learned the outcome, because of a timeout or a crash; Jepsen records it as :info. It may have taken effect at any time after its invocation, or never, so a checker may place it or leave it out.',
+    taught: { chapter: 'consistency/consistency-models', section: 'histories' },
   },
   {
     id: 'k-bucket',
@@ -143,6 +173,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'lease',
     definition: 'A lock that expires by itself after a fixed time unless renewed, so that a crashed holder cannot block others for ever. Its safety depends on clocks agreeing on how long the lease lasts, which is why leases are paired with fencing tokens.',
     taught: { chapter: 'agreement/consensus', section: 'leases-and-fencing-tokens' },
+  },
+  {
+    id: 'linearizability',
+    term: 'linearizability',
+    definition: 'The strongest single-object consistency model (Herlihy and Wing, 1990): there is one legal order of all operations that respects real time, as if each took effect atomically at a point between its invocation and its response. It is local: a store is linearizable exactly when each key is.',
+    taught: { chapter: 'consistency/consistency-models', section: 'linearizability' },
   },
   {
     id: 'liveness',
@@ -169,6 +205,18 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'time/clocks', section: 'ntps-four-timestamps' },
   },
   {
+    id: 'p-compositionality',
+    term: 'P-compositionality',
+    definition: 'Horn and Kroening\'s generalisation of linearizability\'s locality: a history can be split into parts, for example by key, such that the whole is linearizable exactly when every part is, so a checker searches each part on its own.',
+    taught: { chapter: 'consistency/consistency-models', section: 'splitting-by-key' },
+  },
+  {
+    id: 'pacelc',
+    term: 'PACELC',
+    definition: 'Abadi\'s extension of CAP (2012): if there is a partition, a system chooses between availability and consistency; else, between latency and consistency. Dynamo-style stores are PA/EL, consensus-backed stores such as Spanner PC/EC.',
+    taught: { chapter: 'consistency/consistency-models', section: 'pacelc' },
+  },
+  {
     id: 'partial-synchrony',
     term: 'partial synchrony',
     definition: 'A model between synchronous and asynchronous: message delays and processing times have bounds, but the bounds are unknown or hold only after some unknown time. Consensus algorithms such as Paxos and Raft are safe always and make progress once the system behaves.',
@@ -185,6 +233,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'Paxos',
     definition: 'Lamport\'s consensus algorithm: proposers run numbered ballots in two phases against a majority of acceptors. In the first phase a proposer asks a majority what they have already accepted, and it must then propose the value accepted in the highest ballot among them, which keeps a chosen value chosen.',
     taught: { chapter: 'agreement/consensus', section: 'single-decree-paxos' },
+  },
+  {
+    id: 'pram-consistency',
+    term: 'PRAM consistency',
+    definition: 'Pipelined RAM, or FIFO consistency (Lipton and Sandberg, 1988): every client sees each other client\'s writes in the order they were issued, but writes of different clients may be seen in different orders and causality across clients is not kept.',
+    taught: { chapter: 'consistency/consistency-models', section: 'pram' },
   },
   {
     id: 'preference-list',
@@ -229,10 +283,40 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'start/how-to-read', section: 'the-simulator-owns-time-and-chance' },
   },
   {
+    id: 'sequential-consistency',
+    term: 'sequential consistency',
+    definition: 'Lamport\'s model (1979): the operations could have run in one total order that keeps each client\'s own order and is legal for the data type. Unlike linearizability it ignores real time, so a client may read an old value long after a newer write completed.',
+    taught: { chapter: 'consistency/consistency-models', section: 'sequential-consistency' },
+  },
+  {
+    id: 'serializability',
+    term: 'serializability',
+    definition: 'The classic isolation level of transactions: the committed transactions have the same effect as some serial execution of them, one at a time, in an order that need not respect real time.',
+    taught: { chapter: 'consistency/consistency-models', section: 'transactions-serializability-and-snapshot-isolation' },
+  },
+  {
+    id: 'session-guarantees',
+    term: 'session guarantees',
+    definition: 'Four promises to a single client of a replicated store (Terry et al., 1994): read your writes, monotonic reads, monotonic writes and writes follow reads. The first three together amount to PRAM consistency, and all four to causal consistency.',
+    taught: { chapter: 'consistency/consistency-models', section: 'session-guarantees' },
+  },
+  {
+    id: 'snapshot-isolation',
+    term: 'snapshot isolation',
+    definition: 'An isolation level in which each transaction reads a snapshot of the data committed when it started and commits only if no concurrent transaction wrote the same items. It admits write skew, so it is weaker than serializability.',
+    taught: { chapter: 'consistency/consistency-models', section: 'transactions-serializability-and-snapshot-isolation' },
+  },
+  {
     id: 'space-time-diagram',
     term: 'space-time diagram',
     definition: 'A picture of a run with one line per process and time running along it; arrows from one line to another are messages. Causality follows the lines and the arrows.',
     taught: { chapter: 'start/how-to-read', section: 'reading-a-space-time-diagram' },
+  },
+  {
+    id: 'split-brain',
+    term: 'split brain',
+    definition: 'A failure in which two nodes each believe they are the only primary and both accept writes, usually after a partition or a pause. Majority quorums prevent it, because two sides of a partition cannot both hold a majority.',
+    taught: { chapter: 'consistency/consistency-models', section: 'partitions-and-the-cap-theorem' },
   },
   {
     id: 'stabilisation',
@@ -251,6 +335,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'state machine replication',
     definition: 'Running the same deterministic service on several machines and feeding every copy the same commands in the same order, so that all copies go through the same states. Agreeing on that order is a sequence of consensus decisions: a replicated log.',
     taught: { chapter: 'agreement/consensus', section: 'state-machine-replication-concretely' },
+  },
+  {
+    id: 'strict-serializability',
+    term: 'strict serializability',
+    definition: 'Serializability whose serial order also respects real time: a transaction that committed before another began comes first. It is linearizability with each transaction treated as one operation on the whole database.',
+    taught: { chapter: 'consistency/consistency-models', section: 'transactions-serializability-and-snapshot-isolation' },
   },
   {
     id: 'successor-list',
