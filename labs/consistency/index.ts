@@ -6,3 +6,6 @@
 export * from './history';
 export * from './data-types';
 export * from './models';
+export * from './store';
+export * from './clients';
+export * from './store-run';

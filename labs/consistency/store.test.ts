@@ -1,0 +1,232 @@
+/**
+ * Method: the store's three modes run on the simulator under seeded partitions, and every claim is checked on the
+ * clients' histories by code that does not share the store's logic: the linearizability checker with the key-value
+ * model (a deterministic step budget; inconclusive counts as a failure), a naive triple-loop oracle for stale
+ * reads written here from the definition, and the replicas' final stores for convergence. The version order and
+ * merge are compared with brute-force oracles on random versions (fast-check).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Random } from '../sim/random';
+import type { NodeId } from '../sim/types';
+import { checkLinearizability } from './linearizability';
+import { kvModel } from './models';
+import type { History } from './history';
+import type { KvInput, KvOutput } from './data-types';
+import { compareVersions, covers, mergeVersions, preferenceList, readValue } from './store';
+import type { Version } from './store';
+import { lostWrites, replicasConverged, runStore, staleReads } from './store-run';
+import type { StoreRunOptions } from './store-run';
+
+const MAX_STEPS = 2_000_000;
+
+/** A random two-sided partition of `replicas`, cut and healed at seeded times: a test's fault schedule. */
+function randomPartition(seed: number, replicas: NodeId[]): NonNullable<StoreRunOptions['partition']> & { healAtMs: number } {
+  const rng = new Random(`partition:${seed}`);
+  const shuffled = rng.shuffle(replicas);
+  const cut = rng.int(1, replicas.length - 1);
+  const atMs = rng.int(300, 900);
+  return { atMs, healAtMs: atMs + rng.int(400, 900), groups: [shuffled.slice(0, cut), shuffled.slice(cut)] };
+}
+
+/** Stale reads straight from the definition in `staleReads`' comment: every read, every pair of writes. */
+function naiveStaleReadIds(history: History<KvInput, KvOutput>): number[] {
+  const puts = history.filter((op) => op.input.f === 'put' && op.status === 'ok');
+  const out: number[] = [];
+  for (const read of history) {
+    if (read.input.f !== 'get' || read.status !== 'ok') continue;
+    const key = read.input.key;
+    const values = read.output === '' ? [null] : String(read.output).split('|');
+    const stale = puts.some((newer) => {
+      if (newer.input.key !== key || !((newer.returnMs as number) < read.invokeMs)) return false;
+      return values.some((v) => {
+        if (v === null) return true;
+        const older = puts.find((p) => (p.input as { value: string }).value === v);
+        return older !== undefined && (older.returnMs as number) < newer.invokeMs;
+      });
+    });
+    if (stale) out.push(read.id);
+  }
+  return out;
+}
+
+describe('versions: the order and the merge every mode stores by', () => {
+  const stamp = fc.record({ value: fc.constantFrom('p', 'q', 'r', 's'), time: fc.integer({ min: 0, max: 3 }), node: fc.constantFrom('a', 'b') });
+  const vector = fc.record({ a: fc.integer({ min: 0, max: 2 }), b: fc.integer({ min: 0, max: 2 }) });
+  const withVector = fc.record({ value: fc.constantFrom('p', 'q', 'r', 's'), time: fc.constant(0), node: fc.constant('a'), vv: vector });
+
+  it('merging keeps exactly the versions no other version supersedes (brute force over the union)', () => {
+    for (const gen of [stamp, withVector]) {
+      fc.assert(
+        fc.property(fc.array(gen, { maxLength: 5 }), fc.array(gen, { maxLength: 5 }), (xs: Version[], ys: Version[]) => {
+          const all = [...xs, ...ys];
+          const maximal = all.filter((v) => !all.some((u) => compareVersions(u, v) === 'after'));
+          const merged = mergeVersions(xs, ys);
+          // Every maximal version is represented once (equal stamps count as one), and nothing else is kept.
+          for (const v of maximal) expect(merged.filter((m) => compareVersions(m, v) === 'equal')).toHaveLength(1);
+          for (const m of merged) expect(maximal.some((v) => compareVersions(m, v) === 'equal')).toBe(true);
+          for (const v of all) expect(covers(merged, v)).toBe(true);
+        }),
+        { numRuns: 500, seed: 7 },
+      );
+    }
+  });
+
+  it('version vectors compare entry by entry (Dynamo §4.4), timestamps by (time, node)', () => {
+    const v = (vv: Record<string, number>): Version => ({ value: 'x', time: 0, node: 'a', vv });
+    expect(compareVersions(v({ a: 2, b: 1 }), v({ a: 1, b: 1 }))).toBe('after');
+    expect(compareVersions(v({ a: 1 }), v({ b: 1 }))).toBe('concurrent');
+    expect(compareVersions(v({ a: 1, b: 0 }), v({ a: 1 }))).toBe('equal');
+    expect(compareVersions({ value: 'x', time: 5, node: 'a' }, { value: 'y', time: 5, node: 'b' })).toBe('before');
+    expect(readValue(mergeVersions([v({ a: 1 })], [{ ...v({ b: 1 }), value: 'w' }]))).toBe('w|x');
+  });
+
+  it('a preference list is N distinct replicas in ring order (Dynamo §4.3)', () => {
+    const replicas = ['a', 'b', 'c', 'd', 'e'];
+    for (const key of ['x', 'y', 'z', 'k1', 'k2']) {
+      const list = preferenceList(key, replicas, 3);
+      expect(new Set(list).size).toBe(3);
+      const start = replicas.indexOf(list[0] as string);
+      expect(list).toEqual([0, 1, 2].map((i) => replicas[(start + i) % 5]));
+    }
+  });
+});
+
+describe('cp: Attiya, Bar-Noy and Dolev (1995) majority quorums under partition', () => {
+  for (const size of [3, 5]) {
+    it(`${size} replicas, 12 seeded partitions and heals: every history is linearizable; the minority answers nothing, the majority everything`, () => {
+      for (let seed = 1; seed <= 12; seed++) {
+        const replicas = Array.from({ length: size }, (_, i) => String.fromCharCode(97 + i));
+        const partition = randomPartition(seed, replicas);
+        const run = runStore({ seed, mode: 'cp', replicas: size, partition, untilMs: 3200 });
+        const result = checkLinearizability(run.history, kvModel, { maxSteps: MAX_STEPS });
+        expect(result.verdict, `seed ${seed}: ${result.explanation}`).toBe('ok');
+
+        const majority = partition.groups.find((g) => g.length > size / 2) as NodeId[];
+        const during = run.history.filter((op) => op.invokeMs >= partition.atMs && op.invokeMs < partition.healAtMs);
+        const majoritySide = majority.slice().sort().join(', ');
+        const minorityOps = during.filter((op) => run.sideOf(op.client) !== majoritySide);
+        const majorityOps = during.filter((op) => run.sideOf(op.client) === majoritySide);
+        expect(minorityOps.length, `seed ${seed}`).toBeGreaterThan(0);
+        expect(minorityOps.filter((op) => op.status === 'ok'), `seed ${seed}`).toEqual([]);
+        expect(majorityOps.length, `seed ${seed}`).toBeGreaterThan(0);
+        expect(majorityOps.filter((op) => op.status !== 'ok'), `seed ${seed}`).toEqual([]);
+        // After the heal, everyone answers again.
+        const after = run.history.filter((op) => op.invokeMs > partition.healAtMs + 300);
+        expect(after.length).toBeGreaterThan(0);
+        expect(after.every((op) => op.status === 'ok')).toBe(true);
+      }
+    });
+  }
+
+  it('a refusal is honest: minority reads and writes fail (nothing was stored), none is left indeterminate', () => {
+    const run = runStore({ seed: 3, mode: 'cp', partition: { atMs: 500, healAtMs: 1500, groups: [['a', 'b'], ['c']] } });
+    const minority = run.history.filter((op) => op.invokeMs >= 500 && op.invokeMs < 1500 && run.sideOf(op.client) === 'c');
+    expect(minority.some((op) => op.input.f === 'put')).toBe(true);
+    expect(minority.every((op) => op.status === 'fail')).toBe(true);
+  });
+});
+
+describe('ap: answer locally, replicate asynchronously, anti-entropy after the heal', () => {
+  const partition = { atMs: 800, healAtMs: 1600, groups: [['a', 'b'], ['c']] };
+
+  it('during a partition both sides answer every request', () => {
+    const run = runStore({ seed: 1, mode: 'ap', partition });
+    const during = run.history.filter((op) => op.invokeMs >= 800 && op.invokeMs < 1600);
+    for (const side of ['a, b', 'c']) expect(during.filter((op) => run.sideOf(op.client) === side).length).toBeGreaterThan(0);
+    expect(during.every((op) => op.status === 'ok')).toBe(true);
+  });
+
+  it('the checker finds the partition in most seeds; pinned seed 1 names a real operation', () => {
+    let violations = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const run = runStore({ seed, mode: 'ap', partition });
+      const result = checkLinearizability(run.history, kvModel, { maxSteps: MAX_STEPS });
+      expect(result.verdict).not.toBe('inconclusive');
+      if (result.verdict === 'violation') violations++;
+      if (seed !== 1) continue;
+      expect(result.verdict).toBe('violation');
+      const blocked = run.history.find((op) => op.id === result.violation?.blocked);
+      expect(blocked).toBeDefined();
+      const described = kvModel.describeOperation(blocked?.input as KvInput, blocked?.output);
+      expect(result.explanation).toContain(described);
+      expect(result.explanation).toContain(blocked?.client);
+    }
+    expect(violations).toBeGreaterThanOrEqual(6);
+  });
+
+  it('after the heal every replica converges to the same store (lww and version vectors)', () => {
+    // The clients stop writing at the heal, so only anti-entropy can bring the two sides together.
+    const workload = { stopAtMs: partition.healAtMs };
+    for (const resolve of ['lww', 'version-vectors'] as const) {
+      for (let seed = 1; seed <= 5; seed++) {
+        const run = runStore({ seed, mode: 'ap', resolve, partition, workload, untilMs: 3000 });
+        expect(replicasConverged(run.finalData), `${resolve}, seed ${seed}`).toBe(true);
+      }
+      // Without anti-entropy, writes sent across the partition are lost for good and the replicas stay apart.
+      const apart = runStore({ seed: 1, mode: 'ap', resolve, partition, workload, antiEntropyMs: null });
+      expect(replicasConverged(apart.finalData)).toBe(false);
+    }
+  });
+
+  it('last-writer-wins with a clock 300 ms behind loses acknowledged writes; version vectors keep them as siblings', () => {
+    const clocks = { c: { offsetMs: -300 } };
+    const lww = runStore({ seed: 2, mode: 'ap', clocks });
+    const lost = lostWrites(lww.history, lww.stamps);
+    expect(lost.length).toBeGreaterThan(0);
+    const [first] = lost;
+    const value = (first?.lost.input as { value: string }).value;
+    // The lost write was stamped by c, the slow clock, and its value is nowhere once the replicas have converged.
+    expect(lww.stamps[value]?.node).toBe('c');
+    expect(replicasConverged(lww.finalData)).toBe(true);
+    expect(JSON.stringify(lww.finalData)).not.toContain(`"${value}"`);
+
+    const vv = runStore({ seed: 2, mode: 'ap', resolve: 'version-vectors', clocks });
+    expect(lostWrites(vv.history, vv.stamps)).toEqual([]);
+    expect(vv.history.some((op) => op.status === 'ok' && String(op.output).includes('|'))).toBe(true);
+    // Same clocks, no skew: last-writer-wins loses nothing.
+    const fair = runStore({ seed: 2, mode: 'ap' });
+    expect(lostWrites(fair.history, fair.stamps)).toEqual([]);
+  });
+});
+
+describe('dynamo: N, R, W quorums (DeCandia et al. 2007, §4.5)', () => {
+  const network = { latency: { kind: 'lognormal' as const, medianMs: 10, sigma: 1.2, minMs: 1 } };
+  const workload = { keys: ['x'], readFraction: 0.6, thinkMinMs: 0, thinkMaxMs: 10 };
+
+  it('R + W > N: no stale read in 10 seeds without partitions (the naive oracle agrees)', () => {
+    for (const [r, w] of [[2, 2], [1, 3], [3, 1]] as const) {
+      for (let seed = 1; seed <= 10; seed++) {
+        const run = runStore({ seed, mode: 'dynamo', quorum: { n: 3, r, w }, clients: 6, network, workload });
+        expect(naiveStaleReadIds(run.history), `R=${r} W=${w} seed ${seed}`).toEqual([]);
+        expect(staleReads(run.history)).toEqual([]);
+      }
+    }
+  });
+
+  it('R + W ≤ N: stale reads occur, and staleReads finds exactly the ones the naive oracle finds', () => {
+    let stale = 0;
+    for (const [r, w] of [[1, 1], [1, 2], [2, 1]] as const) {
+      for (let seed = 1; seed <= 10; seed++) {
+        const run = runStore({ seed, mode: 'dynamo', quorum: { n: 3, r, w }, clients: 6, network, workload, readRepair: false });
+        const ids = staleReads(run.history).map((s) => s.read.id);
+        expect(ids).toEqual(naiveStaleReadIds(run.history));
+        stale += ids.length;
+      }
+    }
+    expect(stale).toBeGreaterThan(5);
+  });
+
+  it('a quorum the minority side cannot meet leaves it unanswered; R = W = 1 keeps it answering', () => {
+    const partition = { atMs: 500, healAtMs: 1500, groups: [['a', 'b'], ['c']] };
+    const sideC = (run: ReturnType<typeof runStore>) => run.history.filter((op) => op.invokeMs >= 500 && op.invokeMs < 1500 && run.sideOf(op.client) === 'c');
+    const strict = runStore({ seed: 4, mode: 'dynamo', quorum: { n: 3, r: 2, w: 2 }, partition });
+    expect(sideC(strict).length).toBeGreaterThan(0);
+    expect(sideC(strict).filter((op) => op.status === 'ok')).toEqual([]);
+    // Writes sent to N replicas that fall short of W are indeterminate; reads fail.
+    expect(sideC(strict).every((op) => op.status === (op.input.f === 'put' ? 'info' : 'fail'))).toBe(true);
+    const loose = runStore({ seed: 4, mode: 'dynamo', quorum: { n: 3, r: 1, w: 1 }, partition });
+    expect(sideC(loose).length).toBeGreaterThan(0);
+    expect(sideC(loose).every((op) => op.status === 'ok')).toBe(true);
+  });
+});
