@@ -19,6 +19,7 @@ export const exerciseSets: Record<string, () => Promise<ExerciseSet>> = {
   clocks: () => import('./clocks/exercises').then((m) => m.exerciseSet),
   consensus: () => import('./consensus/exercises').then((m) => m.exerciseSet),
   dht: () => import('./dht/exercises').then((m) => m.exerciseSet),
+  consistency: () => import('./consistency/exercises').then((m) => m.exerciseSet),
 };
 
 export class UnknownExerciseError extends Error {
