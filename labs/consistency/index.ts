@@ -9,3 +9,18 @@ export * from './models';
 export * from './store';
 export * from './clients';
 export * from './store-run';
+export { checkSequentialConsistency, sessionBefore, DEFAULT_MAX_STEPS } from './sequential';
+export type { ConsistencyResult, CheckOptions, Verdict, SequentialWitness } from './sequential';
+export { checkCausalConsistency, checkPram, memoryHistory } from './causal';
+export type { MemoryHistory, MemoryAccess, ViewsWitness } from './causal';
+export {
+  checkSessionGuarantees,
+  checkReadYourWrites,
+  checkMonotonicReads,
+  checkMonotonicWrites,
+  checkWritesFollowReads,
+  checkConvergence,
+  SESSION_GUARANTEES,
+  SESSION_GUARANTEE_NAMES,
+} from './session';
+export type { SessionGuarantee, SessionWitness, ConvergenceWitness } from './session';
