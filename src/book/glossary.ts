@@ -297,7 +297,7 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'session-guarantees',
     term: 'session guarantees',
-    definition: 'Four promises to a single client of a replicated store (Terry et al., 1994): read your writes, monotonic reads, monotonic writes and writes follow reads. The first three together amount to PRAM consistency, and all four to causal consistency.',
+    definition: 'Four promises to a single client of a replicated store (Terry et al., 1994): read your writes, monotonic reads, monotonic writes and writes follow reads. Stated, as Terry et al. state them, with one write order shared by all clients, they sit beside causal consistency rather than below it.',
     taught: { chapter: 'consistency/consistency-models', section: 'session-guarantees' },
   },
   {
