@@ -69,4 +69,11 @@ export interface Model<S = unknown, I = unknown, O = unknown> {
   partition?(history: History<I, O>): History<I, O>[];
   describeOperation(input: I, output: O | undefined): string;
   describeState(state: S): string;
+  /**
+   * Optional: true when the operation, in every state where `step` finds it legal, leaves that state unchanged (a
+   * read, a compare-and-set that answered false). The linearizability checker then places such an operation as
+   * soon as it is legal and never backtracks over that choice, which is sound only if this holds in every state.
+   * Leave it out when unsure: the checker is then slower, never wrong.
+   */
+  readOnly?(input: I, output: O | undefined): boolean;
 }

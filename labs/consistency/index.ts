@@ -24,3 +24,5 @@ export {
   SESSION_GUARANTEE_NAMES,
 } from './session';
 export type { SessionGuarantee, SessionWitness, ConvergenceWitness } from './session';
+export * from './linearizability';
+export * from './generate';

@@ -86,6 +86,7 @@ export const registerModel: Model<RegisterValue, RegisterInput, RegisterOutput> 
     }
   },
   describeState: (state) => (state === null ? 'the register is unset' : `the register holds ${describeRegisterValue(state)}`),
+  readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output === false),
 };
 
 /**
@@ -137,4 +138,5 @@ export const kvModel: Model<string, KvInput, KvOutput> = {
     }
   },
   describeState: (state) => (state === '' ? 'the key is empty' : `the key holds ${JSON.stringify(state)}`),
+  readOnly: (input) => input.f === 'get',
 };
