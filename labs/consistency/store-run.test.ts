@@ -96,6 +96,7 @@ describe('runStore: one seed rules a run', () => {
       [{ mode: 'dynamo', quorum: { n: 4, r: 1, w: 1 } }, /quorum\.n must be an integer from 1 to the number of replicas \(3\)/],
       [{ mode: 'cp', quorum: { n: 3, r: 2, w: 2 } }, /quorum is only for mode "dynamo"/],
       [{ mode: 'cp', antiEntropyMs: 100 }, /antiEntropyMs is for ap and dynamo/],
+      [{ mode: 'ap', readWriteBack: false }, /readWriteBack is only for mode "cp"/],
       [{ clients: [{ id: 'c1', home: 'z' }] }, /clients\[0\]\.home must name a replica \(replicas: a, b, c\) \(got "z"\)/],
       [{ clients: [{ id: 'a', home: 'a' }] }, /clients\[0\]\.id must be a new node id/],
       [{ partition: { atMs: 10, groups: [['a', 'c9']] } }, /partition\.groups must name only replicas/],

@@ -38,7 +38,8 @@ export interface ClientSpec {
  * - `resolve`: `lww` or `version-vectors`, for `ap` and `dynamo` [`lww`]. `quorum`: `{ n, r, w }` for `dynamo`
  *   [n = replicas, r = w = a majority of n]; `readRepair` [true].
  * - `antiEntropyMs`: anti-entropy period, or null for none [`ap`: 100, `dynamo`: null; `cp` has none].
- * - `quorumTimeoutMs`: how long a `cp`/`dynamo` coordinator waits for its quorum [250].
+ * - `quorumTimeoutMs`: how long a `cp`/`dynamo` coordinator waits for its quorum [250]. `readWriteBack`: whether a
+ *   `cp` read writes back what it found before answering (ABD's second phase; off only to show why) [true].
  * - `sessions`: guarantees every client asks for [none]; `readRule`: the clients' read path [`sessionReadRule`
  *   when read-your-writes or monotonic reads is asked, `firstReply` otherwise]; `routing`: `home` or `random` [home].
  * - `workload`: overrides of keys [x, y], readFraction [0.5], thinkMinMs [10], thinkMaxMs [30], timeoutMs [600],
@@ -58,6 +59,7 @@ export interface StoreRunOptions {
   readRepair?: boolean;
   antiEntropyMs?: number | null;
   quorumTimeoutMs?: number;
+  readWriteBack?: boolean;
   sessions?: SessionGuarantee[];
   readRule?: ReadRule;
   routing?: 'home' | 'random';
@@ -169,7 +171,10 @@ export function resolveStoreOptions(options: StoreRunOptions): { config: Replica
     p.groups.flat().forEach((id) => replicas.includes(id) || fail('partition.groups', `must name only replicas (${replicas.join(', ')})`, id));
   }
   for (const id of Object.keys(options.clocks ?? {})) if (!replicas.includes(id)) fail(`clocks.${id}`, 'must name a replica (clients keep perfect clocks)', id);
-  const config: ReplicaConfig = { mode: options.mode, resolve, replicas, n, r, w, readRepair: options.readRepair ?? true, antiEntropyMs, quorumTimeoutMs };
+  const readWriteBack = options.readWriteBack ?? true;
+  if (typeof readWriteBack !== 'boolean') fail('readWriteBack', 'must be true or false', readWriteBack);
+  if (options.mode !== 'cp' && options.readWriteBack !== undefined) fail('readWriteBack', 'is only for mode "cp"', options.readWriteBack);
+  const config: ReplicaConfig = { mode: options.mode, resolve, replicas, n, r, w, readRepair: options.readRepair ?? true, antiEntropyMs, quorumTimeoutMs, readWriteBack };
   return { config, clients, workload, untilMs };
 }
 

@@ -122,6 +122,21 @@ describe('cp: Attiya, Bar-Noy and Dolev (1995) majority quorums under partition'
     });
   }
 
+  it('ABD §3, the read\'s write-back: without it a read returns a value a write in progress left on a minority, and a later read returns the older one', () => {
+    // The same runs, one-key workload, with and without the read's second phase. With it every history is
+    // linearizable; without it every one of these seeds has a new-old inversion the checker cannot place.
+    for (let seed = 1; seed <= 8; seed++) {
+      const settings = { seed, mode: 'cp' as const, replicas: 5, workload: { keys: ['x'] } };
+      const withWriteBack = checkLinearizability(runStore(settings).history, kvModel, { maxSteps: MAX_STEPS });
+      expect(withWriteBack.verdict, `seed ${seed}: ${withWriteBack.explanation}`).toBe('ok');
+      const history = runStore({ ...settings, readWriteBack: false }).history;
+      const without = checkLinearizability(history, kvModel, { maxSteps: MAX_STEPS });
+      expect(without.verdict, `seed ${seed}`).toBe('violation');
+      // The operation it cannot place is a read: the inversion is between reads.
+      expect(history.find((op) => op.id === without.violation?.blocked)?.input.f, `seed ${seed}`).toBe('get');
+    }
+  });
+
   it('a refusal is honest: minority reads and writes fail (nothing was stored), none is left indeterminate', () => {
     const run = runStore({ seed: 3, mode: 'cp', partition: { atMs: 500, healAtMs: 1500, groups: [['a', 'b'], ['c']] } });
     const minority = run.history.filter((op) => op.invokeMs >= 500 && op.invokeMs < 1500 - 15 && run.sideOf(op.client) === 'c');

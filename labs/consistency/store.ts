@@ -171,6 +171,10 @@ export interface ReplicaState {
  * - `n`, `r`, `w`: `dynamo` quorums (1 ≤ r, w ≤ n ≤ replicas); `readRepair` for `dynamo` reads.
  * - `antiEntropyMs`: period of anti-entropy, or null for none (`ap` and `dynamo`).
  * - `quorumTimeoutMs`: how long a `cp` or `dynamo` coordinator waits for its quorum before giving up.
+ * - `readWriteBack`: whether a `cp` read writes the value it found back to a majority before answering (ABD's
+ *   second phase). Only a lab turns it off, to show why it is there: without it a read can return a value that a
+ *   write in progress has left on a minority, and a later read that asks another majority returns the older value,
+ *   a new-old inversion no linearization allows.
  */
 export interface ReplicaConfig {
   mode: StoreMode;
@@ -182,6 +186,7 @@ export interface ReplicaConfig {
   readRepair: boolean;
   antiEntropyMs: number | null;
   quorumTimeoutMs: number;
+  readWriteBack: boolean;
 }
 
 interface Turn {
@@ -280,7 +285,7 @@ const cp: CoordinatorHandlers = {
     turn.out.push({ type: 'cancelTimer', name: `${ROUND_TIMER}${id}` });
     if (round.input.f === 'get') {
       // Nothing at a majority means no write has completed: the empty value is safe to answer without a write-back.
-      if (highest.length === 0) {
+      if (highest.length === 0 || !turn.config.readWriteBack) {
         answer(turn, round, true, { versions: [] });
         return next;
       }
