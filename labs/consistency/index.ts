@@ -26,3 +26,4 @@ export {
 export type { SessionGuarantee, SessionWitness, ConvergenceWitness } from './session';
 export * from './linearizability';
 export * from './generate';
+export * from './jepsen';
