@@ -26,4 +26,6 @@ export {
 export type { SessionGuarantee, SessionWitness, ConvergenceWitness } from './session';
 export * from './linearizability';
 export * from './generate';
+export { consistencyGallery, judgeGalleryEntry, checkerFor, MODEL_CHECKERS, historyFromRows, randomSmallHistory, findSeparatingHistory } from './gallery';
+export type { GalleryEntry, ModelVerdict, MemoryHistoryInput, SmallHistoryOptions } from './gallery';
 export * from './jepsen';
