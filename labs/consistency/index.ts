@@ -29,3 +29,4 @@ export * from './generate';
 export { consistencyGallery, judgeGalleryEntry, checkerFor, MODEL_CHECKERS, historyFromRows, randomSmallHistory, findSeparatingHistory } from './gallery';
 export type { GalleryEntry, ModelVerdict, MemoryHistoryInput, SmallHistoryOptions } from './gallery';
 export * from './jepsen';
+export * from './history-figure';

@@ -183,7 +183,7 @@ export function checkLinearizability<S, I, O>(
     elapsedMs: now() - startMs,
   };
   const failed = history.filter((op) => op.status === 'fail').length;
-  const dropped = failed === 0 ? '' : ` ${failed} failed operation${failed === 1 ? ' was' : 's were'} dropped (they had no effect).`;
+  const dropped = failed === 0 ? '' : failed === 1 ? ' 1 failed operation was dropped (it had no effect).' : ` ${failed} failed operations were dropped (they had no effect).`;
   const partWord = model.partition ? (parts.length === 1 ? ' (1 part)' : ` (${parts.length} parts, checked one at a time)`) : '';
 
   if (violationAt >= 0) {
