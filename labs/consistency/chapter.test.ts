@@ -4,8 +4,9 @@
 // checks what the prose promises. Claims taken from the papers are held to the wording the chapter uses for them,
 // and every citation and cross-chapter link must resolve. A lab change that moves a quoted number fails here.
 import { describe, expect, it } from 'vitest';
-import { edit, ofKind, readChapter, run, table } from '../runtime/chapter-cells';
+import { edit, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
 import type { Output, PlotOutput } from '../display/outputs';
+import { checkConvergence, checkLinearizability, consistencyGallery, judgeGalleryEntry, lostWrites, randomRegisterHistory, registerModel, runStore } from './index';
 
 const { source: chapter, prose, cells, cellSource, cellCaption, says } = readChapter('consistency/consistency-models.mdx');
 
@@ -26,7 +27,7 @@ function paragraphWith(phrase: string): string {
 
 describe('the chapter and its cells', () => {
   it('has its cells in page order, none silencing the type checker', () => {
-    expect([...cells.keys()].slice(0, 2)).toEqual(['cap-partition', 'pacelc']);
+    expect([...cells.keys()]).toEqual(['cap-partition', 'pacelc', 'hierarchy', 'checker-figure', 'checker-cost', 'jepsen']);
     for (const [id, { code }] of cells) expect(code, id).not.toMatch(/\bas never\b|\bas any\b/);
   });
 });
@@ -88,6 +89,51 @@ describe('CAP through a partition (Gilbert and Lynch 2002, §3): cell cap-partit
     says("`groups: [['a', 'b'], ['c', 'd']]`");
   });
 
+  it('the linearizability checker (Herlihy and Wing 1990, §2): the CP history is linearizable; the AP one is not, at c7\'s read of c4-19 after its own write', async () => {
+    const outputs = await run(cellSource('cap-partition'));
+    const rows = table(outputs, 1);
+    const said = (store: string) => printed(outputs).split('\n').find((line) => line.startsWith(`${store}: `)) ?? '';
+    expect(rows.find((r) => r.store === 'CP')?.verdict).toBe('ok');
+    expect(said('CP')).toContain('294 operations can be ordered');
+    expect(said('CP')).toContain('13 failed operations were dropped');
+    says('its 294 answered operations have a linearization, and the 13 it refused are dropped');
+    expect(rows.find((r) => r.store === 'AP')?.verdict).toBe('violation');
+    expect(said('AP')).toContain('The longest legal prefix has 105 operations; then get x → c4-19 by client c7 (invoked 859.');
+    says('After a legal prefix of 105 operations it cannot place a read by client c7, invoked at about 860 ms, that returned `c4-19`');
+    expect(cellSource('cap-partition')).toContain('maxSteps: 100_000');
+
+    // The story of that read, from the same run: the cell's settings, then the history's operations on key x.
+    for (const line of ["const partition = { atMs: 1000, healAtMs: 2000, groups: [['a', 'b']] };", "const clocks = { a: { offsetMs: -20 }, b: { offsetMs: -20 } };", 'const settings = { seed: 1, replicas: 5, clients: 10, partition, clocks, untilMs: 3500 };']) {
+      expect(cellSource('cap-partition')).toContain(line);
+    }
+    const apRun = runStore({ seed: 1, replicas: 5, clients: 10, untilMs: 3500, mode: 'ap', partition: { atMs: 1000, healAtMs: 2000, groups: [['a', 'b']] }, clocks: { a: { offsetMs: -20 }, b: { offsetMs: -20 } } });
+    const put = (value: string) => apRun.history.find((op) => op.input.f === 'put' && op.input.value === value && op.status === 'ok');
+    const read = apRun.history.find((op) => op.client === 'c7' && op.input.f === 'get' && op.output === 'c4-19' && Math.round(op.invokeMs) === 860);
+    const [mine, theirs] = [put('c7-20'), put('c4-19')];
+    if (read === undefined || mine === undefined || theirs === undefined) throw new Error('the operations the prose names are not in the run');
+    expect(mine.client).toBe('c7');
+    expect(mine.returnMs as number).toBeLessThan(read.invokeMs);
+    expect(theirs.returnMs as number).toBeLessThan(mine.invokeMs);
+    expect(1000 - Math.round(read.invokeMs)).toBe(140);
+    says('Client c7 had itself written `c7-20` just before, and that write began after `c4-19` had completed');
+    says('The read comes 140 ms *before* the partition');
+    expect(apRun.clients.find((c) => c.id === 'c7')?.home).toBe('b');
+    expect(apRun.stamps['c7-20']?.node).toBe('b');
+    expect(lostWrites(apRun.history, apRun.stamps).some((l) => l.lost.id === mine.id && l.winner.id === theirs.id)).toBe(true);
+    says("replica b stamped c7's write with its slow clock, last writer wins judged it older than c4's");
+  });
+
+  it('the invited edit, clocks that agree: the first read the checker cannot place falls inside the partition', async () => {
+    const source = edit(cellSource('cap-partition'), 'a: { offsetMs: -20 }, b: { offsetMs: -20 }', 'a: { offsetMs: 0 }, b: { offsetMs: 0 }');
+    const outputs = await run(source);
+    expect(table(outputs, 1).find((r) => r.store === 'AP')?.verdict).toBe('violation');
+    const ap = printed(outputs).split('\n').find((line) => line.startsWith('AP: ')) ?? '';
+    const invoked = Number(/by client \S+ \(invoked ([\d.]+) ms, returned [\d.]+ ms\) cannot be placed/.exec(ap)?.[1]);
+    expect(invoked).toBeGreaterThanOrEqual(1000);
+    expect(invoked).toBeLessThan(2000);
+    says('as does the first read the linearizability checker cannot place');
+  });
+
   it('the figures say what the captions say: the CP minority answers nothing during the partition, every other line stays at 100%', async () => {
     const lines = plotData(await run(cellSource('cap-partition')), 0, 'line');
     const during = lines.filter((r) => (r.fromMs as number) >= 1000 && (r.fromMs as number) < 2000);
@@ -138,6 +184,174 @@ describe('PACELC, the else branch (Abadi 2012): cell pacelc', () => {
     expect(Math.max(...medians) - Math.min(...medians)).toBeLessThanOrEqual(8);
     says('Delete `links` from the network options');
     says('the stale reads vanish and the latency differences shrink to a few milliseconds');
+  });
+});
+
+describe('The hierarchy (Viotti and Vukolić 2016; Terry et al. 1994): cell hierarchy', () => {
+  const chain = ['lin.', 'seq.', 'causal', 'PRAM'];
+  const sessionColumns = ['RYW', 'MR', 'MW', 'WFR'];
+  const rowOf = (rows: Record<string, unknown>[], id: string) => {
+    const row = rows.find((r) => r.history === id);
+    if (row === undefined) throw new Error(`no gallery row "${id}"`);
+    return row;
+  };
+
+  it('every history is admitted and refused as its entry says, and the table is every entry under every checker', async () => {
+    const rows = table(await run(cellSource('hierarchy')), 0);
+    expect(rows.map((r) => r.history)).toEqual(consistencyGallery().map((e) => e.id));
+    for (const entry of consistencyGallery()) {
+      const { admitted, refused } = judgeGalleryEntry(entry);
+      expect([admitted.verdict, refused.verdict], entry.id).toEqual(['ok', 'violation']);
+    }
+    says('The gallery below puts one separating history for each adjacent pair next to the verdicts of every checker in the lab');
+  });
+
+  it('the chain: in every row the first four columns are a run of ✗ followed by a run of ✓', async () => {
+    const rows = table(await run(cellSource('hierarchy')), 0);
+    for (const r of rows) expect(chain.map((c) => r[c]).join(''), String(r.history)).toMatch(/^✗*✓*$/);
+    says('the first four columns are a run of ✗ followed by a run of ✓');
+  });
+
+  it("the session columns: the last history is causal yet breaks read your writes; a writer's writes out of order pass each guarantee alone", async () => {
+    const rows = table(await run(cellSource('hierarchy')), 0);
+    const last = rows[rows.length - 1] as Record<string, unknown>;
+    expect(last.causal).toBe('✓');
+    expect(last.RYW).toBe('✗');
+    const lastEntry = consistencyGallery().at(-1);
+    expect(lastEntry?.history.map((op) => [op.client, op.input.f])).toEqual([['a', 'write'], ['b', 'write'], ['a', 'read'], ['b', 'read']]);
+    says("In the gallery's last history each client writes and then reads the other's value");
+    says("The gallery's last history is causal and still breaks read your writes");
+    const outOfOrder = rowOf(rows, 'monotonic-writes');
+    for (const c of sessionColumns) expect(outOfOrder[c], c).toBe('✓');
+    expect(outOfOrder.PRAM).toBe('✗');
+    const entry = consistencyGallery().find((e) => e.id === 'monotonic-writes');
+    expect([entry?.admittedBy, entry?.refusedBy]).toEqual(['monotonic reads', 'monotonic reads + monotonic writes']);
+    says('the history in which a writer\'s writes are seen out of order passes each guarantee taken alone');
+  });
+
+  it('the convergence column: the history that goes back converges; two causal histories do not; ? where no read follows the last write', async () => {
+    const rows = table(await run(cellSource('hierarchy')), 0);
+    const back = rowOf(rows, 'converges-but-goes-back');
+    expect([back['conv.'], back.PRAM, back.MR]).toEqual(['✓', '✗', '✗']);
+    expect(rows.filter((r) => r.causal === '✓' && r['conv.'] === '✗')).toHaveLength(2);
+    says('while two causal histories do not, because their last reads disagree');
+    const undecided = rows.filter((r) => Object.values(r).includes('?'));
+    expect(undecided.length).toBeGreaterThan(0);
+    for (const r of undecided) {
+      expect(r['conv.']).toBe('?');
+      const entry = consistencyGallery().find((e) => e.id === r.history);
+      expect(checkConvergence(entry?.history ?? []).explanation).toContain('no read began');
+    }
+    says('Where no read began after the last write, the check has nothing to judge');
+  });
+
+  it("the figure draws the gallery's last history, and the invited edit draws another", async () => {
+    const bars = plotData(await run(cellSource('hierarchy')), 0, 'barX');
+    expect(bars.map((b) => `${String(b.client)}: ${String(b.label)}`)).toEqual(['a: write 1', 'b: write 2', 'a: read → 2', 'b: read → 1']);
+    const other = edit(cellSource('hierarchy'), "const id = 'causal-not-one-write-order';", "const id = 'stale-read';");
+    expect(plotData(await run(other), 0, 'barX').map((b) => b.label)).toEqual(['write 1', 'read → unset']);
+    says("put another row's id in the cell to draw that one");
+  });
+});
+
+describe('Checking a history (Wing and Gong 1993; Lowe 2017): cell checker-figure', () => {
+  it('the linearizable history: numbered points in the order write 1, c reads 1, write 2, the two reads of 2', async () => {
+    const points = plotData(await run(cellSource('checker-figure')), 0, 'dot');
+    expect(points.map((p) => p.id)).toEqual([0, 2, 1, 3, 4]);
+    expect(points.map((p) => p.order)).toEqual([1, 2, 3, 4, 5]);
+    says("a's write of 1, c's read of 1, b's write of 2, then the two reads of 2");
+  });
+
+  it("the stale read: a prefix of 4, the register holding 2, and c's last read highlighted and named", async () => {
+    const outputs = await run(cellSource('checker-figure'));
+    const bars = plotData(outputs, 1, 'barX');
+    expect(bars.filter((b) => b.role === 'cannot be placed').map((b) => [b.id, b.client, b.label])).toEqual([[4, 'c', 'read → 1']]);
+    expect(plotData(outputs, 1, 'dot')).toHaveLength(4);
+    const text = printed(outputs);
+    expect(text).toContain('The longest legal prefix has 4 operations; then read → 1 by client c (invoked 26 ms');
+    expect(text).toContain('the register holds 2');
+    says('The checker reports the longest legal prefix, 4 operations, the state after it (the register holds 2)');
+  });
+
+  it('the invited edit, the read invoked at 22 instead of 26: linearizable, c\'s read before b\'s write and a\'s read after it', async () => {
+    says('change its invocation time from `26` to `22`');
+    const outputs = await run(edit(cellSource('checker-figure'), "['c', read, 1, 26, 34]", "['c', read, 1, 22, 34]"));
+    expect(printed(outputs)).toMatch(/^Linearizable/);
+    const order = plotData(outputs, 1, 'dot').map((p) => p.id);
+    expect(order.indexOf(4)).toBeLessThan(order.indexOf(1));
+    expect(order.indexOf(1)).toBeLessThan(order.indexOf(3));
+    says('The second figure turns linearizable');
+  });
+});
+
+describe('What checking costs (Lowe 2017, §4; Gibbons and Korach 1997): cell checker-cost', () => {
+  const perOperation = (rows: Record<string, unknown>[], clients: string) => rows.filter((r) => r.clients === clients).map((r) => r['steps per operation (median)'] as number);
+
+  it('up to 8 clients, 2 to 6 steps per operation at every length; 16 clients, 7 to 36 and spread apart', async () => {
+    const outputs = await run(cellSource('checker-cost'));
+    const rows = table(outputs, 0);
+    expect(rows.every((r) => r.verdicts === 'ok')).toBe(true);
+    const low = ['2 clients', '4 clients', '8 clients'].flatMap((c) => perOperation(rows, c));
+    expect(Math.round(Math.min(...low))).toBe(2);
+    expect(Math.round(Math.max(...low))).toBe(6);
+    says('For up to 8 clients the search takes between 2 and 6 steps per operation at every length');
+    const high = perOperation(rows, '16 clients');
+    expect([Math.round(Math.min(...high)), Math.round(Math.max(...high))]).toEqual([7, 36]);
+    says('With 16 clients it takes more, 7 to 36 steps per operation, and the dots spread apart');
+    const dots = plotData(outputs, 0, 'dot');
+    const spread = (clients: string, operations: number) => {
+      const values = dots.filter((d) => d.clients === clients && d.operations === operations).map((d) => d.perOperation as number);
+      return Math.max(...values) / Math.min(...values);
+    };
+    const widest = (clients: string) => Math.max(...[100, 300, 1000].map((n) => spread(clients, n)));
+    expect(widest('16 clients')).toBeGreaterThan(2 * Math.max(widest('2 clients'), widest('4 clients'), widest('8 clients')));
+  });
+
+  it('a 1,000-operation history of 10 clients takes 8,994 steps; a budget of 20,000 steps leaves the corrupted history inconclusive', async () => {
+    const text = printed(await run(cellSource('checker-cost')));
+    expect(text).toMatch(/1,000 operations of 10 clients: ok after 8,994 steps, in [\d.]+ ms on this machine\./);
+    says('A history of 1,000 operations by 10 clients needs 8,994 steps');
+    expect(text).toContain('inconclusive');
+    expect(text).toContain('covered 124 of 283 operations');
+    says('a legal prefix of 124 of the 283 operations that did not fail');
+  });
+
+  it('the invited edit, a budget of 1,000,000: a violation after 295,406 steps, at the read that was changed', async () => {
+    says('Raise `maxSteps: 20_000` to `1_000_000`');
+    const text = printed(await run(edit(cellSource('checker-cost'), 'maxSteps: 20_000', 'maxSteps: 1_000_000')));
+    expect(text).toContain('violation after 295,406 steps');
+    says('the same history comes back as a violation after 295,406 steps');
+    expect(cellSource('checker-cost')).toContain('randomRegisterHistory({ seed: 1, clients: 8, operations: 300, corrupt: true })');
+    const { history, corruptedId } = randomRegisterHistory({ seed: 1, clients: 8, operations: 300, corrupt: true });
+    expect(checkLinearizability(history, registerModel, { maxSteps: 1_000_000 }).violation?.blocked).toBe(corruptedId);
+    says('the read it cannot place is the one that was changed');
+  });
+});
+
+describe('Histories from Jepsen (Kingsbury, Jepsen): cell jepsen', () => {
+  it('eleven lines become five operations: the nemesis skipped, the timed-out cas indeterminate, process 6 in its own lane', async () => {
+    const source = cellSource('jepsen');
+    const history = /const text = `([\s\S]*?)`;/.exec(source)?.[1] ?? '';
+    expect(history.trim().split('\n')).toHaveLength(11);
+    const outputs = await run(source);
+    const bars = plotData(outputs, 0, 'barX');
+    expect(bars.map((b) => b.client)).toEqual(['p0', 'p1', 'p2', 'p3', 'p6']);
+    expect(bars.find((b) => b.client === 'p1')?.label).toBe('cas 1→2 ? (no response)');
+    says('Eleven lines become five operations');
+    const text = printed(outputs);
+    expect(text).toMatch(/^Not linearizable/);
+    expect(text).toContain('read → 1 by client p3');
+    says("process 3's read of 1, which began later, cannot be placed");
+  });
+
+  it("the invited edits: process 3 reads 2, or process 2's answer is lost, and the history is linearizable", async () => {
+    says("Change that read's `:value 1` to `:value 2`");
+    const source = cellSource('jepsen');
+    const reads2 = edit(source, '{:process 3, :type :ok,     :f :read,  :value 1,', '{:process 3, :type :ok,     :f :read,  :value 2,');
+    expect(printed(await run(reads2))).toMatch(/^Linearizable/);
+    says("Or delete the line of process 2's `:ok`");
+    const lost = edit(source, '{:process 2, :type :ok,     :f :read,  :value 2, :time 25000000}\n', '');
+    expect(printed(await run(lost))).toMatch(/^Linearizable/);
   });
 });
 
