@@ -2,7 +2,9 @@
 // orders that respect real time, simulating a queue, with timed-out operations placed or left out), which must
 // agree with the checker run with the reference model; both verdicts must be common. Then the reference solution
 // passes 60 variants, and wrong models (the starter, which ignores its state; a stack; a model that changes its
-// state in place; one that refuses timed-out operations; one that throws) fail with feedback naming the problem.
+// state in place; one that refuses timed-out operations; one that throws; and right steps with a key that gives
+// two different queues one string: a constant, the length, the values joined with no separator) fail with
+// feedback naming the problem, and a key's fault is put on the key, never on step.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { code, describeCodeReferences, gradeText } from '../../exercises/test-support';
@@ -10,15 +12,20 @@ import { enumerateSeeds } from '../../exercises/oracle-support';
 import { checkLinearizability } from '../linearizability';
 import { QUEUE_CHECK_STEPS, queueModel, queueModelExercise, randomQueueHistory, type QueueOp } from './queue-model';
 
-/** Herlihy and Wing 1990, §2, directly: some order of the completed operations (and any subset of the timed-out ones) that respects real time and that a FIFO queue would answer as recorded. */
+/**
+ * Herlihy and Wing 1990, §2, directly: some order of the completed operations (and any subset of the timed-out
+ * ones) that respects real time and that a FIFO queue would answer as recorded. Real time as the checker reads
+ * recorded times: A precedes B when A returned at or before B's invocation.
+ */
 function oracleLinearizable(history: QueueOp[]): boolean {
   const search = (placed: Set<number>, queue: number[]): boolean => {
     const done = history.filter((op) => op.status === 'ok').every((op) => placed.has(op.id));
     if (done) return true;
     for (const op of history) {
       if (placed.has(op.id)) continue;
-      // op may go next only if no unplaced completed operation returned before op was invoked.
-      if (history.some((o) => !placed.has(o.id) && o.status === 'ok' && (o.returnMs as number) < op.invokeMs)) continue;
+      // op may go next only if no unplaced completed operation returned before op was invoked; a return and an
+      // invocation at the same instant count as the return first (these operations all take time).
+      if (history.some((o) => !placed.has(o.id) && o.status === 'ok' && (o.returnMs as number) <= op.invokeMs)) continue;
       let next: number[];
       if (op.input.f === 'enqueue') next = [...queue, op.input.value];
       else {
@@ -71,6 +78,9 @@ describe('wrong queue models fail with feedback that names the problem', () => {
       expect(result.passed).toBe(false);
       expect(result.text).toContain('a value from an empty queue');
       expect(result.text).toContain('but with your model the checker accepts it');
+      // Its key is right; its step cannot tell queues apart, and that is what it is told.
+      expect(result.text).not.toContain('your key gives');
+      expect(result.text).not.toContain('Your step is not the cause');
     }
   });
 
@@ -94,6 +104,56 @@ describe('wrong queue models fail with feedback that names the problem', () => {
     const result = await gradeText(queueModelExercise, seeds[3] as number, code(strict));
     expect(result.passed).toBe(false);
     expect(result.text).toContain('a dequeue that timed out');
+  });
+
+  // Lowe 2017, §4: the cache is sound only if different states have different keys.
+  it.each([
+    ['a constant key', "return 'queue';"],
+    ['the length as the key', 'return String(state.length);'],
+    ['the values joined with no separator', "return state.join('');"],
+    ['the front value alone', 'return String(state[0]);'],
+  ])('right steps with %s fail on key, and the feedback names key, not step', async (_what, body) => {
+    const wrongKey = edit("key(state: number[]): string {\n      return state.join(',');", `key(state: number[]): string {\n      ${body}`);
+    for (const seed of seeds.slice(0, 3)) {
+      const result = await gradeText(queueModelExercise, seed, code(wrongKey));
+      expect(result.passed, `seed ${seed}`).toBe(false);
+      expect(result.score).toBeLessThan(1);
+      const failedChecks = result.checks.filter((c) => !c.passed).map((c) => c.name);
+      expect(failedChecks).toContain('key tells queues apart');
+      expect(failedChecks).not.toContain('single steps');
+      expect(result.text).toMatch(/your key gives "[^"]*" for both the queue \[[\d, ]*\]/);
+      expect(result.text).toContain('Different queues must get different keys');
+      expect(result.text).not.toMatch(/your step (refuses|allows)/);
+    }
+  });
+
+  it('a constant key that fools the checker on a history is blamed for it, not the steps', async () => {
+    const constant = edit("key(state: number[]): string {\n      return state.join(',');", "key(state: number[]): string {\n      return 'queue';");
+    let blamed = 0;
+    for (const seed of enumerateSeeds(12)) {
+      const result = await gradeText(queueModelExercise, seed, code(constant));
+      const verdicts = result.checks.find((c) => c.name.startsWith("the checker's verdicts"));
+      if (verdicts === undefined || verdicts.passed) continue;
+      expect(verdicts.feedback).toContain('Your step is not the cause');
+      expect(verdicts.feedback).toContain('Your key gives one string for two different states');
+      blamed++;
+    }
+    expect(blamed).toBeGreaterThan(3);
+  });
+
+  it('a key that differs for equal states is named, and one left out is allowed', async () => {
+    const unstable = edit("key(state: number[]): string {\n      return state.join(',');", "key(state: number[]): string {\n      return state.join(',') + ':' + Math.random();");
+    const result = await gradeText(queueModelExercise, seeds[0] as number, code(unstable));
+    expect(result.passed).toBe(false);
+    expect(result.text).toContain('for two copies of the same state');
+    const noKey = edit("    key(state: number[]): string {\n      return state.join(',');\n    },\n", '');
+    expect((await gradeText(queueModelExercise, seeds[0] as number, code(noKey))).passed).toBe(true);
+  });
+
+  it('the prompt states the key contract both ways', () => {
+    const prompt = queueModelExercise.prompt(variantParams(queueModelExercise, 0)).text;
+    expect(prompt).toContain('different strings for different states');
+    expect(prompt).toContain('equal strings for equal states');
   });
 
   it('a step that returns a bare boolean, or throws, is reported as such', async () => {

@@ -4,9 +4,12 @@
  * A checker knows nothing about data types: it asks a model, one operation at a time, whether an output is legal
  * and what state follows (Herlihy and Wing 1990, §2, the "sequential specification"; Porcupine's `model.go` has
  * the same shape). Herlihy and Wing's own running example is a FIFO queue (§1, Figure 1). The learner's model is
- * first tried on single steps, then plugged into `checkLinearizability` on seeded queue histories (some drawn from
- * an atomic queue, so linearizable, some with a dequeue's value changed) and must reach the verdict the reference
- * model reaches on every one; the first history where it does not is written out in words.
+ * first tried on single steps, and its `key` on single states: the checker's cache (Lowe 2017, §4) takes two
+ * states with one key for the same state, so `key` must give different strings for different queues, and equal
+ * strings for equal states. Then it is plugged into `checkLinearizability` on seeded queue histories (some drawn
+ * from an atomic queue, so linearizable, some with a dequeue's value changed) and must reach the verdict the
+ * reference model reaches on every one; the first history where it does not is written out in words, and the
+ * fault is put on `key` when the learner's steps with a faithful key would have agreed.
  */
 import { WrongReturn, guarded } from '../../exercises/in-simulation';
 import { defineExercise, type Check, type CheckVerdict } from '../../exercises/types';
@@ -194,6 +197,88 @@ function stepCaseProblem(model: Model<unknown, QueueInput, QueueOutput>, c: Step
   return '';
 }
 
+/**
+ * A queue reached from a new one: the operations applied (each with its output) and the contents they leave,
+ * front first.
+ */
+interface ReachedQueue {
+  ops: [QueueInput, QueueOutput | undefined][];
+  holds: number[];
+}
+
+/**
+ * One test of the learner's `key` on two queues. With `same: false` they are different queues, so their keys must
+ * differ; with `same: true` they are the same queue, so their keys must be equal whenever the learner's model
+ * reaches the same state for both (a model may represent one queue in two ways, and then may key them apart).
+ */
+interface KeyCase {
+  name: string;
+  queues: [ReachedQueue, ReachedQueue];
+  same: boolean;
+}
+
+const holding = (...values: number[]): ReachedQueue => ({ ops: values.map(enq), holds: values });
+
+// Each pair of different queues defeats one kind of key that loses information: a constant, the length, values
+// joined with no separator, an order-blind key (sorted values, a sum, a set), a key of the front or the back alone.
+const KEY_CASES: KeyCase[] = [
+  { name: 'a new queue and one holding 1', queues: [holding(), holding(1)], same: false },
+  { name: 'a queue holding 1 and one holding 2', queues: [holding(1), holding(2)], same: false },
+  { name: 'a queue holding 1, 2 and one holding 12', queues: [holding(1, 2), holding(12)], same: false },
+  { name: 'a queue holding 1, 23 and one holding 12, 3', queues: [holding(1, 23), holding(12, 3)], same: false },
+  { name: 'a queue holding 1, 2 and one holding 2, 1', queues: [holding(1, 2), holding(2, 1)], same: false },
+  { name: 'a queue holding 1, 2 and one holding 1, 3', queues: [holding(1, 2), holding(1, 3)], same: false },
+  { name: 'a queue holding 1, 3 and one holding 2, 3', queues: [holding(1, 3), holding(2, 3)], same: false },
+  { name: 'the same queue twice', queues: [holding(1, 2), holding(1, 2)], same: true },
+  { name: 'a new queue and one emptied again', queues: [holding(), { ops: [enq(1), deq(1)], holds: [] }], same: true },
+  { name: 'one queue reached two ways', queues: [holding(2), { ops: [enq(1), enq(2), deq(1)], holds: [2] }], same: true },
+];
+
+const queueInWords = (q: ReachedQueue) => (q.holds.length === 0 ? '[] (empty)' : `[${q.holds.join(', ')}]`);
+
+/** The learner's state after a reached queue's operations, or undefined when its step refuses one of them. */
+function reach(model: Model<unknown, QueueInput, QueueOutput>, q: ReachedQueue): { state: unknown } | undefined {
+  let state = model.init();
+  for (const [input, output] of q.ops) {
+    const got = model.step(state, input, output);
+    if (!got.legal) return undefined;
+    state = got.state;
+  }
+  return { state };
+}
+
+/** Whether the learner's step lets `state` be emptied by dequeues of exactly `values`, in order, and then no more. */
+function drainsTo(model: Model<unknown, QueueInput, QueueOutput>, state: unknown, values: readonly number[]): boolean {
+  let s = state;
+  for (const value of values) {
+    const taken = model.step(s, { f: 'dequeue' }, value);
+    if (!taken.legal) return false;
+    s = taken.state;
+  }
+  return model.step(s, { f: 'dequeue' }, null).legal;
+}
+
+/** Runs one key case; the problem in words, naming `key`, or '' when the keys are as the case requires. */
+function keyCaseProblem(model: Model<unknown, QueueInput, QueueOutput>, c: KeyCase): string {
+  const [a, b] = c.queues.map((q) => reach(model, q));
+  if (a === undefined || b === undefined) return '';
+  const [qa, qb] = c.queues;
+  // The key is judged only on states the learner's own step holds apart (each empties as its queue should, and
+  // one of them refuses the other's values); a step that cannot tell two queues apart is the step's fault, which
+  // the single steps and the histories report.
+  if (!drainsTo(model, a.state, qa.holds) || !drainsTo(model, b.state, qb.holds)) return '';
+  if (!c.same && drainsTo(model, a.state, qb.holds) && drainsTo(model, b.state, qa.holds)) return '';
+  const [keyA, keyB] = [model.key?.(a.state) as string, model.key?.(b.state) as string];
+  const [wordsA, wordsB] = c.queues.map(queueInWords) as [string, string];
+  if (!c.same && keyA === keyB) {
+    return `your key gives ${JSON.stringify(keyA)} for both the queue ${wordsA} and the queue ${wordsB} (front first). Different queues must get different keys: the checker remembers each pair (operations placed, key of the state) it has explored and skips any path that reaches a pair it has seen, so two queues sharing a key make it skip a state it never explored, and it may call a linearizable history a violation.`;
+  }
+  if (c.same && keyA !== keyB && JSON.stringify(a.state) === JSON.stringify(b.state)) {
+    return `your key gives ${JSON.stringify(keyA)} and ${JSON.stringify(keyB)} for two copies of the same state, ${JSON.stringify(a.state)}. Equal states must get equal keys, or the checker never recognises a state it has already explored and may run out of its budget.`;
+  }
+  return '';
+}
+
 export interface QueueModelParams {
   /** Seeds of the histories the learner's model is checked on; `corrupt[i]` says whether the i-th has a changed dequeue. */
   seeds: number[];
@@ -221,7 +306,8 @@ export function queueModel() {
     step(state: number[], input: QueueInput, output: QueueOutput | undefined): StepOutcome<number[]> {
       return { legal: true, state };
     },
-    // Equal strings for equal states: the checker caches the states it has seen by this key.
+    // Different strings for different states, equal strings for equal states: the checker remembers the
+    // states it has explored by this key, so two queues sharing a key would be taken for one.
     key(state: number[]): string {
       return state.join(',');
     },
@@ -268,13 +354,14 @@ export const queueModelExercise = defineExercise({
     return { seeds, corrupt: seeds.map((_, i) => i % 2 === 1) };
   },
   prompt: (p) => ({
-    text: `The chapter's linearizability checker works for any data type it is given a sequential model of. Write the model of a **FIFO queue** of numbers: \`queueModel()\` returns an object with \`init()\`, the state of a new, empty queue, and \`step(state, input, output)\`, which says whether \`output\` is a legal result of \`input\` in \`state\` and, if it is, returns the state after it. An enqueue returns \`null\`; a dequeue returns the value at the front, which leaves the queue, or \`null\` if the queue is empty. When \`output\` is \`undefined\` the client never learned it (the operation timed out): allow any output and return the state the operation would leave. Never change the \`state\` you are given (the checker comes back to it); return a new one. \`key(state)\` must give equal strings for equal states. Your state may be any plain value (JSON); the starter uses an array, front first.\n\nYour model is first tried on single steps, then plugged into the real \`checkLinearizability\` on ${p.seeds.length} seeded histories of 5 to 8 queue operations by 2 or 3 clients (half of them with one dequeue's value changed), and its verdict must match the one the checker reaches with a correct queue model on every history.`,
+    text: `The chapter's linearizability checker works for any data type it is given a sequential model of. Write the model of a **FIFO queue** of numbers: \`queueModel()\` returns an object with \`init()\`, the state of a new, empty queue, and \`step(state, input, output)\`, which says whether \`output\` is a legal result of \`input\` in \`state\` and, if it is, returns the state after it. An enqueue returns \`null\`; a dequeue returns the value at the front, which leaves the queue, or \`null\` if the queue is empty. When \`output\` is \`undefined\` the client never learned it (the operation timed out): allow any output and return the state the operation would leave. Never change the \`state\` you are given (the checker comes back to it); return a new one. Your state may be any plain value (JSON); the starter uses an array, front first.\n\n\`key(state)\` must give **different strings for different states**, and equal strings for equal states: the checker remembers, by key, each state it has explored with the operations placed so far, and does not explore a state again whose key it has met with the same operations placed, so two different queues with one key would make it skip a state it never explored. If you leave \`key\` out, \`JSON.stringify(state)\` is used.\n\nYour model is first tried on single steps and its \`key\` on pairs of queues, then plugged into the real \`checkLinearizability\` on ${p.seeds.length} seeded histories of 5 to 8 queue operations by 2 or 3 clients (half of them with one dequeue's value changed), and its verdict must match the one the checker reaches with a correct queue model on every history.`,
   }),
   starter: () => QUEUE_STARTER,
   reference: () => QUEUE_REFERENCE,
   hints: () => [
     'Three cases: an enqueue (legal when its output is null or unknown; append the value), a dequeue on an empty queue (legal when the output is null or unknown; nothing changes), and a dequeue on a non-empty queue (legal when the output is the front value or unknown; drop the front).',
     'Build new arrays with [...state, value] and state.slice(1); push and shift change the array the checker keeps.',
+    'A key must tell every two queues apart: the length alone does not, and neither do the values joined with no separator ([1, 2] and [12] would both give "12").',
   ],
   async checks(p, fn, ctx) {
     const factory = fn as unknown as QueueModelFactory;
@@ -287,11 +374,19 @@ export const queueModelExercise = defineExercise({
       }).filter(Boolean);
       return { passed: wrong.length === 0, feedback: wrong.slice(0, 2).join(' ') + (wrong.length > 2 ? ` (and ${wrong.length - 2} more cases).` : '') };
     })));
+    checks.push(await ctx.check('key tells queues apart', () => guarded(() => {
+      const model = learnerModel(factory());
+      const wrong = KEY_CASES.map((c) => {
+        const problem = keyCaseProblem(model, c);
+        return problem ? `Case "${c.name}": ${problem}` : '';
+      }).filter(Boolean);
+      return { passed: wrong.length === 0, feedback: wrong.slice(0, 1).join(' ') + (wrong.length > 1 ? ` (And ${wrong.length - 1} more ${wrong.length === 2 ? 'case' : 'cases'}.)` : '') };
+    })));
     checks.push(await ctx.check(`the checker's verdicts on ${p.seeds.length} histories`, () => guarded(() => agreementVerdict(p, learnerModel(factory())))));
     return checks;
   },
   solution: () => ({
-    text: `\`\`\`ts\n${QUEUE_REFERENCE.slice(QUEUE_TYPES.length + 1)}\`\`\`\n\nThe model is the whole specification of a sequential queue, and nothing more: the checker supplies the concurrency, trying the orders that real time allows (Herlihy and Wing 1990, §2), and the model only judges one order at a time. That is why the same checker serves registers, maps and queues. Purity matters because the search backtracks: it keeps the state before a step and tries another operation from it, so a step that shifted the array in place would leave the checker reasoning about a queue that no longer exists. A timed-out operation (\`output\` undefined) must still change the state, since it may have taken effect; the checker may also leave it out entirely.`,
+    text: `\`\`\`ts\n${QUEUE_REFERENCE.slice(QUEUE_TYPES.length + 1)}\`\`\`\n\nThe model is the whole specification of a sequential queue, and nothing more: the checker supplies the concurrency, trying the orders that real time allows (Herlihy and Wing 1990, §2), and the model only judges one order at a time. That is why the same checker serves registers, maps and queues. Purity matters because the search backtracks: it keeps the state before a step and tries another operation from it, so a step that shifted the array in place would leave the checker reasoning about a queue that no longer exists. A timed-out operation (\`output\` undefined) must still change the state, since it may have taken effect; the checker may also leave it out entirely. The key is what Lowe's cache (2017, §4) stores with the set of operations placed: a search that reaches a pair it has stored stops there, since the same state with the same operations left has the same futures. That is sound only if different states have different keys; \`state.join(',')\` is safe for numbers, which contain no comma, while \`state.join('')\` would take [1, 2] and [12] for one queue.`,
   }),
 });
 
@@ -303,6 +398,11 @@ function agreementVerdict(p: QueueModelParams, model: Model<unknown, QueueInput,
     const got = checkLinearizability(history, model, { maxSteps: QUEUE_CHECK_STEPS });
     if (got.verdict === expected.verdict) continue;
     const where = `History ${i + 1} (seed ${seed}): ${historyInWords(history)}.`;
+    // The learner's steps with a key that cannot confuse two states: if the checker then agrees, the key is the fault.
+    const faithful = checkLinearizability(history, { ...model, key: (state: unknown) => JSON.stringify(state) }, { maxSteps: QUEUE_CHECK_STEPS });
+    if (faithful.verdict === expected.verdict) {
+      return { passed: false, feedback: `${where} With your model the checker says ${got.verdict === 'ok' ? 'linearizable' : got.verdict === 'violation' ? 'not linearizable' : 'nothing (it ran out of its budget)'}, while a correct model says ${expected.verdict === 'ok' ? 'linearizable' : 'not linearizable'}. Your step is not the cause: with your step and JSON.stringify(state) as the key, the checker agrees. Your key gives one string for two different states (or different strings for equal ones), so the checker's cache takes a state it never explored for one it has.` };
+    }
     if (got.verdict === 'inconclusive') return { passed: false, feedback: `${where} With your model the checker ran out of its budget of ${QUEUE_CHECK_STEPS} steps without a verdict, while a correct model settles it: does key(state) give the same string for equal states, and does step return a state that grows only with enqueues?` };
     if (expected.verdict === 'ok') {
       const order = (expected.linearization ?? []).map((id) => queueModel.describeOperation(history.find((op) => op.id === id)?.input as QueueInput, history.find((op) => op.id === id)?.output)).join(', ');

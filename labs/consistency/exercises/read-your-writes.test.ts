@@ -3,7 +3,8 @@
 // order), on store runs with the lab's two read rules: the rule that answers with the first reply breaks read your
 // writes in most runs, the store's session rule never does. Then the reference passes 40 variants, and wrong rules
 // (the starter, which answers with whatever comes; one that compares values instead of stamps; one that refuses
-// everything; one that asks forever; one that returns a bad index) fail with feedback that names the problem.
+// everything; one that asks forever; one that returns a bad index; two that give up by answering a stale reply,
+// after one retry or at the third reply, which pass most store runs) fail with feedback that names the problem.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds } from '../../exercises/oracle-support';
@@ -95,6 +96,35 @@ describe('wrong read rules fail with feedback a learner can act on', () => {
     const result = await gradeText(readYourWrites, seeds[2] as number, code(withRule(body)));
     expect(result.passed).toBe(false);
     expect(result.text).toContain('Case "the reply holds a newer write"');
+  });
+
+  // Each rule retries while replies are stale, then answers the newest reply anyway: safe in most runs, where the
+  // write has spread by then, but a read your writes violation whenever it has not.
+  const giveUpByAnswering = (answerAfter: number) => `  const mine = input.session.written[input.key];
+  const last = input.replies.length - 1;
+  const fresh = mine === undefined || input.replies[last].versions.some((v) => v.time > mine.time || (v.time === mine.time && v.node >= mine.node));
+  if (fresh || input.asked.length >= ${answerAfter}) return { answer: last };
+  return { ask: input.replicas[(input.replicas.indexOf(input.replies[last].replica) + 1) % input.replicas.length], delayMs: 10 };`;
+
+  it('a rule that answers the newest reply after one retry, even if stale, fails the stale cases', async () => {
+    for (const seed of seeds.slice(0, 3)) {
+      const result = await gradeText(readYourWrites, seed, code(withRule(giveUpByAnswering(2))));
+      expect(result.passed, `seed ${seed}`).toBe(false);
+      expect(result.text).toContain('Case "two stale replies": the rule answered with reply 1');
+      expect(result.text).toContain('never answer with a stale reply');
+      expect(result.text).toContain('Case "a retry that comes back stale again"');
+      expect(result.text).toContain('Case "three stale replies"');
+    }
+  });
+
+  it('a rule that answers the third reply anyway fails the three-stale-replies case, and only that one', async () => {
+    for (const seed of seeds.slice(0, 3)) {
+      const result = await gradeText(readYourWrites, seed, code(withRule(giveUpByAnswering(3))));
+      expect(result.passed, `seed ${seed}`).toBe(false);
+      const single = result.checks.find((c) => c.name === 'single cases');
+      expect(single?.passed).toBe(false);
+      expect(single?.feedback).toMatch(/^Case "three stale replies": the rule answered with reply 2\. .*when you stop trying, refuse\.$/);
+    }
   });
 
   it('an answer index with no reply, or a replica that does not exist, is named', async () => {

@@ -145,6 +145,10 @@ const RULE_CASES: RuleCase[] = [
   { name: 'the replica has nothing', input: caseInput(v('c1-3', 120, 'a'), [reply('b', [])], ['b']), answer: 'not-answer', why: 'Replica b stores nothing for x: the session\'s write has not reached it.' },
   { name: 'same time, lower node', input: caseInput(v('c1-3', 120, 'b'), [reply('c', [v('c3-2', 120, 'a')])], ['c']), answer: 'not-answer', why: 'Equal times are ordered by node: (120, a) comes before (120, b), so the reply is older than the write.' },
   { name: 'a later reply catches up', input: caseInput(v('c1-3', 120, 'a'), [reply('c', [v('c2-1', 90, 'b')]), reply('a', [v('c1-3', 120, 'a')])], ['c', 'a']), answer: [1], why: 'The second reply, from a, holds the write: answer with it (reply 1), not with the stale first one.' },
+  // Asking again earns no right to answer: every reply here is stale, so each must be asked again or refused.
+  { name: 'two stale replies', input: caseInput(v('c1-3', 120, 'a'), [reply('c', [v('c2-1', 90, 'b')]), reply('b', [v('c3-2', 100, 'c')])], ['c', 'b']), answer: 'not-answer', why: 'Both replies are older than the session\'s write (times 90 and 100 < 120): neither replica has received it, and having asked twice does not change that. Ask again (a third replica, or after a wait) or refuse; never answer with a stale reply.' },
+  { name: 'a retry that comes back stale again', input: caseInput(v('c1-3', 120, 'a'), [reply('c', [v('c2-1', 90, 'b')]), reply('c', [v('c2-1', 90, 'b')])], ['c', 'c']), answer: 'not-answer', why: 'Replica c was asked again and still holds only c2-1 (time 90 < 120): the retry came back as stale as the first reply. Wait longer, ask another replica, or refuse.' },
+  { name: 'three stale replies', input: caseInput(v('c1-3', 120, 'a'), [reply('b', [v('c2-1', 90, 'b')]), reply('c', []), reply('b', [v('c2-1', 90, 'b')])], ['b', 'c', 'b']), answer: 'not-answer', why: 'After three tries no reply reflects the session\'s write (b holds c2-1 from time 90 < 120, c holds nothing). Trying for a while and then answering anyway returns exactly the stale value the guarantee forbids: when you stop trying, refuse.' },
 ];
 
 function ruleCaseProblem(rule: ReadRule, c: RuleCase): string {
@@ -217,7 +221,7 @@ export const readYourWrites = defineExercise({
   reference: () => RULE_REFERENCE,
   hints: () => [
     'A reply reflects your write when one of its versions is your write or was stamped after it: compare (time, node) pairs.',
-    'When the reply is too old, do not answer with it: ask the next replica in input.replicas; after a round, wait a little (a delay) so the write can spread. Give up only after several rounds.',
+    'When the reply is too old, do not answer with it: ask the next replica in input.replicas; after a round, wait a little (a delay) so the write can spread. Give up only after several rounds, and give up by refusing: a stale reply is never a safe answer, however many replicas you asked.',
   ],
   async checks(p, fn, ctx) {
     const rule = learnerReadRule(fn as unknown as LearnerRule);

@@ -5,8 +5,8 @@
  * are labelled A, B, C, … in order of invocation (their ids are 0, 1, 2, …), times are distinct whole numbers, and
  * written values are 1, 2, 3, … in order of invocation, so a value names its write.
  *
- * Also here: the table a prompt shows, and the checks of an answer that lists the operations in an order (a
- * linearization or a sequential order), shared by the exercises that ask for one.
+ * Also here: the table a prompt shows, and the all-or-nothing grade of an answer that lists the operations in an
+ * order (a linearization or a sequential order), shared by the exercises that ask for one.
  */
 import type { Check } from '../../exercises/types';
 import type { Random } from '../../sim/random';
@@ -107,51 +107,57 @@ function orderOf(ops: readonly RegisterOp[], labels: readonly string[]): { order
 }
 
 /**
- * The checks of an answer that lists the operations in an order: every operation once; the order constraint
- * (`real-time`: an operation that returned before another was invoked comes first, Herlihy and Wing 1990 §2;
- * `session`: each client's operations in the order it issued them, Lamport 1979); and the register's rules (each
- * read returns the latest write before it, or unset). `none` is the answer when no order exists; `exists` says
- * whether one does (the lab's checker decides).
+ * The grade of an answer that lists the operations in an order, as one check, so an order earns full marks when it
+ * is right and nothing otherwise (like a numeric answer; the grader scores the fraction of checks passed, and
+ * partial checks would pay for what any order gets right, such as naming every operation once). An order is right
+ * when it names every operation once, keeps the order constraint (`real-time`: an operation that returned before
+ * another was invoked comes first, Herlihy and Wing 1990 §2; `session`: each client's operations in the order it
+ * issued them, Lamport 1979), and a register starting unset, applying it, answers every read as the history shows.
+ * The feedback names the first thing wrong, in that order. `none` is the answer when no order exists; `exists` says
+ * whether one does (the lab's checker decides). Labels are read case-insensitively.
  */
 export function checkOrderAnswer(ops: readonly RegisterOp[], labels: readonly string[], constraint: 'real-time' | 'session', exists: boolean): Check[] {
   const normalised = labels.map((label) => label.toUpperCase());
   const model = constraint === 'real-time' ? 'linearizable' : 'sequentially consistent';
+  const verdict = (name: string, feedback: string): Check[] => [{ name, passed: feedback === '', feedback }];
   if (normalised.includes('NONE')) {
-    if (normalised.length > 1) return [{ name: 'order', passed: false, feedback: 'Write either an order of all the operations or the single word none, not both.' }];
-    return [{
-      name: 'none',
-      passed: !exists,
-      feedback: exists ? `This history is ${model}: there is an order of its operations that ${constraint === 'real-time' ? 'respects real time' : 'keeps each client\'s order'} and in which every read returns the latest write before it. Look for it.` : '',
-    }];
+    if (normalised.length > 1) return verdict('order', 'Write either an order of all the operations or the single word none, not both.');
+    return verdict('none', exists ? `This history is ${model}: there is an order of its operations that ${constraint === 'real-time' ? 'respects real time' : 'keeps each client\'s order'} and in which every read returns the latest write before it. Look for it.` : '');
   }
+  const name = constraint === 'real-time' ? 'a linearization' : 'a sequential order';
   const found = orderOf(ops, normalised);
-  if ('problem' in found) return [{ name: 'every operation once', passed: false, feedback: found.problem }];
-  const { order } = found;
-  const checks: Check[] = [{ name: 'every operation once', passed: true, feedback: '' }];
-  let broken = '';
-  for (let i = 0; i < order.length && !broken; i++) {
-    for (let j = i + 1; j < order.length && !broken; j++) {
+  if ('problem' in found) return verdict(name, found.problem);
+  const broken = firstPairOutOfOrder(found.order, constraint);
+  if (broken) return verdict(name, broken);
+  return verdict(name, firstWrongRead(found.order));
+}
+
+/** The first pair of operations (by position in `order`) that the constraint requires the other way round, in words, or ''. */
+function firstPairOutOfOrder(order: readonly RegisterOp[], constraint: 'real-time' | 'session'): string {
+  for (let i = 0; i < order.length; i++) {
+    for (let j = i + 1; j < order.length; j++) {
       const [early, late] = [order[i] as RegisterOp, order[j] as RegisterOp];
       if (constraint === 'real-time' && (late.returnMs as number) < early.invokeMs) {
-        broken = `${labelOf(late.id)} returned at ${late.returnMs}, before ${labelOf(early.id)} was invoked at ${early.invokeMs}, so ${labelOf(late.id)} must take effect before ${labelOf(early.id)}; your order puts it after.`;
+        return `${labelOf(late.id)} returned at ${late.returnMs}, before ${labelOf(early.id)} was invoked at ${early.invokeMs}, so ${labelOf(late.id)} must take effect before ${labelOf(early.id)}; your order puts it after.`;
       }
       if (constraint === 'session' && late.client === early.client && late.invokeMs < early.invokeMs) {
-        broken = `${late.client} issued ${labelOf(late.id)} before ${labelOf(early.id)}, so ${labelOf(late.id)} must come first: a sequential order keeps each client's own order; your order puts it after.`;
+        return `${late.client} issued ${labelOf(late.id)} before ${labelOf(early.id)}, so ${labelOf(late.id)} must come first: a sequential order keeps each client's own order; your order puts it after.`;
       }
     }
   }
-  checks.push({ name: constraint === 'real-time' ? 'real-time order' : 'each client\'s order', passed: broken === '', feedback: broken });
+  return '';
+}
+
+/** The first read in `order` that a register starting unset, applying the order, would answer otherwise, in words, or ''. */
+function firstWrongRead(order: readonly RegisterOp[]): string {
   let state = registerModel.init();
-  let wrong = '';
   for (const [i, op] of order.entries()) {
     const next = registerModel.step(state, op.input, op.output);
     if (!next.legal) {
       const before = order.slice(0, i).map((o) => labelOf(o.id)).join(', ');
-      wrong = `${before ? `After ${before}` : 'At the start'} ${registerModel.describeState(state)}, but ${labelOf(op.id)} reads ${describeRegisterValue(op.output as RegisterValue)}: a read returns the value of the latest write before it in the order${state === null ? '' : ', unset only if no write comes before it'}.`;
-      break;
+      return `${before ? `After ${before}` : 'At the start'} ${registerModel.describeState(state)}, but ${labelOf(op.id)} reads ${describeRegisterValue(op.output as RegisterValue)}: a read returns the value of the latest write before it in the order${state === null ? '' : ', unset only if no write comes before it'}.`;
     }
     state = next.state;
   }
-  checks.push({ name: 'register values', passed: wrong === '', feedback: wrong });
-  return checks;
+  return '';
 }

@@ -4,6 +4,7 @@
  * for linearizability, each client's order for sequential consistency) and a register that starts unset answers
  * every read in it; and causal memory (Ahamad et al. 1995) by enumerating each client's view.
  */
+import type { Exercise } from '../../exercises/types';
 import type { RegisterOp } from './small-histories';
 
 export function permutations<T>(items: readonly T[]): T[][] {
@@ -73,4 +74,14 @@ export function causallyConsistent(ops: readonly RegisterOp[]): boolean {
     };
     return extend(null);
   });
+}
+
+/**
+ * The score the grader gives a structured answer (the fraction of its checks passed, labs/exercises/grade.ts),
+ * computed from the definition's checks without parsing, for tests that grade thousands of orders.
+ */
+export function orderScore<P>(def: Exercise<P>, params: P, labels: readonly string[]): number {
+  if (def.kind !== 'structured') throw new Error(`${def.id} is not a structured exercise`);
+  const checks = def.check(params, labels as never);
+  return checks.filter((c) => c.passed).length / checks.length;
 }
