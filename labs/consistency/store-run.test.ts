@@ -52,6 +52,18 @@ describe('metrics on a hand-made history', () => {
     expect(lostWrites(history, {})).toEqual([]);
   });
 
+  it('lost writes between two writes one coordinator stamped in the same millisecond: seq decides, never a tie', () => {
+    // c1-0 returned at 10, before c2-0 was invoked at 20, and both got time 5 from a; the store's order says which
+    // one the replicas keep. If c1-0 was stamped second (seq 2), c2-0 is lost; if first, nothing is.
+    const tied = (first: string): Record<string, Version> => ({
+      ...stamps,
+      'c1-0': { value: 'c1-0', time: 5, node: 'a', seq: first === 'c1-0' ? 1 : 2 },
+      'c2-0': { value: 'c2-0', time: 5, node: 'a', seq: first === 'c1-0' ? 2 : 1 },
+    });
+    expect(lostWrites(history, tied('c2-0')).map((l) => [l.lost.id, l.winner.id])).toEqual([[1, 0]]);
+    expect(lostWrites(history, tied('c1-0'))).toEqual([]);
+  });
+
   it('answered, stale and lost per 50 ms bucket and side', () => {
     const sideOf = (p: string) => (clientOfProcess(p) === 'c3' ? 'b' : 'a');
     const rows = metricsOverTime(history, { bucketMs: 50, sideOf, stamps });

@@ -178,7 +178,11 @@ export function resolveStoreOptions(options: StoreRunOptions): { config: Replica
   return { config, clients, workload, untilMs };
 }
 
-/** The stamp each written value got, from the replicas' `stamp` log lines (the store's arbitration of writes). */
+/**
+ * The stamp each written value got, from the replicas' `stamp` log lines (the store's arbitration of writes). A
+ * value names its write because clients write values unique in a run (`c1-0`, `c1-1`, …); every stamp is unique
+ * too (see `Version`), so two writes never tie in `lostWrites` or in the replicas' merges.
+ */
 export function stampsOf(trace: Trace): Record<string, Version> {
   const out: Record<string, Version> = {};
   for (const e of eventsOfKind(trace, 'log')) {

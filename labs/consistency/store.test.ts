@@ -3,19 +3,20 @@
  * clients' histories by code that does not share the store's logic: the linearizability checker with the key-value
  * model (a deterministic step budget; inconclusive counts as a failure), a naive triple-loop oracle for stale
  * reads written here from the definition, and the replicas' final stores for convergence. The version order and
- * merge are compared with brute-force oracles on random versions (fast-check).
+ * merge are compared with brute-force oracles on random versions (fast-check), and a replica stepped by hand shows
+ * how it stamps writes that arrive together.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Random } from '../sim/random';
-import type { NodeId } from '../sim/types';
+import type { Effect, Input, NodeId, StepContext } from '../sim/types';
 import { checkLinearizability } from './linearizability';
 import { kvModel } from './models';
 import type { History } from './history';
 import type { KvInput, KvOutput } from './data-types';
-import { compareVersions, covers, mergeVersions, preferenceList, readValue } from './store';
-import type { Version } from './store';
-import { lostWrites, replicasConverged, runStore, staleReads } from './store-run';
+import { compareVersions, covers, mergeVersions, preferenceList, readValue, storeReplica } from './store';
+import type { ReplicaState, StoreMessage, StoreMode, Version } from './store';
+import { lostWrites, replicasConverged, resolveStoreOptions, runStore, staleReads } from './store-run';
 import type { StoreRunOptions } from './store-run';
 
 const MAX_STEPS = 2_000_000;
@@ -72,13 +73,33 @@ describe('versions: the order and the merge every mode stores by', () => {
     }
   });
 
-  it('version vectors compare entry by entry (Dynamo §4.4), timestamps by (time, node)', () => {
+  it('version vectors compare entry by entry (Dynamo §4.4), timestamps by (time, node, seq)', () => {
     const v = (vv: Record<string, number>): Version => ({ value: 'x', time: 0, node: 'a', vv });
     expect(compareVersions(v({ a: 2, b: 1 }), v({ a: 1, b: 1 }))).toBe('after');
     expect(compareVersions(v({ a: 1 }), v({ b: 1 }))).toBe('concurrent');
     expect(compareVersions(v({ a: 1, b: 0 }), v({ a: 1 }))).toBe('equal');
     expect(compareVersions({ value: 'x', time: 5, node: 'a' }, { value: 'y', time: 5, node: 'b' })).toBe('before');
+    expect(compareVersions({ value: 'y', time: 5, node: 'a', seq: 2 }, { value: 'x', time: 5, node: 'a', seq: 1 })).toBe('after');
     expect(readValue(mergeVersions([v({ a: 1 })], [{ ...v({ b: 1 }), value: 'w' }]))).toBe('w|x');
+  });
+
+  it('two different writes never compare equal, and the order is antisymmetric (every pair of random versions)', () => {
+    // Small domains, so that ties on time, node and seq are frequent; vectors too, equal ones included.
+    const stamped = fc.record({ value: fc.constantFrom('p', 'q'), time: fc.integer({ min: 0, max: 1 }), node: fc.constantFrom('a', 'b'), seq: fc.integer({ min: 1, max: 2 }) });
+    const handMade = fc.record({ value: fc.constantFrom('p', 'q'), time: fc.integer({ min: 0, max: 1 }), node: fc.constant('a') });
+    const vectored = fc.record({ value: fc.constantFrom('p', 'q'), time: fc.constant(0), node: fc.constant('a'), vv: fc.record({ a: fc.integer({ min: 0, max: 1 }) }) });
+    const flip = { before: 'after', after: 'before', equal: 'equal', concurrent: 'concurrent' } as const;
+    for (const gen of [stamped, handMade, vectored] as fc.Arbitrary<Version>[]) {
+      fc.assert(
+        fc.property(gen, gen, (a, b) => {
+          const order = compareVersions(a, b);
+          // Each generator fills the same fields in the same order, so equal JSON means the same version.
+          expect(order === 'equal').toBe(JSON.stringify(a) === JSON.stringify(b));
+          expect(compareVersions(b, a)).toBe(flip[order]);
+        }),
+        { numRuns: 400, seed: 11 },
+      );
+    }
   });
 
   it('a preference list is N distinct replicas in ring order (Dynamo §4.3)', () => {
@@ -90,6 +111,87 @@ describe('versions: the order and the merge every mode stores by', () => {
       expect(list).toEqual([0, 1, 2].map((i) => replicas[(start + i) % 5]));
     }
   });
+});
+
+/** Replica `a` of a three-replica store, stepped by hand: what it logs and sends for the inputs given to it. */
+function replicaByHand(mode: StoreMode) {
+  const { config } = resolveStoreOptions({ seed: 1, mode, clients: [{ id: 'p', home: 'a' }, { id: 'q', home: 'a' }] });
+  const behavior = storeReplica(config);
+  const ctx = (nowMs: number): StepContext => ({ id: 'a', peers: ['a', 'b', 'c', 'p', 'q'], nowMs, random: new Random('by-hand') });
+  let state: ReplicaState = behavior.init(ctx(0));
+  const stamps: Version[] = [];
+  const step = (input: Input<StoreMessage>, nowMs: number): Effect<StoreMessage>[] => {
+    const result = behavior.step(state, input, ctx(nowMs));
+    state = result.state;
+    for (const e of result.effects ?? []) {
+      if (e.type === 'log' && e.text === 'stamp') {
+        const { key: _key, ...version } = e.data as Version & { key: string };
+        stamps.push(version);
+      }
+    }
+    return result.effects ?? [];
+  };
+  let msgId = 0;
+  const from = (sender: NodeId, message: StoreMessage, nowMs: number) => step({ type: 'message', from: sender, message, msgId: msgId++ }, nowMs);
+  const put = (client: NodeId, value: string, nowMs: number, context: Version[] = []) =>
+    from(client, { type: 'request', op: 0, input: { f: 'put', key: 'x', value }, context }, nowMs);
+  return { put, from, stamps, state: () => state };
+}
+
+describe('Lynch and Shvartsman (1997): many writers, so every write needs a stamp of its own', () => {
+  it('cp: two writes one replica coordinates at once see the same highest timestamp, and still get different stamps', () => {
+    const a = replicaByHand('cp');
+    a.put('p', 'p-0', 0);
+    a.put('q', 'q-0', 1);
+    // Rounds 0 (p's write) and 1 (q's) each hear from a majority, a and b, that the key is empty.
+    for (const round of [0, 1]) for (const replica of ['a', 'b']) a.from(replica, { type: 'queryReply', round, versions: [] }, 10);
+    const [first, second] = a.stamps as [Version, Version];
+    expect([first.time, first.node, second.time, second.node]).toEqual([1, 'a', 1, 'a']);
+    expect(first.seq).not.toBe(second.seq);
+    expect(compareVersions(first, second)).toBe('before');
+    // Replicas that receive the two stores in opposite orders keep the same version: they cannot disagree.
+    expect(mergeVersions(mergeVersions([], [first]), [second])).toEqual(mergeVersions(mergeVersions([], [second]), [first]));
+    expect(mergeVersions([first], [second])).toEqual([second]);
+  });
+
+  it('lww: two writes stamped by one coordinator in the same instant, or pushed past the same context, differ too', () => {
+    const a = replicaByHand('ap');
+    a.put('p', 'p-0', 7);
+    a.put('q', 'q-0', 7);
+    const context: Version[] = [{ value: 'z', time: 50, node: 'b', seq: 1 }];
+    a.put('p', 'p-1', 8, context);
+    a.put('q', 'q-1', 8, context);
+    const [p0, q0, p1, q1] = a.stamps as [Version, Version, Version, Version];
+    expect([p0.time, q0.time, p1.time, q1.time]).toEqual([7, 7, 50.001, 50.001]);
+    expect(compareVersions(p0, q0)).toBe('before');
+    expect(compareVersions(p1, q1)).toBe('before');
+    // The replica keeps the write it stamped last, as every other replica will.
+    expect(a.state().data.x).toEqual([q1]);
+  });
+
+  // Two clients sharing replica a, the rest alone (with stamps of (timestamp, coordinator) only, seeds 215 and 219
+  // were not linearizable), and two clients on every replica (seeds 14 and 17 were not). A run lasts 3,000 ms.
+  const network = { latency: { kind: 'lognormal' as const, medianMs: 10, sigma: 1.2 } };
+  const workload = { keys: ['x'], readFraction: 0.5, thinkMinMs: 0, thinkMaxMs: 2 };
+  const layouts = [
+    { name: 'p and q on a, one client on b and on c', seeds: [200, 239], clients: [{ id: 'p', home: 'a' }, { id: 'q', home: 'a' }, { id: 'r1', home: 'b' }, { id: 'r2', home: 'c' }] },
+    { name: 'two clients on each replica', seeds: [1, 20], clients: ['a', 'b', 'c'].flatMap((home) => [1, 2].map((k) => ({ id: `${home}${k}`, home }))) },
+  ];
+  for (const { name, seeds, clients } of layouts) {
+    it(`cp, ${name}, seeds ${seeds[0]} to ${seeds[1]}: every history is linearizable, though coordinators stamp concurrent writes with equal timestamps`, () => {
+      let runsWithTies = 0;
+      for (let seed = seeds[0] as number; seed <= (seeds[1] as number); seed++) {
+        const run = runStore({ seed, mode: 'cp', replicas: 3, clients, workload, network, untilMs: 3000 });
+        const result = checkLinearizability(run.history, kvModel, { maxSteps: MAX_STEPS });
+        expect(result.verdict, `seed ${seed}: ${result.explanation}`).toBe('ok');
+        const stamps = Object.values(run.stamps);
+        if (stamps.some((v, i) => stamps.some((u, j) => j < i && u.time === v.time && u.node === v.node))) runsWithTies++;
+        for (const [i, v] of stamps.entries()) for (const u of stamps.slice(0, i)) expect(compareVersions(u, v), `seed ${seed}`).not.toBe('equal');
+      }
+      // The hazard is there in most runs: two writes with the same timestamp from the same coordinator.
+      expect(runsWithTies).toBeGreaterThan(0.75 * ((seeds[1] as number) - (seeds[0] as number) + 1));
+    });
+  }
 });
 
 describe('cp: Attiya, Bar-Noy and Dolev (1995) majority quorums under partition', () => {

@@ -5,17 +5,24 @@
  * version vectors) and can coordinate a client's request. How it coordinates is the run's `mode`, which selects a
  * handler table (`coordinators[mode]`), as a Raft node's role selects its handlers:
  *
- * - `cp`: Attiya, Bar-Noy and Dolev (1995), "Sharing memory robustly in message-passing systems", JACM 42(1),
- *   extended to several writers. A write asks every replica for its version of the key, waits for a majority,
- *   picks the timestamp (highest + 1, its own id to break ties) and stores it at a majority before answering. A
- *   read asks a majority for their versions, writes the highest back to a majority, then answers it. Why this is
- *   linearizable: any two majorities intersect, so a write that completed left its timestamp on a replica in the
- *   majority every later operation asks; a later write therefore picks a higher timestamp, and a later read sees
- *   a timestamp at least as high. The write-back makes a read's value complete before the read answers, so a read
- *   that follows it cannot see an older value (without it, two reads could see new-then-old during a write). The
- *   order of timestamps (then the completion order of reads) is a linearization. A coordinator that cannot
- *   gather a majority within `quorumTimeoutMs` gives up honestly: a definite failure if it has stored nothing
- *   (every read, and a write still asking for timestamps), an indeterminate one for a write whose stores went out.
+ * - `cp`: the two-phase multi-writer register of Lynch and Shvartsman (1997), "Robust emulation of shared memory
+ *   using dynamic quorum-acknowledged broadcasts", FTCS-27, here over one fixed majority configuration. It extends
+ *   Attiya, Bar-Noy and Dolev (1995), "Sharing memory robustly in message-passing systems", JACM 42(1), whose
+ *   register has a single writer, to many writers by adding a query phase to the write. A write asks every replica
+ *   for its version of the key, waits for a majority, picks a timestamp one above the highest it saw and stores it
+ *   at a majority before answering. A read asks a majority for their versions, writes the highest back to a
+ *   majority, then answers it. Lynch and Shvartsman's tags are (sequence number, writer id), and what matters is
+ *   that no two writes share one; here a replica coordinates writes for any number of clients, several at once, and
+ *   two of them may see the same highest timestamp, so a write's stamp is (timestamp, coordinator id, the
+ *   coordinator's count of writes it has stamped). With (timestamp, coordinator) alone two such writes would tie:
+ *   each replica would keep whichever reached it first, and the replicas would disagree for ever. Why this is
+ *   linearizable: any two majorities intersect, so a write that completed left its stamp on a replica in the
+ *   majority every later operation asks; a later write therefore picks a higher stamp, and a later read sees a
+ *   stamp at least as high. The write-back makes a read's value complete before the read answers, so a read that
+ *   follows it cannot see an older value (without it, two reads could see new-then-old during a write). The order
+ *   of stamps (then the completion order of reads) is a linearization. A coordinator that cannot gather a
+ *   majority within `quorumTimeoutMs` gives up honestly: a definite failure if it has stored nothing (every read,
+ *   and a write still asking for timestamps), an indeterminate one for a write whose stores went out.
  * - `ap`: the replica a client asks applies the request at once and answers from its own copy; it sends each write
  *   to every other replica without waiting, and every `antiEntropyMs` exchanges its whole store with one peer
  *   chosen by `ctx.random` (push-pull), so replicas converge after a partition heals. Always available, never
@@ -28,7 +35,8 @@
  *   quorums and hinted handoff (§4.6) are left out: a partition simply keeps a coordinator short of replies.
  *
  * Conflicts (`ap` and `dynamo`): `lww` stamps a write with the coordinator's own clock (`ctx.nowMs`, ties broken by
- * node id) and keeps the highest stamp, so a replica whose clock is behind loses writes that came after others
+ * node id, then by the coordinator's count of stamped writes, since one coordinator can stamp two writes in the
+ * same instant) and keeps the highest stamp, so a replica whose clock is behind loses writes that came after others
  * in real time (see the chapter on clocks). `version-vectors` stamps a write with a version vector that dominates
  * the versions the client says it has seen (its context, from its last read: Dynamo §4.4); versions that neither
  * dominates stay side by side as siblings, and a read returns them all. A replica's own counter only grows; a
@@ -48,14 +56,19 @@ export const CONFLICT_RESOLUTIONS: readonly ConflictResolution[] = ['lww', 'vers
 export type VersionVector = Record<NodeId, number>;
 
 /**
- * One stored value with its stamp. `time` and `node` order versions lexicographically (`cp`: ABD's timestamp,
- * a counter; `lww`: the coordinator's clock reading in ms). When `vv` is present (`version-vectors`), it alone
- * orders versions and `time` is only the coordinator's clock, for figures.
+ * One stored value with its stamp. Timestamps order versions lexicographically by (`time`, `node`, `seq`): `time`
+ * is the `cp` timestamp (a counter) or, under `lww`, the coordinator's clock reading in ms; `node` is the
+ * coordinator that stamped the write and `seq` its count of writes stamped so far, this one included, so every
+ * write the store stamps has a stamp of its own and two different writes never compare `equal`. When `vv` is
+ * present (`version-vectors`), it alone orders versions and `time` is only the coordinator's clock, for figures.
+ * `seq` is optional only so that a hand-written version (a test, an exercise) may leave it out; it then counts as
+ * 0, and `compareVersions` falls back to the values to keep distinct versions apart.
  */
 export interface Version {
   value: string;
   time: number;
   node: NodeId;
+  seq?: number;
   vv?: VersionVector;
 }
 
@@ -73,11 +86,22 @@ function compareVectors(a: VersionVector, b: VersionVector): VersionOrder {
   return less && more ? 'concurrent' : less ? 'before' : more ? 'after' : 'equal';
 }
 
-/** How `a` relates to `b`: `after` means `a` supersedes `b`. Timestamps are totally ordered; vectors partially. */
+/**
+ * How `a` relates to `b`: `after` means `a` supersedes `b`. Timestamps are totally ordered by (time, node, seq);
+ * vectors partially. `equal` means the same write: versions the store stamps never tie otherwise, and for
+ * hand-written ones that do, the value decides (timestamps), or the two stay side by side (`concurrent`, equal
+ * vectors), so a merge never drops a different value as a duplicate.
+ */
 export function compareVersions(a: Version, b: Version): VersionOrder {
-  if (a.vv !== undefined && b.vv !== undefined) return compareVectors(a.vv, b.vv);
+  if (a.vv !== undefined && b.vv !== undefined) {
+    const order = compareVectors(a.vv, b.vv);
+    return order === 'equal' && a.value !== b.value ? 'concurrent' : order;
+  }
   if (a.time !== b.time) return a.time < b.time ? 'before' : 'after';
   if (a.node !== b.node) return a.node < b.node ? 'before' : 'after';
+  const [x, y] = [a.seq ?? 0, b.seq ?? 0];
+  if (x !== y) return x < y ? 'before' : 'after';
+  if (a.value !== b.value) return a.value < b.value ? 'before' : 'after';
   return 'equal';
 }
 
@@ -156,7 +180,10 @@ export interface Round {
   answered: boolean;
 }
 
-/** A replica's state: its data, its stamping counter (version vectors), and the rounds it coordinates. */
+/**
+ * A replica's state: its data, its count of the writes it has stamped (`counter`: each write's `seq`, and its own
+ * entry in version vectors), and the rounds it coordinates.
+ */
 export interface ReplicaState {
   data: Record<string, Version[]>;
   counter: number;
@@ -223,26 +250,26 @@ function storeLocally(state: ReplicaState, key: string, versions: readonly Versi
 /**
  * A new version of `value` stamped by this coordinator, superseding every version in `context`. With timestamps it
  * reads the coordinator's clock, pushed just past the context's highest stamp if the clock is behind it (so a
- * session's monotonic writes survive a slow clock). The stamp is logged (`stamp`) as the write's arbitration, for
- * the lost-writes metric.
+ * session's monotonic writes survive a slow clock); two writes stamped in the same instant, or pushed to the same
+ * point, are told apart by `seq`. The stamp is logged (`stamp`) as the write's arbitration, for the lost-writes
+ * metric.
  */
 function stampWrite(state: ReplicaState, key: string, value: string, context: readonly Version[], turn: Turn): { state: ReplicaState; version: Version } {
   const { ctx, config } = turn;
-  let version: Version;
-  let next = state;
   if (config.resolve === 'version-vectors' && config.mode !== 'cp') {
     const vv: VersionVector = {};
     for (const c of context) for (const [id, k] of Object.entries(c.vv ?? {})) vv[id] = Math.max(vv[id] ?? 0, k);
     const counter = Math.max(state.counter, vv[ctx.id] ?? 0) + 1;
     vv[ctx.id] = counter;
-    next = { ...state, counter };
-    version = { value, time: roundMs(ctx.nowMs), node: ctx.id, vv };
-  } else {
-    const floor = Math.max(-Infinity, ...context.map((c) => c.time));
-    version = { value, time: roundMs(Math.max(ctx.nowMs, floor + 0.001)), node: ctx.id };
+    return logStamp({ ...state, counter }, key, { value, time: roundMs(ctx.nowMs), node: ctx.id, seq: counter, vv }, turn);
   }
+  const floor = Math.max(-Infinity, ...context.map((c) => c.time));
+  return logStamp({ ...state, counter: state.counter + 1 }, key, { value, time: roundMs(Math.max(ctx.nowMs, floor + 0.001)), node: ctx.id, seq: state.counter + 1 }, turn);
+}
+
+function logStamp(state: ReplicaState, key: string, version: Version, turn: Turn): { state: ReplicaState; version: Version } {
   turn.out.push({ type: 'log', text: 'stamp', data: { key, ...version } });
-  return { state: next, version };
+  return { state, version };
 }
 
 function openRound(state: ReplicaState, round: Round, turn: Turn): ReplicaState {
@@ -291,11 +318,12 @@ const cp: CoordinatorHandlers = {
       }
       return openRound(next, { ...round, replies, phase: 'store', chosen: highest }, turn);
     }
-    // ABD's write: one more than the highest timestamp a majority holds, this coordinator's id breaking ties.
+    // The write's stamp: one more than the highest timestamp a majority holds, then this coordinator's id and its
+    // count of stamped writes, so a write it coordinates at the same time for another client cannot tie with it.
     const value = round.input.f === 'put' ? round.input.value : '';
-    const version: Version = { value, time: (highest[0]?.time ?? 0) + 1, node: turn.ctx.id };
-    turn.out.push({ type: 'log', text: 'stamp', data: { key: round.input.key, ...version } });
-    return openRound(next, { ...round, replies, phase: 'store', chosen: [version] }, turn);
+    const seq = state.counter + 1;
+    const stamped = logStamp({ ...next, counter: seq }, round.input.key, { value, time: (highest[0]?.time ?? 0) + 1, node: turn.ctx.id, seq }, turn);
+    return openRound(stamped.state, { ...round, replies, phase: 'store', chosen: [stamped.version] }, turn);
   },
   storeAck(state, id, round, from, turn) {
     if (round.phase !== 'store' || round.acks.includes(from)) return state;
@@ -451,7 +479,7 @@ function step(state: ReplicaState, input: Input<StoreMessage>, turn: Turn): Repl
 }
 
 /**
- * A replica of the store. Log lines: `stamp` with `{ key, value, time, node, vv? }` each time it stamps a write
+ * A replica of the store. Log lines: `stamp` with `{ key, value, time, node, seq, vv? }` each time it stamps a write
  * (the write's place in the store's arbitration order). Its state is plain JSON, so traces can record it.
  */
 export function storeReplica(config: ReplicaConfig): NodeBehavior<ReplicaState, StoreMessage> {
