@@ -29,7 +29,9 @@ export type OpStatus = 'ok' | 'fail' | 'info';
  * - `input`: what was asked (the model's input type), e.g. `{ f: 'write', value: 3 }`.
  * - `output`: what came back, for `ok` operations; `undefined` for `fail` and `info`.
  * - `invokeMs`, `returnMs`: global simulated time of the call and of the response. `returnMs` is `undefined` for
- *   `info` (the response never came); for `fail` it is when the refusal arrived.
+ *   `info` (the response never came); for `fail` it is when the refusal arrived. Where times tie, a response at
+ *   the instant of another operation's call came first: that operation follows it in real time (the
+ *   linearizability checker's module comment says why, and how it reads two operations that take no time).
  */
 export interface Operation<I = unknown, O = unknown> {
   id: number;
@@ -54,8 +56,17 @@ export type StepOutcome<S> = { legal: true; state: S } | { legal: false };
  * - `step(state, input, output)`: is `output` a legal result of `input` applied to `state`, and what state follows.
  *   `output` is `undefined` for an indeterminate (`info`) operation: then any output is allowed and the model
  *   returns the state the operation would leave. Must be pure (never mutate `state`).
- * - `key(state)`: a string equal for equal states, used for memoisation (Lowe's cache); the default is
- *   `JSON.stringify`.
+ * - `key(state)`: a name for the state in the checkers' caches of explored configurations (Lowe's cache in the
+ *   linearizability checker, its like in the sequential one), which prune a path when the same operations were
+ *   already placed, leading to a state with the same key. So the key must be injective: different states must give
+ *   different keys. If two different states shared a key, the checker would treat the second as already explored and
+ *   skip it, and a history that only that state could complete would be reported as a violation (with a constant
+ *   key, each set of operations is tried in one state only, so linearizations are missed, and the violation reported
+ *   looks like the fault of `step` or of the history when it is the key's). Equal states should also give equal keys
+ *   (a canonical form: sorted fields, no incidental order), or the cache never recognises them and the search, still
+ *   correct, explores the same futures again and may run out of budget. The default, `JSON.stringify`, is injective
+ *   for plain JSON values (no `undefined` fields, `NaN` or `Infinity`, which it writes like other values) and
+ *   canonical when equal states are built with their fields in one order.
  * - `partition(history)`: optional P-compositionality (Herlihy and Wing 1990, §3.3 locality; Horn and Kroening
  *   2015): split a history into independent sub-histories (per key) that are checked separately.
  * - `describeOperation(input, output)`, `describeState(state)`: plain words for explanations and figures,

@@ -8,6 +8,8 @@ import { checkLinearizability, validateHistory } from './linearizability';
 import type { LinearizabilityResult } from './linearizability';
 import { kvModel, registerModel } from './models';
 import { randomKvHistory, randomRegisterHistory } from './generate';
+import { checkSequentialConsistency } from './sequential';
+import { checkReadYourWrites } from './session';
 import type { History, Model, Operation } from './history';
 import type { KvInput, KvOutput, RegisterInput, RegisterOutput, RegisterValue } from './data-types';
 
@@ -28,6 +30,20 @@ const r: RegisterInput = { f: 'read' };
 const cas = (from: RegisterValue, to: RegisterValue): RegisterInput => ({ f: 'cas', from, to });
 
 // ---- The oracle: all orders, by definition (Herlihy and Wing 1990, §2) ----
+
+/**
+ * Real-time order, written from the checker's contract rather than its code: `a` precedes `b` when `a` returned no
+ * later than `b` was invoked (a tie counts as "returned first"), except that of two operations that both took no
+ * time at the same instant, the one with the smaller id comes first. An info operation never returned.
+ */
+function precedes(a: Operation, b: Operation): boolean {
+  if (a === b || a.status === 'info') return false;
+  const end = a.returnMs as number;
+  if (end < b.invokeMs) return true;
+  if (end > b.invokeMs) return false;
+  const instant = (op: Operation) => op.status !== 'info' && op.returnMs === op.invokeMs;
+  return !(instant(a) && instant(b)) || a.id < b.id;
+}
 
 /** The sequential behaviour of one operation: the output it must give in `state` and the state after it. */
 type Spec<S, I, O> = { init: () => S; run: (state: S, input: I) => { output: O; state: S } };
@@ -57,13 +73,12 @@ const mapSpec: Spec<Record<string, string>, KvInput, KvOutput> = {
 
 /**
  * True when some order of the non-failed operations, leaving out any subset of the indeterminate ones, keeps real
- * time (a before b whenever a returned strictly before b was invoked; info operations never return) and gives
+ * time (a before b whenever `precedes(a, b)`; info operations never return) and gives
  * every ok operation its recorded output. Enumerates permutations by extending prefixes, which is enumeration of
  * all orders with the illegal ones abandoned as soon as they are.
  */
 function bruteForceLinearizable<S, I, O>(history: History<I, O>, spec: Spec<S, I, O>): boolean {
   const ops = history.filter((op) => op.status !== 'fail');
-  const returnOf = (op: Operation<I, O>) => (op.status === 'info' ? Infinity : (op.returnMs as number));
   const used = new Array<boolean>(ops.length).fill(false);
   const mustPlace = ops.filter((op) => op.status !== 'info').length;
   const search = (state: S, placed: number): boolean => {
@@ -71,8 +86,8 @@ function bruteForceLinearizable<S, I, O>(history: History<I, O>, spec: Spec<S, I
     for (let k = 0; k < ops.length; k++) {
       if (used[k]) continue;
       const op = ops[k] as Operation<I, O>;
-      // Real time: no unplaced operation may have returned before this one was invoked.
-      if (ops.some((other, j) => !used[j] && j !== k && returnOf(other) < op.invokeMs)) continue;
+      // Real time: no unplaced operation may precede this one.
+      if (ops.some((other, j) => !used[j] && j !== k && precedes(other, op))) continue;
       const { output, state: next } = spec.run(state, op.input);
       if (op.status === 'ok' && JSON.stringify(output) !== JSON.stringify(op.output)) continue;
       used[k] = true;
@@ -94,7 +109,7 @@ function assertLegalOrder<S, I, O>(history: History<I, O>, model: Model<S, I, O>
     expect(op.status).not.toBe('fail');
     for (const later of ids.slice(k + 1)) {
       const other = byId.get(later) as Operation<I, O>;
-      if (other.status !== 'info') expect(other.returnMs as number).toBeGreaterThanOrEqual(op.invokeMs);
+      expect(precedes(other, op), `operation ${later} precedes ${id} in real time`).toBe(false);
     }
     const outcome = model.step(state, op.input, op.status === 'info' ? undefined : op.output);
     expect(outcome.legal, `operation ${id} is legal after ${ids.slice(0, k).join(',')}`).toBe(true);
@@ -138,7 +153,7 @@ function assertResultHolds<S, I, O>(history: History<I, O>, model: Model<S, I, O
     // The blocked operation and every other one that might still precede it are illegal after the prefix.
     const placed = new Set(v.prefix);
     for (const op of part) {
-      if (placed.has(op.id) || op.status === 'fail' || op.invokeMs > (blocked.returnMs as number)) continue;
+      if (placed.has(op.id) || op.status === 'fail' || precedes(blocked, op)) continue;
       expect(model.step(state, op.input, op.status === 'info' ? undefined : op.output).legal).toBe(false);
     }
     // And the blocked one returned first among the operations outside the prefix.
@@ -202,9 +217,69 @@ describe('Herlihy and Wing 1990 §2: linearizability of small register histories
     expect(checkLinearizability(one, registerModel).verdict).toBe('ok');
   });
 
-  it('operations that touch at an instant count as concurrent', () => {
-    const h = [reg(0, 'c1', w(1), null, [0, 10]), reg(1, 'c2', r, null, [10, 20])];
-    expect(checkLinearizability(h, registerModel).verdict).toBe('ok');
+});
+
+describe('Equal timestamps: an operation that returns at the instant another is invoked precedes it', () => {
+  it("a client's next operation, issued the instant the last one returned, sees it (the review's example)", () => {
+    // a writes 1 in [0, 5], then reads in [5, 7] and finds the register unset: its own write is missing.
+    const h = [reg(0, 'a', w(1), null, [0, 5]), reg(1, 'a', r, null, [5, 7])];
+    const result = checkLinearizability(h, registerModel);
+    expect(result.verdict).toBe('violation');
+    expect(result.violation!.blocked).toBe(1);
+    assertResultHolds(h, registerModel, result);
+    // The two weaker checkers that see the same session order refuse it too, so the hierarchy holds here.
+    expect(checkSequentialConsistency(h, registerModel).verdict).toBe('violation');
+    expect(checkReadYourWrites(h).verdict).toBe('violation');
+  });
+  it('the same holds across clients: a tie reads as "returned first"', () => {
+    const stale = [reg(0, 'c1', w(1), null, [0, 10]), reg(1, 'c2', r, null, [10, 20])];
+    expect(checkLinearizability(stale, registerModel).verdict).toBe('violation');
+    const fresh = [reg(0, 'c1', w(1), null, [0, 10]), reg(1, 'c2', r, 1, [10, 20])];
+    const result = checkLinearizability(fresh, registerModel);
+    expect(result.verdict).toBe('ok');
+    assertResultHolds(fresh, registerModel, result);
+    // Overlapping by any amount, they are concurrent again.
+    expect(checkLinearizability([reg(0, 'c1', w(1), null, [0, 10]), reg(1, 'c2', r, null, [9.999, 20])], registerModel).verdict).toBe('ok');
+  });
+  it('operations that take no time at one instant are taken in id order, also around operations that take time', () => {
+    const write = reg(0, 'c1', w(1), null, [5, 5]);
+    const read = reg(1, 'c2', r, null, [5, 5]);
+    expect(checkLinearizability([write, read], registerModel).verdict).toBe('violation');
+    expect(checkLinearizability([{ ...write, id: 1 }, { ...read, id: 0 }], registerModel).verdict).toBe('ok');
+    // A write that took time and returned at 5 precedes the instant read; the instant write precedes a read from 5.
+    expect(checkLinearizability([reg(0, 'c1', w(1), null, [0, 5]), reg(1, 'c2', r, null, [5, 5])], registerModel).verdict).toBe('violation');
+    expect(checkLinearizability([reg(0, 'c1', w(1), null, [5, 5]), reg(1, 'c2', r, null, [5, 9])], registerModel).verdict).toBe('violation');
+    const ok = [reg(0, 'c1', w(1), null, [5, 5]), reg(1, 'c2', r, 1, [5, 9]), reg(2, 'c3', r, null, [2, 5])];
+    const result = checkLinearizability(ok, registerModel);
+    expect(result.verdict).toBe('ok');
+    expect(result.linearization).toEqual([2, 0, 1]);
+    assertResultHolds(ok, registerModel, result);
+  });
+  it('across parts the merged linearization keeps a tie in order (the key-value map, two keys)', () => {
+    const kv = (id: number, client: string, input: KvInput, output: KvOutput, at: [number, number]): KvOp => ({
+      id, client, input, output, status: 'ok', invokeMs: at[0], returnMs: at[1],
+    });
+    // y's put returns at 5 as x's get is invoked; x's part alone would put its get at 5, before the put's point.
+    const h = [kv(0, 'c1', { f: 'put', key: 'y', value: 'a' }, null, [3, 5]), kv(1, 'c2', { f: 'get', key: 'x' }, '', [5, 6])];
+    const result = checkLinearizability(h, kvModel);
+    expect(result.verdict).toBe('ok');
+    expect(result.linearization).toEqual([0, 1]);
+    assertResultHolds(h, kvModel, result);
+  });
+  it('linearizable ⇒ sequentially consistent on 1,500 random histories whose operations often touch', () => {
+    let touching = 0;
+    let linearizable = 0;
+    for (let seed = 0; seed < 1500; seed++) {
+      const { history } = randomRegisterHistory({
+        seed: `touch-${seed}`, clients: 2 + (seed % 3), operations: 2 + (seed % 6), values: 2, maxLatencyMs: 3, maxThinkMs: seed % 2, corrupt: seed % 3 !== 0,
+      });
+      if (history.some((a) => history.some((b) => a.status !== 'info' && a.returnMs === b.invokeMs))) touching++;
+      if (checkLinearizability(history, registerModel).verdict !== 'ok') continue;
+      linearizable++;
+      expect(checkSequentialConsistency(history, registerModel).verdict, `seed touch-${seed}: ${JSON.stringify(history)}`).toBe('ok');
+    }
+    expect(touching).toBeGreaterThan(700);
+    expect(linearizable).toBeGreaterThan(300);
   });
 });
 
@@ -292,6 +367,70 @@ describe('Budgets: never a silent ok', () => {
   });
 });
 
+describe('Every part is checked: an undecided part does not hide a violation in another (as in Porcupine)', () => {
+  // Key k0: 300 operations of 8 clients, far more than 200 steps can decide. Key z: a stale read, decided at once.
+  const busy = randomKvHistory({ seed: 3, clients: 8, operations: 300, keys: 1 }).history;
+  const z = (id: number, client: string, input: KvInput, output: KvOutput, at: [number, number]): KvOp => ({
+    id, client, input, output, status: 'ok', invokeMs: at[0], returnMs: at[1],
+  });
+  const stale = [z(1000, 'd1', { f: 'put', key: 'z', value: 'a' }, null, [0, 5]), z(1001, 'd2', { f: 'get', key: 'z' }, '', [10, 15])];
+  const fresh = [stale[0] as KvOp, { ...(stale[1] as KvOp), output: 'a' }];
+  const budget = { maxSteps: 200 };
+
+  it('an undecided part first, a violating part second: the answer is the violation, with its own report', () => {
+    const h = [...busy, ...stale];
+    const result = checkLinearizability(h, kvModel, budget);
+    expect(result.verdict).toBe('violation');
+    expect(result.violation!.partition).toBe(1);
+    expect(result.violation!.blocked).toBe(1001);
+    expect(result.explanation).toContain('in part 2 of 2');
+    expect(result.explanation).toContain('Part 1 ran out of budget before deciding; one violating part is enough for this answer.');
+    assertResultHolds(h, kvModel, result);
+  });
+  it('the violating part first: the same answer', () => {
+    const h = [...stale, ...busy];
+    const result = checkLinearizability(h, kvModel, budget);
+    expect(result.verdict).toBe('violation');
+    expect(result.violation!.partition).toBe(0);
+  });
+  it('no violating part: inconclusive, naming the undecided part and the linearizable ones', () => {
+    const result = checkLinearizability([...busy, ...fresh], kvModel, budget);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.explanation).toMatch(/^Inconclusive: part 1 of 2 used up its budget of 200 steps before deciding; the other part was linearizable \(\d+ steps in all\)\./);
+    expect(result.explanation).toMatch(/In part 1 the longest legal prefix it had found covered \d+ of \d+ operations/);
+    // Each part had its own budget: the undecided one used all of it, the other a few steps more.
+    expect(result.stats.steps).toBeGreaterThan(200);
+    expect(result.stats.steps).toBeLessThan(220);
+    // With enough budget, both parts are decided.
+    expect(checkLinearizability([...busy, ...fresh], kvModel, { maxSteps: 1_000_000 }).verdict).toBe('ok');
+  });
+});
+
+describe('Explanations in plain words', () => {
+  it('one other candidate: "the one other operation … is not legal there either"', () => {
+    // After write 1, the stale read of unset cannot be placed, and the concurrent read of 2 is not legal either.
+    const h = [reg(0, 'c1', w(1), null, [0, 5]), reg(1, 'c2', r, null, [10, 20]), reg(2, 'c3', r, 2, [12, 30])];
+    const result = checkLinearizability(h, registerModel);
+    expect(result.verdict).toBe('violation');
+    expect(result.violation!.reason).toContain('and the one other operation that could still come before it is not legal there either (read → 2 by client c3)');
+    expect(result.explanation).not.toMatch(/none of the 1 other/);
+    assertResultHolds(h, registerModel, result);
+  });
+  it('several: "none of the 3 other operations … is legal there either"', () => {
+    const h = [
+      reg(0, 'c1', w(1), null, [0, 5]),
+      reg(1, 'c2', r, null, [10, 20]),
+      reg(2, 'c3', r, 2, [12, 30]),
+      reg(3, 'c4', r, 3, [12, 30]),
+      reg(4, 'c5', cas(2, 3), true, [12, 30]),
+    ];
+    const result = checkLinearizability(h, registerModel);
+    expect(result.verdict).toBe('violation');
+    expect(result.violation!.reason).toContain('and none of the 3 other operations that could still come before it is legal there either (');
+    assertResultHolds(h, registerModel, result);
+  });
+});
+
 describe('Input validation (histories from readers files)', () => {
   const ok = reg(0, 'c1', w(1), null, [0, 10]);
   it.each([
@@ -353,6 +492,27 @@ describe('Against a brute-force oracle on thousands of small random histories', 
     }
     expect(verdicts.ok).toBeGreaterThan(HISTORIES / 5);
     expect(verdicts.violation).toBeGreaterThan(HISTORIES / 5);
+  });
+
+  it('with operations that take no time and many ties (register and key-value map): identical verdicts', () => {
+    // Every other returned operation is squeezed to its invocation instant, and times are whole milliseconds, so
+    // ties of every kind occur: a return at another's call, two calls, two instants.
+    const squeeze = <I, O>(history: History<I, O>): History<I, O> =>
+      history.map((op, k) => (op.status !== 'info' && k % 2 === 1 ? { ...op, returnMs: op.invokeMs } : op));
+    let instantsSeen = 0;
+    for (let seed = 0; seed < 800; seed++) {
+      const shape = { clients: 2 + (seed % 3), operations: 2 + (seed % 6), maxLatencyMs: 2, maxThinkMs: seed % 2, infoProbability: 0.1, failProbability: 0.1, corrupt: seed % 2 === 1 };
+      const registerHistory = squeeze(randomRegisterHistory({ seed: `instant-${seed}`, values: 2, ...shape }).history);
+      const kvHistory = squeeze(randomKvHistory({ seed: `instant-kv-${seed}`, keys: 2, ...shape }).history);
+      instantsSeen += registerHistory.filter((op) => op.returnMs === op.invokeMs).length;
+      const onRegister = checkLinearizability(registerHistory, registerModel);
+      expect(onRegister.verdict, JSON.stringify(registerHistory)).toBe(bruteForceLinearizable(registerHistory, registerSpec) ? 'ok' : 'violation');
+      assertResultHolds(registerHistory, registerModel, onRegister);
+      const onMap = checkLinearizability(kvHistory, kvModel);
+      expect(onMap.verdict, JSON.stringify(kvHistory)).toBe(bruteForceLinearizable(kvHistory, mapSpec) ? 'ok' : 'violation');
+      assertResultHolds(kvHistory, kvModel, onMap);
+    }
+    expect(instantsSeen).toBeGreaterThan(500);
   });
 
   it('a model without readOnly (full branching) gives the same verdicts', () => {

@@ -4,6 +4,19 @@
  * (Herlihy and Wing 1990, §2: a history is linearizable when it can be extended, by completing or removing its
  * pending operations, to one equivalent to a legal sequential history that keeps its real-time order.)
  *
+ * Real time, with equal timestamps: A precedes B (A ≺ B) when A.returnMs ≤ B.invokeMs, for operations of any
+ * clients. Herlihy and Wing's histories are sequences of events, so a response is either before an invocation or
+ * after it; recorded times can tie, and a tie is read as "the response came first". It has to be that way for a
+ * client's own operations: a client that issues its next operation the instant the last one returns has seen that
+ * outcome, so the two are ordered (as the sequential checker's session order and the session guarantees take
+ * them). And one entry list cannot make ties order only a client's own operations: with A then B by one client and
+ * C then D by another, all four entries at one instant, "A before B and C before D, the rest concurrent" needs
+ * A's return before B's call, B's call before C's return (B, C concurrent), C's return before D's call and D's call
+ * before A's return (D, A concurrent): a cycle. So ties order operations of all clients alike. One case is left:
+ * two operations that both take no time at the same instant would each precede the other under the rule; they are
+ * taken in id order (recorders number operations in invocation order), as the sequential checker orders a
+ * client's operations invoked at the same instant.
+ *
  * The search is Wing and Gong's (1993): walk the history's call and return entries in time order; at a call, try to
  * linearize that operation now (the model must accept it in the current state), lift its call and return out of the
  * list and start again from the front; at a return whose operation is not yet linearized, that operation can no
@@ -16,6 +29,9 @@
  * Before searching, a model with `partition` splits the history (per key) and each part is checked alone:
  * linearizability is local (Herlihy and Wing 1990, §3.3, Theorem 1), which Horn and Kroening (2015) call
  * P-compositionality; the search is exponential in the concurrency of a part, so splitting is the largest speed-up.
+ * The history is linearizable when every part is and is not when some part is not, so a part that runs out of its
+ * budget does not stop the others: any violating part makes the answer a violation (as Porcupine's checker answers
+ * Illegal when any partition is), and only when none violates does an undecided part make it inconclusive.
  *
  * Operation statuses (history.ts): `fail` operations are dropped (they certainly had no effect); `info` operations
  * return at +∞ and may be left out (they may never have taken effect), so a part succeeds as soon as every
@@ -29,9 +45,12 @@ import { formatMs } from '../sim/trace';
 import type { History, Model, Operation } from './history';
 
 /**
- * Budgets for the search. `maxSteps` is deterministic (one step is one call or return entry the search looks at)
- * and is what tests use; `budgetMs` reads `now` (default `performance.now`) every few hundred steps, for cells and
- * the browser, where a reader's history might be too concurrent to finish. Either exhausted gives `inconclusive`.
+ * Budgets for the search, each given to every part separately (one part, without `model.partition`), so that a
+ * part too concurrent to decide cannot starve the others: the whole check may take up to (number of parts) ×
+ * budget. `maxSteps` is deterministic (one step is one call or return entry the search looks at) and is what tests
+ * use; `budgetMs` reads `now` (default `performance.now`) every few hundred steps, for cells and the browser, where
+ * a reader's history might be too concurrent to finish. A part that exhausts either is undecided, which makes the
+ * answer `inconclusive` unless another part is a violation.
  */
 export interface LinearizabilityOptions {
   budgetMs?: number;
@@ -48,7 +67,8 @@ export interface LinearizationPoint {
 /**
  * Why a history is not linearizable, for one part of it (a key, for a key-value history).
  *
- * - `partition`: the index of the failing part in `model.partition`'s answer (0 without partitions).
+ * - `partition`: the index of the failing part in `model.partition`'s answer (0 without partitions); the first
+ *   failing part when several fail.
  * - `prefix`: the longest sequence of that part's operations that the search could order legally, respecting real
  *   time, in its order.
  * - `stateAfterPrefix`: `model.describeState` of the state after `prefix`.
@@ -150,36 +170,40 @@ export function checkLinearizability<S, I, O>(
   validateHistory(history as History);
   const now = options.now ?? (() => performance.now());
   const startMs = now();
-  const budget: Budget = {
-    maxSteps: options.maxSteps ?? Infinity,
-    deadlineMs: options.budgetMs === undefined ? Infinity : startMs + options.budgetMs,
-    now,
-    steps: 0,
-    cacheHits: 0,
-    exhausted: undefined,
-  };
   const parts = model.partition ? model.partition(history) : [history];
   const results: PartResult<S>[] = [];
+  const totals = { steps: 0, cacheHits: 0 };
   let violationAt = -1;
-  let stoppedAt = -1;
+  const undecided: number[] = [];
+  let exhausted: Budget['exhausted'];
   for (let p = 0; p < parts.length; p++) {
     const part = (parts[p] as History<I, O>).filter((op) => op.status !== 'fail');
+    const budget: Budget = {
+      maxSteps: options.maxSteps ?? Infinity,
+      deadlineMs: options.budgetMs === undefined ? Infinity : now() + options.budgetMs,
+      now,
+      steps: 0,
+      cacheHits: 0,
+      exhausted: undefined,
+    };
     const result = searchPart(part, model, budget);
+    totals.steps += budget.steps;
+    totals.cacheHits += budget.cacheHits;
     results.push(result);
     if (result.kind === 'violation') {
       violationAt = p;
       break;
     }
     if (result.kind === 'inconclusive') {
-      stoppedAt = p;
-      break;
+      undecided.push(p);
+      exhausted ??= budget.exhausted;
     }
   }
   const stats = {
     partitions: parts.length,
     operations: history.length,
-    steps: budget.steps,
-    cacheHits: budget.cacheHits,
+    steps: totals.steps,
+    cacheHits: totals.cacheHits,
     elapsedMs: now() - startMs,
   };
   const failed = history.filter((op) => op.status === 'fail').length;
@@ -190,30 +214,38 @@ export function checkLinearizability<S, I, O>(
     const found = results[violationAt] as Extract<PartResult<S>, { kind: 'violation' }>;
     const violation = describeViolation(found, violationAt, model as Model<S, unknown, unknown>);
     const where = parts.length > 1 ? ` in part ${violationAt + 1} of ${parts.length}` : '';
+    const undecidedNote =
+      undecided.length === 0
+        ? ''
+        : ` ${undecided.length === 1 ? `Part ${undecided[0] as number + 1}` : `Parts ${listParts(undecided)}`} ran out of budget before deciding; one violating part is enough for this answer.`;
     return {
       verdict: 'violation',
       model: model.name,
       explanation:
         `Not linearizable${where}: no order of the operations that respects real time is legal for the ${model.name}. ` +
         `The longest legal prefix has ${plural(violation.prefix.length, 'operation')}; then ${violation.reason}.` +
+        undecidedNote +
         dropped,
       violation,
       stats,
     };
   }
-  if (stoppedAt >= 0) {
-    const found = results[stoppedAt] as Extract<PartResult<S>, { kind: 'inconclusive' }>;
+  if (undecided.length > 0) {
+    const first = results[undecided[0] as number] as Extract<PartResult<S>, { kind: 'inconclusive' }>;
     const limit =
-      budget.exhausted === 'steps' ? `its budget of ${options.maxSteps} steps` : `its time budget of ${formatMs(options.budgetMs ?? 0)} ms`;
-    const progress =
-      parts.length > 1 ? `${stoppedAt} of ${parts.length} parts were linearizable; in part ${stoppedAt + 1}` : 'by then';
+      exhausted === 'steps' ? `its budget of ${options.maxSteps} steps` : `its time budget of ${formatMs(options.budgetMs ?? 0)} ms`;
+    const which =
+      parts.length === 1
+        ? `the checker used up ${limit} (${stats.steps} steps) before deciding. By then`
+        : `${undecided.length === 1 ? `part ${undecided[0] as number + 1}` : `parts ${listParts(undecided)}`} of ${parts.length} ` +
+          `${undecided.length === 1 ? '' : 'each '}used up ${limit} before deciding; ${decidedParts(parts.length - undecided.length)} ` +
+          `(${stats.steps} steps in all). In part ${undecided[0] as number + 1}`;
     return {
       verdict: 'inconclusive',
       model: model.name,
       explanation:
-        `Inconclusive: the checker used up ${limit} (${budget.steps} steps) before deciding. ${progress} ` +
-        `the longest legal prefix it had found covered ${found.bestDepth} of ${plural(found.operations, 'operation')}. ` +
-        'A larger budget may decide it; no violation was found so far.',
+        `Inconclusive: ${which} the longest legal prefix it had found covered ${first.bestDepth} of ` +
+        `${plural(first.operations, 'operation')}. A larger budget may decide it; no violation was found.`,
       stats,
     };
   }
@@ -232,6 +264,28 @@ export function checkLinearizability<S, I, O>(
     points,
     stats,
   };
+}
+
+/**
+ * Where a call or return entry sits in time, compared as a tuple: the time in ms, then a phase that orders entries
+ * at one time (`RETURNS`, then `INSTANTS`, then `CALLS`), then the operation's id for an operation that took no time
+ * (its call and its return are both in `INSTANTS`). So A's return comes before B's call exactly when A.returnMs <
+ * B.invokeMs, or the two are equal and A took time or B did, or both took none and A's id is smaller: the
+ * real-time rule of the module comment.
+ */
+type Instant = readonly [ms: number, phase: number, tie: number];
+const RETURNS = 0;
+const INSTANTS = 1;
+const CALLS = 2;
+
+function instantOf(op: Operation, entry: 'call' | 'return'): Instant {
+  if (op.status === 'info') return entry === 'call' ? [op.invokeMs, CALLS, 0] : [Infinity, RETURNS, 0];
+  if (op.returnMs === op.invokeMs) return [op.invokeMs, INSTANTS, op.id];
+  return entry === 'call' ? [op.invokeMs, CALLS, 0] : [op.returnMs as number, RETURNS, 0];
+}
+
+function compareInstants(a: Instant, b: Instant): number {
+  return a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] - b[1] || a[2] - b[2];
 }
 
 interface Budget {
@@ -295,20 +349,18 @@ function searchPart<S, I, O>(part: History<I, O>, model: Model<S, I, O>, budget:
   const isInfo = new Uint8Array(n);
   for (let i = 0; i < n; i++) isInfo[i] = (ops[i] as Operation).status === 'info' ? 1 : 0;
 
-  // Time order of the entries. Calls sort before returns at equal times, so operations that touch at an instant
-  // count as concurrent (the lenient reading of equal timestamps); info returns are at +∞.
+  // Time order of the entries, by `instantOf` (the module comment's real-time rule): at equal times, returns come
+  // before calls, so an operation that returned at the instant another was invoked precedes it; the call and
+  // return of an operation that took no time stay together, between the two. Info returns are at +∞.
   const order: number[] = [];
   for (let i = 0; i < n; i++) order.push(2 * i, 2 * i + 1);
-  const timeOf = (e: number): number => {
-    const op = ops[e >> 1] as Operation;
-    return (e & 1) === 0 ? op.invokeMs : isInfo[e >> 1] ? Infinity : (op.returnMs as number);
-  };
-  const times = order.map(timeOf);
+  const instants = order.map((e) => instantOf(ops[e >> 1] as Operation, (e & 1) === 0 ? 'call' : 'return'));
   order.sort((a, b) => {
-    const ta = times[a] as number;
-    const tb = times[b] as number;
-    if (ta !== tb) return ta < tb ? -1 : 1;
-    if ((a & 1) !== (b & 1)) return (a & 1) - (b & 1);
+    const byInstant = compareInstants(instants[a] as Instant, instants[b] as Instant);
+    if (byInstant !== 0) return byInstant;
+    // The call and return of one operation that took no time: the call first. Otherwise two returns or two calls
+    // at one instant, whose order decides nothing; fixed for determinism.
+    if (a >> 1 === b >> 1) return (a & 1) - (b & 1);
     return (ops[a >> 1] as Operation).invokeMs - (ops[b >> 1] as Operation).invokeMs || (a >> 1) - (b >> 1);
   });
   const HEAD = 2 * n;
@@ -516,7 +568,9 @@ function describeViolation<S>(
   const after =
     others.length === 0
       ? 'and no other operation remains that could come before it'
-      : `and none of the ${plural(others.length, 'other operation')} that could still come before it is legal there either (${shown})`;
+      : others.length === 1
+        ? `and the one other operation that could still come before it is not legal there either (${shown})`
+        : `and none of the ${others.length} other operations that could still come before it is legal there either (${shown})`;
   const reason =
     `${describeOp(blockedOp, model)} (invoked ${formatMs(blockedOp.invokeMs)} ms, returned ` +
     `${formatMs(blockedOp.returnMs as number)} ms) cannot be placed: after the prefix ${stateAfterPrefix}, where it is not legal, ${after}`;
@@ -536,35 +590,49 @@ function describeOp(op: Operation, model: Model<unknown, unknown, unknown>): str
 }
 
 /**
- * Points and one global order from the parts' orders. Within a part, point_k = max(invoke_k, point_{k-1}).
- * Why point_k <= return_k: point_k is the invocation time of some operation j at or before k in the order (by
- * induction, it is the largest invocation so far). If j = k, invoke_k <= return_k. If j comes before k, then k did
- * not return before j was invoked, since the search only places j while k's return entry is still ahead of j's
- * call (returns at +∞ for info); so invoke_j <= return_k. Hence every point lies in its operation's interval, and
- * the points never decrease, which also shows the order respects real time. The parts are merged by point (ties
- * keep part order), which respects real time across parts for the same reason and is legal in each part, so it is
- * a linearization of the whole history (locality, Herlihy and Wing 1990 §3.3).
+ * Points and one global order from the parts' orders. The argument runs on instants (`instantOf`), which order
+ * the entries exactly as the search's list does; a point's `atMs` is its instant's time. Within a part,
+ * point_k = max(call_k, point_{k-1}), the instant of some call. Why point_k ≤ return_k: point_k is the call instant
+ * of some operation j at or before k in the order (by induction, the largest call so far). If j = k, its call comes
+ * before its return. If j comes before k, the search only placed j while k's return entry was still ahead of j's
+ * call in the list (returns at +∞ for info), so call_j ≤ return_k. Hence every point lies in its operation's
+ * interval, and the points never decrease. If A precedes B in real time (in any parts), A's return instant is
+ * before B's call instant, so point_A ≤ return_A < call_B ≤ point_B. Merging the parts by point (ties keep part
+ * order, then each part's order) therefore respects real time, and it is legal in each part, so it is a
+ * linearization of the whole history (locality, Herlihy and Wing 1990 §3.3).
  */
 function mergeParts<S>(parts: Extract<PartResult<S>, { kind: 'ok' }>[]): {
   linearization: number[];
   points: LinearizationPoint[];
   left: number;
 } {
-  const all: { id: number; atMs: number; part: number; rank: number }[] = [];
+  const all: { id: number; point: Instant; part: number; rank: number }[] = [];
   let left = 0;
   parts.forEach((part, p) => {
-    let point = -Infinity;
+    let point: Instant = [-Infinity, RETURNS, 0];
     part.order.forEach((i, rank) => {
       const op = part.ops[i] as Operation;
-      point = Math.max(point, op.invokeMs);
-      all.push({ id: op.id, atMs: point, part: p, rank });
+      const call = instantOf(op, 'call');
+      if (compareInstants(call, point) > 0) point = call;
+      all.push({ id: op.id, point, part: p, rank });
     });
     left += part.left;
   });
-  all.sort((a, b) => a.atMs - b.atMs || a.part - b.part || a.rank - b.rank);
-  return { linearization: all.map((x) => x.id), points: all.map(({ id, atMs }) => ({ id, atMs })), left };
+  all.sort((a, b) => compareInstants(a.point, b.point) || a.part - b.part || a.rank - b.rank);
+  return { linearization: all.map((x) => x.id), points: all.map(({ id, point }) => ({ id, atMs: point[0] })), left };
 }
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The parts found linearizable, next to undecided ones. */
+function decidedParts(count: number): string {
+  return count === 0 ? 'no part was decided' : count === 1 ? 'the other part was linearizable' : `the other ${count} parts were linearizable`;
+}
+
+/** Part indices as the explanations number them: `2, 3 and 5`. */
+function listParts(indices: readonly number[]): string {
+  const names = indices.map((p) => String(p + 1));
+  return names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`;
 }
