@@ -4,9 +4,13 @@
  * The chapter draws them and runs both checkers on each; the tests check that both verdicts are what the entry says.
  *
  * The hierarchy, strongest first: linearizability (Herlihy and Wing 1990), sequential consistency (Lamport 1979),
- * causal consistency (Ahamad et al. 1995), PRAM (Lipton and Sandberg 1988), the session guarantees (Terry et al.
- * 1994) and convergence, the checkable part of eventual consistency. The session guarantees sit beside causal memory
- * rather than below it (see session.ts): one entry shows a causal history that read your writes refuses.
+ * causal consistency (Ahamad et al. 1995), PRAM (Lipton and Sandberg 1988), and agreement at quiescence, what a
+ * finite history shows of eventual consistency. The session guarantees of Terry et al. (1994), each client's
+ * servers with their own order of the writes (session.ts), sit inside it: all four together are exactly causal
+ * memory (Brzeziński, Sobaniec and Wawrzyniak 2004), and PRAM implies read your writes, monotonic reads and
+ * monotonic writes, which are strictly weaker than PRAM. One entry per guarantee shows that the other three do not
+ * imply it; one shows the three without writes follow reads admitting what PRAM refuses; the last shows all four
+ * admitting what sequential consistency refuses.
  *
  * Also here: a seeded generator of small random read/write histories and a search for a history that separates any
  * two models, so that a reader can ask for a new example instead of trusting ours.
@@ -18,7 +22,7 @@ import { checkLinearizability } from './linearizability';
 import { kvModel, registerModel } from './models';
 import { checkCausalConsistency, checkPram } from './causal';
 import { checkSequentialConsistency, type CheckOptions, type Verdict } from './sequential';
-import { checkConvergence, checkSessionGuarantees, type SessionGuarantee } from './session';
+import { SESSION_GUARANTEES, SESSION_GUARANTEE_NAMES, checkConvergence, checkSessionGuarantees, type SessionGuarantee } from './session';
 
 /** A register or key-value history, as the gallery and the generator make them. */
 export type MemoryHistoryInput = History<RegisterInput | KvInput, RegisterOutput | KvOutput>;
@@ -50,13 +54,23 @@ export interface ModelVerdict {
 
 const isKv = (history: History) => history.some((op) => typeof (op.input as { key?: unknown } | null)?.key === 'string');
 
-function sessions(which: SessionGuarantee[]) {
-  return (history: History, options?: CheckOptions): ModelVerdict => checkSessionGuarantees(history, which, options);
+/**
+ * A checker for every non-empty set of session guarantees, by the name its results carry (the guarantees' names
+ * joined with ` + ` in the order of `SESSION_GUARANTEES`, e.g. `monotonic reads + monotonic writes`).
+ */
+function sessionCheckers(): Record<string, (history: History, options?: CheckOptions) => ModelVerdict> {
+  const checkers: Record<string, (history: History, options?: CheckOptions) => ModelVerdict> = {};
+  for (let mask = 1; mask < 1 << SESSION_GUARANTEES.length; mask++) {
+    const which: SessionGuarantee[] = SESSION_GUARANTEES.filter((_, i) => (mask >> i) & 1);
+    checkers[which.map((g) => SESSION_GUARANTEE_NAMES[g]).join(' + ')] = (history, options) => checkSessionGuarantees(history, which, options);
+  }
+  return checkers;
 }
 
 /**
- * The checker of each model the gallery names, by the name its results carry. Linearizability and sequential
- * consistency take the register or key-value model the history's operations call for.
+ * The checker of each model the gallery names, by the name its results carry: linearizability, sequential
+ * consistency, causal consistency, PRAM, every non-empty set of session guarantees, and agreement at quiescence.
+ * Linearizability and sequential consistency take the register or key-value model the history's operations call for.
  */
 export const MODEL_CHECKERS: Record<string, (history: History, options?: CheckOptions) => ModelVerdict> = {
   linearizability: (history, options) =>
@@ -69,15 +83,16 @@ export const MODEL_CHECKERS: Record<string, (history: History, options?: CheckOp
       : checkSequentialConsistency(history as History<RegisterInput, RegisterOutput>, registerModel, options),
   'causal consistency': checkCausalConsistency,
   PRAM: checkPram,
-  'read your writes': sessions(['read-your-writes']),
-  'monotonic reads': sessions(['monotonic-reads']),
-  'writes follow reads': sessions(['writes-follow-reads']),
-  'monotonic writes': sessions(['monotonic-writes']),
-  'monotonic reads + writes follow reads': sessions(['monotonic-reads', 'writes-follow-reads']),
-  'monotonic reads + monotonic writes': sessions(['monotonic-reads', 'monotonic-writes']),
-  'read your writes + monotonic reads + writes follow reads + monotonic writes': sessions(['read-your-writes', 'monotonic-reads', 'writes-follow-reads', 'monotonic-writes']),
-  'eventual consistency (convergence)': checkConvergence,
+  ...sessionCheckers(),
+  'agreement at quiescence': checkConvergence,
 };
+
+/** The four session guarantees together, and each set of three, by their checkers' names. */
+const ALL_FOUR = 'read your writes + monotonic reads + writes follow reads + monotonic writes';
+const WITHOUT_RYW = 'monotonic reads + writes follow reads + monotonic writes';
+const WITHOUT_MR = 'read your writes + writes follow reads + monotonic writes';
+const WITHOUT_WFR = 'read your writes + monotonic reads + monotonic writes';
+const WITHOUT_MW = 'read your writes + monotonic reads + writes follow reads';
 
 /** The checker for a model name of `MODEL_CHECKERS`, or a clear error listing the names. */
 export function checkerFor(model: string): (history: History, options?: CheckOptions) => ModelVerdict {
@@ -179,78 +194,76 @@ export function consistencyGallery(): GalleryEntry[] {
       admittedBy: 'PRAM',
       refusedBy: 'causal consistency',
       explanation:
-        'Client b read 1 (op 1) before writing 2 (op 2), so op 2 causally follows a\'s write of 1 (op 0). Client c reads 2 (op 3) and then 1 (op 4): in its view op 0 comes after op 2, against the causal order, so causal memory refuses. PRAM asks only that each writer\'s own writes be seen in order; a and b wrote one value each, so c\'s view op 2, op 3, op 0, op 4 is fine.',
+        'Client b read 1 (op 1) before writing 2 (op 2), so op 2 causally follows a\'s write of 1 (op 0). Client c reads 2 (op 3) and then 1 (op 4): in its view op 0 comes after op 2, against the causal order, so causal memory refuses. PRAM asks only that each writer\'s own writes be seen in order; a and b wrote one value each, so c\'s view op 2, op 3, op 0, op 4 is fine. Among the session guarantees it is writes follow reads, with monotonic reads, that refuses it.',
     },
     {
-      id: 'converges-but-goes-back',
-      title: 'Converges in the end, but reads go back meanwhile: eventual, not PRAM',
+      id: 'writes-follow-reads',
+      title: 'A reply seen, then its post missing (Terry et al. 1994 §3.3): PRAM, not causal; the other three guarantees, not writes follow reads',
       history: historyFromRows([
-        ['a', write(1), null, 0, 10],
-        ['a', write(2), null, 20, 30],
-        ['b', read, 2, 22, 24],
-        ['b', read, 1, 26, 28],
-        ['a', read, 2, 40, 42],
-        ['b', read, 2, 40, 44],
+        ['c', put('x', 'post'), null, 0, 10],
+        ['a', get('x'), 'post', 20, 30],
+        ['a', put('y', 'reply'), null, 40, 50],
+        ['b', get('y'), 'reply', 60, 70],
+        ['b', get('x'), '', 80, 90],
       ]),
-      admittedBy: 'eventual consistency (convergence)',
+      admittedBy: WITHOUT_WFR,
+      refusedBy: ALL_FOUR,
+      explanation:
+        'Terry et al. motivate writes follow reads with a bulletin board. Client a reads the post (op 1) and then writes a reply (op 2); b reads the reply (op 3) and then finds no post (op 4). Writes follow reads makes whatever op 1 saw, the post (op 0), visible wherever the reply is, so op 3 sees it; monotonic reads keeps it visible to op 4, which cannot then return empty. Read your writes, monotonic reads and monotonic writes say nothing about a\'s reply depending on what a read, and neither does PRAM: b may see a\'s put without c\'s. Causal memory refuses it, as op 0 → op 1 → op 2 is a causal chain.',
+    },
+    {
+      id: 'pram-not-three-guarantees',
+      title: 'A client\'s servers apply its write before the one it had read: read your writes, monotonic reads and monotonic writes, not PRAM',
+      history: historyFromRows([
+        ['c', write(1), null, 0, 10],
+        ['d', read, 1, 20, 30],
+        ['d', write(2), null, 40, 50],
+        ['d', read, 1, 60, 70],
+      ]),
+      admittedBy: WITHOUT_WFR,
       refusedBy: 'PRAM',
       explanation:
-        'After a\'s last write (op 1) has returned, both final reads (op 4, op 5) return 2: the replicas converged, which is all that eventual consistency promises. On the way, b read 2 (op 2) and then 1 (op 3), seeing a\'s writes out of the order a issued them; PRAM (and monotonic reads) refuse that.',
+        'Client d reads 1 (op 1), writes 2 (op 2) and reads 1 again (op 3). Read your writes makes op 2 visible to op 3 and monotonic reads keeps op 0 visible, so d\'s servers must apply op 2 before op 0; nothing in those three guarantees forbids it, since Terry\'s order of the writes need not follow what a client read. PRAM gives d one view that keeps d\'s own order: op 0 before op 1, op 1 before op 2, op 2 before op 3, so op 3 would return 2. Writes follow reads would put op 0 before op 2 too: with all four guarantees the history is refused, as it is by causal memory.',
     },
     {
       id: 'read-your-writes',
-      title: 'A client misses its own write: monotonic reads, not read your writes',
+      title: 'A client misses its own write: the other three guarantees, not read your writes',
       history: historyFromRows([
         ['a', write(1), null, 0, 10],
         ['a', read, null, 20, 30],
         ['b', read, 1, 20, 30],
       ]),
-      admittedBy: 'monotonic reads',
-      refusedBy: 'read your writes',
+      admittedBy: WITHOUT_RYW,
+      refusedBy: ALL_FOUR,
       explanation:
-        'Client a writes 1 (op 0) and then finds the register unset (op 1), as if its read went to a replica its write had not reached. Read your writes demands op 0 be visible to op 1. Monotonic reads has nothing to say: a\'s single read saw nothing before, and b\'s read (op 2) shows that the write did take effect elsewhere.',
+        'Client a writes 1 (op 0) and then finds the register unset (op 1), as if its read went to a server its write had not reached. Read your writes demands op 0 be visible to op 1, which then cannot return the initial value. The other three guarantees have nothing to say: a\'s read comes after no read, b\'s read (op 2) shows that the write took effect elsewhere, and nobody writes after reading.',
     },
     {
       id: 'monotonic-reads',
-      title: 'Reads go back in time: read your writes, not monotonic reads',
+      title: 'Reads go back in time: the other three guarantees, not monotonic reads',
       history: historyFromRows([
         ['a', write(1), null, 0, 10],
         ['b', read, 1, 20, 30],
         ['b', read, null, 40, 50],
       ]),
-      admittedBy: 'read your writes',
-      refusedBy: 'monotonic reads',
+      admittedBy: WITHOUT_MR,
+      refusedBy: ALL_FOUR,
       explanation:
-        'Client b reads 1 (op 1) and then finds the register unset (op 2), as if its second read went to a replica further behind. Monotonic reads keeps op 0 visible to op 2 once op 1 saw it, and then op 2 cannot return the initial value. Read your writes only concerns a client\'s own writes, and b wrote nothing.',
+        'Client b reads 1 (op 1) and then finds the register unset (op 2), as if its second read went to a server further behind. Monotonic reads keeps op 0 visible to op 2 once op 1 saw it, and then op 2 cannot return the initial value. Read your writes concerns only a client\'s own writes, and b wrote nothing; a wrote once and never read.',
     },
     {
       id: 'monotonic-writes',
-      title: 'A writer\'s writes seen out of order: monotonic reads, not monotonic writes with it',
+      title: 'A writer\'s second put seen without its first: the other three guarantees, not monotonic writes',
       history: historyFromRows([
-        ['a', write(1), null, 0, 10],
-        ['a', write(2), null, 20, 30],
-        ['b', read, 2, 40, 50],
-        ['b', read, 1, 60, 70],
+        ['a', put('y', '1'), null, 0, 10],
+        ['a', put('x', '2'), null, 20, 30],
+        ['b', get('x'), '2', 40, 50],
+        ['b', get('y'), '', 60, 70],
       ]),
-      admittedBy: 'monotonic reads',
-      refusedBy: 'monotonic reads + monotonic writes',
+      admittedBy: WITHOUT_MW,
+      refusedBy: ALL_FOUR,
       explanation:
-        'Client b reads 2 (op 2) and then 1 (op 3). With monotonic reads, op 1 stays visible to op 3, which still returns 1, so op 0 must be arbitrated after op 1: a write order 2, 1 explains it. Monotonic writes demands the order a issued them, op 0 before op 1, and the two together leave no write order. Monotonic writes alone admits any history whose reads return written values (each read may see only the write it returned); it needs a guarantee that forces visibility to bite.',
-    },
-    {
-      id: 'writes-follow-reads',
-      title: 'A reply seen, then its question as news: monotonic reads, not writes follow reads with it',
-      history: historyFromRows([
-        ['a', write(1), null, 0, 10],
-        ['b', read, 1, 20, 30],
-        ['b', write(2), null, 40, 50],
-        ['c', read, 2, 60, 70],
-        ['c', read, 1, 80, 90],
-      ]),
-      admittedBy: 'monotonic reads',
-      refusedBy: 'monotonic reads + writes follow reads',
-      explanation:
-        'Client b wrote 2 (op 2) after reading 1 (op 1), so writes follow reads puts op 0 before op 2 in the write order. Client c reads 2 (op 3) and then 1 (op 4); with monotonic reads op 2 stays visible to op 4, which returns 1, so op 0 must come after op 2. Alone, monotonic reads accepts the order 2, 1; together they contradict each other. This is the effect-before-cause history again: causal memory refuses it too.',
+        'Client a puts y (op 0) and then x (op 1); b reads a\'s x (op 2) and then finds y empty (op 3). Terry et al. ask that a server holding a session\'s later write hold its earlier ones, so op 0 is visible to op 2, and monotonic reads keeps it visible to op 3, which cannot then return empty. Without monotonic writes, op 2 may see op 1 alone. Each guarantee taken alone admits the history too: monotonic writes needs monotonic reads to carry op 0 to op 3. PRAM refuses it, as b\'s view must keep a\'s order.',
     },
     {
       id: 'read-write-cycle',
@@ -264,21 +277,37 @@ export function consistencyGallery(): GalleryEntry[] {
       admittedBy: 'PRAM',
       refusedBy: 'writes follow reads',
       explanation:
-        'Client a reads 2 (op 0) before writing 1 (op 1); b reads 1 (op 2) before writing 2 (op 3). Writes follow reads wants op 3 before op 1 (a saw op 3 first) and op 1 before op 3 (b saw op 1 first). PRAM only asks each view to keep each writer\'s order, and a view may put the other client\'s write before the client\'s own read. Causal memory refuses it as well: its causal order is a cycle.',
+        'Client a reads 2 (op 0) before writing 1 (op 1); b reads 1 (op 2) before writing 2 (op 3). Writes follow reads makes what b\'s read saw, op 1, visible wherever op 3 is, so a\'s read op 0 would see a\'s own write op 1 before a issued it. PRAM only asks each view to keep each writer\'s order, and a view may put the other client\'s write before the client\'s own read. Causal memory refuses it as well: its causal order is a cycle.',
+    },
+    {
+      id: 'converges-but-goes-back',
+      title: 'Agrees in the end, but reads go back meanwhile: agreement at quiescence, not PRAM',
+      history: historyFromRows([
+        ['a', write(1), null, 0, 10],
+        ['a', write(2), null, 20, 30],
+        ['b', read, 2, 22, 24],
+        ['b', read, 1, 26, 28],
+        ['a', read, 2, 40, 42],
+        ['b', read, 2, 40, 44],
+      ]),
+      admittedBy: 'agreement at quiescence',
+      refusedBy: 'PRAM',
+      explanation:
+        'After a\'s last write (op 1) has returned, both final reads (op 4, op 5) return 2: the replicas agree, which is all that eventual consistency promises and all a finite history can show of it. On the way, b read 2 (op 2) and then 1 (op 3), seeing a\'s writes out of the order a issued them; PRAM (and monotonic reads) refuse that.',
     },
     {
       id: 'causal-not-one-write-order',
-      title: 'Causal, yet no single write order: causal, not read your writes',
+      title: 'Each client reads the other\'s write after its own: causal and all four session guarantees, not sequential',
       history: historyFromRows([
         ['a', write(1), null, 0, 10],
         ['b', write(2), null, 0, 10],
         ['a', read, 2, 20, 30],
         ['b', read, 1, 20, 30],
       ]),
-      admittedBy: 'causal consistency',
-      refusedBy: 'read your writes',
+      admittedBy: ALL_FOUR,
+      refusedBy: 'sequential consistency',
       explanation:
-        'Each client writes and then reads the other\'s value: a reads 2 (op 2), b reads 1 (op 3). Causal memory lets a order the concurrent writes op 0, op 1 and b order them op 1, op 0. The session guarantees, as Terry et al. (1994) define them, assume one write order for every server: read your writes makes op 0 visible to op 2, which returned 2, so op 0 comes before op 1; the same argument for b puts op 1 before op 0.',
+        'Each client writes and then reads the other\'s value: a reads 2 (op 2), b reads 1 (op 3). One order of all operations would need op 1 between op 0 and op 2, and op 0 between op 1 and op 3, so each write before the other. Terry\'s servers may each apply concurrent writes in their own order: a\'s servers apply op 0 and then op 1, b\'s op 1 and then op 0, and every guarantee holds (a sees its own write, then the later one). Causal memory admits it for the same reason: the writes are concurrent.',
     },
   ];
 }

@@ -30,3 +30,4 @@ export { consistencyGallery, judgeGalleryEntry, checkerFor, MODEL_CHECKERS, hist
 export type { GalleryEntry, ModelVerdict, MemoryHistoryInput, SmallHistoryOptions } from './gallery';
 export * from './jepsen';
 export * from './history-figure';
+export type { SettledKey } from './session';

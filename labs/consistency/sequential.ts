@@ -21,8 +21,8 @@ export type Verdict = 'ok' | 'violation' | 'inconclusive';
 /**
  * The result of every checker of the weaker models (sequential.ts, causal.ts, session.ts).
  *
- * - `verdict`: `inconclusive` only when the step budget ran out (or, for convergence, when nothing can show it);
- *   never a silent `ok`.
+ * - `verdict`: `inconclusive` only when the step budget ran out (or, for agreement at quiescence, when the history
+ *   cannot show it either way); never a silent `ok`.
  * - `model`: the model checked, in plain words, e.g. `sequential consistency`.
  * - `explanation`: plain words, never empty. A violation names the operations involved as `op <id> (<client>:
  *   <operation>)`, so a reader can find them in the history and a figure can highlight them.
