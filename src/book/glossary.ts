@@ -297,7 +297,7 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'session-guarantees',
     term: 'session guarantees',
-    definition: 'Four promises to a single client of a replicated store (Terry et al., 1994): read your writes, monotonic reads, monotonic writes and writes follow reads. Stated, as Terry et al. state them, with one write order shared by all clients, they sit beside causal consistency rather than below it.',
+    definition: 'Four promises to a single client of a replicated store (Terry et al., 1994): read your writes, monotonic reads, monotonic writes and writes follow reads. Stated, as Terry et al. state them, about servers that may each apply concurrent writes in their own order, the four together are equivalent to causal consistency.',
     taught: { chapter: 'consistency/consistency-models', section: 'session-guarantees' },
   },
   {
