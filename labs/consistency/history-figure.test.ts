@@ -58,14 +58,43 @@ describe('historyFigure: a history as lanes of operation bars (Herlihy and Wing 
     const result = checkLinearizability(staleRead, registerModel);
     expect(result.verdict).toBe('violation');
     const spec = historyFigure(staleRead, result, { model: registerModel });
-    const bars = rows(spec.marks[0]!.data);
+    const bars = [...rows(spec.marks[0]!.data), ...rows(spec.marks[1]!.data)];
     expect(bars.find((b) => b.id === 2)!.role).toBe(HISTORY_ROLES.blocked);
     for (const id of result.violation!.prefix) expect(bars.find((b) => b.id === id)!.role).toBe(HISTORY_ROLES.prefix);
     expect(spec.marks[2]).toMatchObject({ mark: 'ruleX', data: [{ atMs: 20, role: HISTORY_ROLES.blocked }] });
     expect(rows(spec.marks[5]!.data).map((p) => p.id)).toEqual(result.violation!.prefix);
-    expect(spec.caption).toBe(result.explanation);
+    // The whole explanation is longer than a caption may be, so the caption is the reason the read cannot be placed.
+    expect(result.explanation.length).toBeGreaterThan(300);
+    expect(spec.caption).toBe(`Not linearizable: ${result.violation!.reason}.`);
     expect(spec.caption).toContain('read → unset by client c2');
     expect((spec.options!.color as { domain: string[] }).domain).toContain(HISTORY_ROLES.blocked);
+  });
+
+  it('an indeterminate operation stays dashed and open when the checker places it in the prefix', () => {
+    // c3's timed-out write of 2 must be placed for the last read to return 2; the read before it cannot be placed.
+    const history: History<RegisterInput, RegisterOutput> = [
+      { id: 0, client: 'c3', input: { f: 'write', value: 2 }, status: 'info', invokeMs: 0 },
+      { id: 1, client: 'c1', input: { f: 'read' }, output: 2, status: 'ok', invokeMs: 5, returnMs: 8 },
+      { id: 2, client: 'c2', input: { f: 'read' }, output: null, status: 'ok', invokeMs: 10, returnMs: 12 },
+    ];
+    const result = checkLinearizability(history, registerModel);
+    expect(result.verdict).toBe('violation');
+    expect(result.violation!.prefix).toContain(0);
+    const spec = historyFigure(history, result, { model: registerModel });
+    expect(rows(spec.marks[0]!.data).map((b) => b.id)).not.toContain(0);
+    const open = rows(spec.marks[1]!.data);
+    expect(open.map((b) => b.id)).toEqual([0]);
+    expect(open[0]!.role).toBe(HISTORY_ROLES.prefix);
+    expect(spec.marks[1]!.options).toMatchObject({ strokeDasharray: '5 4' });
+  });
+
+  it('an explanation longer than a caption may be gives way to a summary that fits', () => {
+    const result = checkLinearizability(staleRead, registerModel);
+    const long = { ...result, explanation: `${result.explanation} ${'More detail. '.repeat(30)}` };
+    long.violation = { ...result.violation!, reason: `${result.violation!.reason} ${'More detail. '.repeat(30)}` };
+    const spec = historyFigure(staleRead, long, { model: registerModel });
+    expect(spec.caption!.length).toBeLessThanOrEqual(300);
+    expect(spec.caption).toMatch(/^A history of 4 operations by 3 clients: not linearizable; operation 2 cannot be placed/);
   });
 
   it('labels in one lane and row never overlap, and longer histories drop them and say so', () => {

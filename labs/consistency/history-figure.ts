@@ -11,6 +11,7 @@
  * operations, all are left out and the caption says so).
  */
 import type { PlotOutput } from '../display/outputs';
+import { displayLimits } from '../display/caps';
 import { formatMs } from '../sim/trace';
 import type { History, Model, Operation } from './history';
 import type { LinearizabilityResult } from './linearizability';
@@ -60,6 +61,8 @@ export interface HistoryBar {
   endMs: number;
   role: Role;
   label: string;
+  /** Indeterminate (`info`): drawn dashed and open to the right edge whatever its role. */
+  open: boolean;
 }
 
 export interface HistoryLabel {
@@ -112,7 +115,7 @@ export function historyFigure(
     if (inPrefix.has(op.id)) role = HISTORY_ROLES.prefix;
     if (op.id === blockedId) role = HISTORY_ROLES.blocked;
     const label = describe(op) + (op.status === 'info' ? ' (no response)' : op.status === 'fail' ? ' (failed)' : '');
-    return { id: op.id, client: op.client, startMs: op.invokeMs, endMs: op.returnMs ?? edgeMs, role, label };
+    return { id: op.id, client: op.client, startMs: op.invokeMs, endMs: op.returnMs ?? edgeMs, role, label, open: op.status === 'info' };
   });
 
   const maxLabels = options.maxLabels ?? 12;
@@ -127,13 +130,13 @@ export function historyFigure(
     // Closed operations: solid bars.
     {
       mark: 'barX',
-      data: bars.filter((b) => b.role !== HISTORY_ROLES.info),
+      data: bars.filter((b) => !b.open),
       options: { x1: 'startMs', x2: 'endMs', y: 'client', fill: 'role', fillOpacity: 0.55, stroke: 'role', title: 'label' },
     },
-    // Indeterminate operations: faint, dashed, open to the right edge.
+    // Indeterminate operations: faint, dashed, open to the right edge, also when the checker placed them.
     {
       mark: 'barX',
-      data: bars.filter((b) => b.role === HISTORY_ROLES.info),
+      data: bars.filter((b) => b.open),
       options: { x1: 'startMs', x2: 'endMs', y: 'client', fill: 'role', fillOpacity: 0.15, stroke: 'role', strokeDasharray: '5 4', title: 'label' },
     },
   ];
@@ -163,14 +166,14 @@ export function historyFigure(
   const ops = history.length;
   const counts = `${ops} operation${ops === 1 ? '' : 's'} by ${clients.length} client${clients.length === 1 ? '' : 's'}`;
   const droppedNote = dropped === 0 ? '' : ` (labels left out for ${dropped} operation${dropped === 1 ? '' : 's'}; hover a bar for its description)`;
-  const caption = (options.caption ?? result?.explanation ?? `A history of ${counts}.`) + droppedNote;
-  const verdictWords = result
-    ? result.verdict === 'ok'
-      ? `linearizable; numbered points show one legal order`
-      : result.verdict === 'violation'
-        ? `not linearizable; operation ${blockedId} cannot be placed after a legal prefix of ${inPrefix.size}`
-        : 'the checker was inconclusive'
-    : 'not checked';
+  // A caption is capped (labs/display/caps.ts); an explanation too long for one gives way to a summary, and the
+  // cell prints the whole explanation as text.
+  // First choice the whole explanation, then for a violation the reason the blocked operation cannot be placed,
+  // then a summary of the verdict.
+  const fits = (text: string | undefined): text is string => text !== undefined && text.length + droppedNote.length <= displayLimits.maxLabelChars;
+  const reason = result?.violation ? `Not linearizable: ${result.violation.reason}.` : undefined;
+  const summary = result ? `A history of ${counts}: ${verdictWords(result, blockedId, inPrefix.size)}.` : `A history of ${counts}.`;
+  const caption = (options.caption ?? [result?.explanation, reason].find(fits) ?? summary) + droppedNote;
   return {
     marks,
     options: {
@@ -185,7 +188,7 @@ export function historyFigure(
     caption,
     ariaLabel:
       `Timeline of ${counts}, one lane per client (${clients.join(', ')}), each operation a bar from invocation to ` +
-      `response: ${verdictWords}. Operations from ${formatMs(minMs)} ms to ${formatMs(lastMs)} ms.`,
+      `response: ${result ? verdictWords(result, blockedId, inPrefix.size) : 'not checked'}. Operations from ${formatMs(minMs)} ms to ${formatMs(lastMs)} ms.`,
   };
 }
 
@@ -220,4 +223,10 @@ export function placeLabels(bars: HistoryBar[], minMs: number, edgeMs: number, s
     if (!placed) dropped++;
   }
   return { labels, dropped };
+}
+
+function verdictWords(result: LinearizabilityResult, blockedId: number | undefined, prefixLength: number): string {
+  if (result.verdict === 'ok') return 'linearizable; numbered points show one legal order';
+  if (result.verdict === 'violation') return `not linearizable; operation ${blockedId} cannot be placed after a legal prefix of ${prefixLength}`;
+  return 'the checker was inconclusive';
 }

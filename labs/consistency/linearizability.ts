@@ -233,13 +233,13 @@ export function checkLinearizability<S, I, O>(
   if (undecided.length > 0) {
     const first = results[undecided[0] as number] as Extract<PartResult<S>, { kind: 'inconclusive' }>;
     const limit =
-      exhausted === 'steps' ? `its budget of ${options.maxSteps} steps` : `its time budget of ${formatMs(options.budgetMs ?? 0)} ms`;
+      exhausted === 'steps' ? `its budget of ${count(options.maxSteps ?? 0)} steps` : `its time budget of ${formatMs(options.budgetMs ?? 0)} ms`;
     const which =
       parts.length === 1
-        ? `the checker used up ${limit} (${stats.steps} steps) before deciding. By then`
+        ? `the checker used up ${limit}${exhausted === 'steps' ? '' : ` (${count(stats.steps)} steps)`} before deciding. By then`
         : `${undecided.length === 1 ? `part ${undecided[0] as number + 1}` : `parts ${listParts(undecided)}`} of ${parts.length} ` +
           `${undecided.length === 1 ? '' : 'each '}used up ${limit} before deciding; ${decidedParts(parts.length - undecided.length)} ` +
-          `(${stats.steps} steps in all). In part ${undecided[0] as number + 1}`;
+          `(${count(stats.steps)} steps in all). In part ${undecided[0] as number + 1}`;
     return {
       verdict: 'inconclusive',
       model: model.name,
@@ -635,4 +635,9 @@ function decidedParts(count: number): string {
 function listParts(indices: readonly number[]): string {
   const names = indices.map((p) => String(p + 1));
   return names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`;
+}
+
+/** A count with thousands separators, the same on every machine: 20,000. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
