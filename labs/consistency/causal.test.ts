@@ -10,21 +10,9 @@ import { describe, expect, it } from 'vitest';
 import type { History, Operation } from './history';
 import { checkCausalConsistency, checkPram, memoryHistory } from './causal';
 import { randomSmallHistory } from './gallery';
+import { permutations, isWrite, keyOf, initialOf } from './test-oracles';
 
-function* permutations<T>(items: T[]): Generator<T[]> {
-  if (items.length <= 1) {
-    yield [...items];
-    return;
-  }
-  for (let i = 0; i < items.length; i++) {
-    const rest = [...items.slice(0, i), ...items.slice(i + 1)];
-    for (const tail of permutations(rest)) yield [items[i] as T, ...tail];
-  }
-}
 
-const isWrite = (o: Operation) => ['write', 'put'].includes((o.input as { f: string }).f);
-const keyOf = (o: Operation) => (o.input as { key?: string }).key ?? '';
-const initialOf = (o: Operation) => ((o.input as { key?: string }).key === undefined ? null : '');
 // An indeterminate operation never returned: it precedes nothing in its session.
 const sessionBefore = (a: Operation, b: Operation) => a.client === b.client && a.status !== 'info' && (a.invokeMs < b.invokeMs || (a.invokeMs === b.invokeMs && a.id < b.id));
 

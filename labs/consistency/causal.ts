@@ -30,6 +30,7 @@ import {
   sentence,
   sessionsOf,
   validateHistory,
+  answerWith,
   type CheckOptions,
   type ConsistencyResult,
   type StepBudget,
@@ -424,13 +425,7 @@ function checkViews(history: History, order: 'causal' | 'pram', options: CheckOp
   const orderWords = order === 'causal' ? 'the causal order' : 'the session orders (each read after the write it read)';
   const mh = memoryHistory(history, checker);
   const budget = budgetFrom(options);
-  const result = (verdict: ConsistencyResult['verdict'], explanation: string, witness?: ViewsWitness): ConsistencyResult<ViewsWitness> => ({
-    verdict,
-    model,
-    explanation: sentence(explanation),
-    ...(witness ? { witness } : {}),
-    stats: { steps: budget.steps },
-  });
+  const result = answerWith<ViewsWitness>(model, budget);
   if (mh.thinAir.length > 0) return result('violation', thinAirExplanation(mh));
 
   const causalEdges = directEdges(mh, true);

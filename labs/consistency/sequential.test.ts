@@ -11,18 +11,9 @@ import type { History, Operation } from './history';
 import { kvModel, registerModel } from './models';
 import { randomSmallHistory } from './gallery';
 import { checkSequentialConsistency } from './sequential';
+import { permutations } from './test-oracles';
 
 /** Every ordering of `items` (n! of them; the histories here have at most 6 operations). */
-function* permutations<T>(items: T[]): Generator<T[]> {
-  if (items.length <= 1) {
-    yield [...items];
-    return;
-  }
-  for (let i = 0; i < items.length; i++) {
-    const rest = [...items.slice(0, i), ...items.slice(i + 1)];
-    for (const tail of permutations(rest)) yield [items[i] as T, ...tail];
-  }
-}
 
 /** Replays `order` on a memory of registers (key '' for the plain register); reads must see the latest write. */
 function legalReplay(order: Operation[]): boolean {

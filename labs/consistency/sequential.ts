@@ -73,6 +73,20 @@ export function budgetFrom(options: CheckOptions | undefined): StepBudget {
   return new StepBudget(maxSteps);
 }
 
+/**
+ * The function a checker answers through: the verdict, the explanation as a sentence, the witness if any, and the
+ * steps the budget has counted so far (read when the answer is made).
+ */
+export function answerWith<W>(model: string, budget: StepBudget): (verdict: ConsistencyResult['verdict'], explanation: string, witness?: W) => ConsistencyResult<W> {
+  return (verdict, explanation, witness) => ({
+    verdict,
+    model,
+    explanation: sentence(explanation),
+    ...(witness ? { witness } : {}),
+    stats: { steps: budget.steps },
+  });
+}
+
 /** How an explanation names an operation: `op 3 (b: read → 1)`. */
 export function opLabel(op: Operation, describe: (input: unknown, output: unknown) => string): string {
   return `op ${op.id} (${op.client}: ${describe(op.input, op.status === 'ok' ? op.output : undefined)})`;

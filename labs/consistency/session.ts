@@ -51,6 +51,7 @@ import {
   sentence,
   sessionBefore,
   validateHistory,
+  answerWith,
   type CheckOptions,
   type ConsistencyResult,
   type StepBudget,
@@ -128,13 +129,7 @@ export function checkSessionGuarantees(history: History, which: readonly Session
   const model = SESSION_GUARANTEES.filter((g) => chosen.has(g)).map((g) => SESSION_GUARANTEE_NAMES[g]).join(' + ');
   const mh = memoryHistory(history, 'checkSessionGuarantees');
   const budget = budgetFrom(options);
-  const result: Answer = (verdict, explanation, witness) => ({
-    verdict,
-    model,
-    explanation: sentence(explanation),
-    ...(witness ? { witness } : {}),
-    stats: { steps: budget.steps },
-  });
+  const result: Answer = answerWith<SessionWitness>(model, budget);
   if (mh.thinAir.length > 0) return result('violation', thinAirExplanation(mh));
   try {
     return decide(mh, chosen, model, budget, result);
@@ -514,13 +509,7 @@ export interface ConvergenceWitness {
 export function checkConvergence(history: History, options?: CheckOptions): ConsistencyResult<ConvergenceWitness> {
   const model = 'agreement at quiescence';
   const budget = budgetFrom(options);
-  const result = (verdict: ConsistencyResult['verdict'], explanation: string, witness?: ConvergenceWitness): ConsistencyResult<ConvergenceWitness> => ({
-    verdict,
-    model,
-    explanation: sentence(explanation),
-    ...(witness ? { witness } : {}),
-    stats: { steps: budget.steps },
-  });
+  const result = answerWith<ConvergenceWitness>(model, budget);
   // memoryHistory would demand unique values, which agreement does not need; the plain validation suffices.
   const { labelOf, initial } = convergenceLabels(history);
   const taken = history.filter((op) => op.status !== 'fail');

