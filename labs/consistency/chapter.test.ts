@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { edit, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
 import type { Output, PlotOutput } from '../display/outputs';
-import { checkConvergence, checkLinearizability, consistencyGallery, judgeGalleryEntry, lostWrites, randomRegisterHistory, registerModel, runStore } from './index';
+import { checkConvergence, checkLinearizability, checkSequentialConsistency, consistencyGallery, historyFromRows, judgeGalleryEntry, lostWrites, randomRegisterHistory, registerModel, runStore } from './index';
 
 const { source: chapter, prose, cells, cellSource, cellCaption, says } = readChapter('consistency/consistency-models.mdx');
 
@@ -16,6 +16,14 @@ function plotData(outputs: Output[], n: number, mark: string): Record<string, un
   const found = plots[n]?.marks.find((m) => m.mark === mark);
   if (found === undefined) throw new Error(`plot ${n} has no ${mark} mark`);
   return (found.data ?? []) as Record<string, unknown>[];
+}
+
+/** The data of every mark of kind `mark` in the `n`th plot, in mark order (a figure may split one kind over marks). */
+function allPlotData(outputs: Output[], n: number, mark: string): Record<string, unknown>[] {
+  const plots: PlotOutput[] = ofKind(outputs, 'plot');
+  const found = (plots[n]?.marks ?? []).filter((m) => m.mark === mark);
+  if (found.length === 0) throw new Error(`plot ${n} has no ${mark} mark`);
+  return found.flatMap((m) => (m.data ?? []) as Record<string, unknown>[]);
 }
 
 /** The paragraph (text between blank lines, folded to one line) that contains `phrase`; it must be exactly one. */
@@ -61,6 +69,12 @@ describe('CAP through a partition (Gilbert and Lynch 2002, §3): cell cap-partit
     expect(answered(rows, 'AP', 'a, b')['lost writes (whole run)']).toBe(11);
     says('42 stale reads over the run');
     says('11 acknowledged writes from the minority side');
+    // What the metric is (lostWrites in store-run.ts): an acknowledged write the stamps order before a write of the same
+    // key that had completed before it began; nothing about what the replicas ended up holding.
+    const caption = ofKind(outputs, 'table')[0]?.caption ?? '';
+    expect(caption).toContain("the store's order of writes (their stamps) puts it before a write of the same key that had completed before it began");
+    expect(caption).not.toMatch(/converged/);
+    says('last writer wins ordered before writes that had completed before they began');
     says('and no read was stale');
     // "most of them while the sides could not exchange writes": from the figure's data.
     const buckets = plotData(outputs, 1, 'rectY').filter((r) => r.store === 'AP');
@@ -223,6 +237,15 @@ describe('The hierarchy (Viotti and Vukolić 2016; Terry et al. 1994): cell hier
     const three = rowOf(rows, 'pram-not-three-guarantees');
     expect([three.PRAM, three.RYW, three.MR, three.MW, three.WFR]).toEqual(['✗', '✓', '✓', '✓', '✓']);
     says('Wherever PRAM holds, so do read your writes, monotonic reads and monotonic writes; `pram-not-three-guarantees` keeps those three and breaks PRAM');
+    const cycle = rowOf(rows, 'read-write-cycle');
+    expect([cycle.PRAM, cycle.WFR]).toEqual(['✓', '✗']);
+    says('`read-write-cycle` keeps PRAM and breaks writes follow reads, so PRAM does not give the fourth');
+    // No three imply the fourth: for each guarantee, a history the other three admit and the four together refuse.
+    for (const id of ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'read-write-cycle']) expect(rowOf(rows, id)['all 4'], id).toBe('✗');
+    for (const [id, broken] of [['read-your-writes', 'RYW'], ['monotonic-reads', 'MR'], ['read-write-cycle', 'WFR']] as const) {
+      expect(sessionColumns.filter((c) => c !== broken).map((c) => rowOf(rows, id)[c]), id).toEqual(['✓', '✓', '✓']);
+    }
+    says('PRAM implies three of them but not the fourth, and no three imply the fourth');
   });
 
   it("the gallery's last history: each client writes, then reads the other's value; not sequential, yet causal and all four guarantees", async () => {
@@ -246,7 +269,9 @@ describe('The hierarchy (Viotti and Vukolić 2016; Terry et al. 1994): cell hier
       if (result.verdict === 'inconclusive') expect(result.explanation, entry.id).toMatch(/not converged yet|no read began/);
     }
     says('The convergence column never refuses');
-    says('the gallery shows a history that passes it while its reads go back in time on the way, which PRAM forbids');
+    says('the gallery shows a history that earns it while its reads go back in time on the way, which PRAM forbids');
+    says('no finite history can violate it');
+    says('The check refuses one thing only, a read of a value that no write ever wrote to its key');
   });
 
   it("the figure draws the gallery's last history, and the invited edit draws another", async () => {
@@ -338,8 +363,8 @@ describe('Histories from Jepsen (Kingsbury, Jepsen): cell jepsen', () => {
     const history = /const text = `([\s\S]*?)`;/.exec(source)?.[1] ?? '';
     expect(history.trim().split('\n')).toHaveLength(11);
     const outputs = await run(source);
-    const bars = plotData(outputs, 0, 'barX');
-    expect(bars.map((b) => b.client)).toEqual(['p0', 'p1', 'p2', 'p3', 'p6']);
+    const bars = allPlotData(outputs, 0, 'barX');
+    expect(bars.map((b) => b.client).sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p6']);
     expect(bars.find((b) => b.client === 'p1')?.label).toBe('cas 1→2 ? (no response)');
     says('Eleven lines become five operations');
     const text = printed(outputs);
@@ -359,7 +384,74 @@ describe('Histories from Jepsen (Kingsbury, Jepsen): cell jepsen', () => {
   });
 });
 
+describe('Definitions the checkers share with the prose', () => {
+  it('real time (Herlihy and Wing 1990, §2): an operation that returns at the instant another is invoked precedes it', () => {
+    says('o_1 \\prec o_2 \\iff \\mathit{res}(o_1) \\le \\mathit{inv}(o_2)');
+    says('An operation that returns at the very instant another is invoked comes before it');
+    // a's write returns at 5 and b's read is invoked at 5: the read must see the write, so returning unset is refused.
+    const touching = historyFromRows([
+      ['a', { f: 'write', value: 1 }, null, 0, 5],
+      ['b', { f: 'read' }, null, 5, 7],
+    ]);
+    expect(checkLinearizability(touching, registerModel, { maxSteps: 1_000 }).verdict).toBe('violation');
+    // Sequential consistency ignores real time: the same history is admitted (the read may be ordered first).
+    expect(checkSequentialConsistency(touching, registerModel, { maxSteps: 1_000 }).verdict).toBe('ok');
+  });
+});
+
 describe('What the chapter states, held to its sources', () => {
+  it('the CP store is credited to Attiya, Bar-Noy and Dolev (one writer) and Lynch and Shvartsman (many writers)', () => {
+    const store = paragraphWith('The CP store is the');
+    expect(store).toContain('(#ref-attiya1995)');
+    expect(store).toContain('(#ref-lynch1997)');
+    expect(chapter).toContain('url: https://doi.org/10.1109/FTCS.1997.614100');
+    expect(store).toContain('no two writes share one');
+    expect(paragraphWith('Intersection is not linearizability')).toContain('the CP store prevents by writing back before answering');
+  });
+
+  it('GitHub 2018: one primary at a time, chosen by a Raft majority; the writes were stranded by asynchronous replication', () => {
+    const story = paragraphWith('On 21 October 2018');
+    expect(story).toContain('Orchestrator');
+    expect(story).toContain('The two sets of writes came one after the other, not side by side');
+    expect(paragraphWith('Two things in that story')).toContain('replicated asynchronously, outside any quorum');
+    expect(paragraphWith('The failure to fear on the second path')).toContain('the report describes no moment when two primaries took writes side by side');
+    // "split brain" is defined in the chapter, but never said of GitHub.
+    const sentences = prose.replace(/\s+/g, ' ').split(/(?<=\.) /);
+    for (const sentence of sentences) if (/GitHub/.test(sentence)) expect(sentence).not.toMatch(/split brain|split-brain/);
+  });
+
+  it("PACELC's rows: Riak's defaults from its documentation, Spanner's reads by safe time, Abadi's caveat on PNUTS", () => {
+    const riak = chapter.split('\n').find((line) => line.startsWith('| Riak')) ?? '';
+    expect(riak).toContain('(#ref-riak)');
+    expect(riak).toContain('$R = W =$ quorum');
+    expect(riak).toContain('$PR = PW = 0$');
+    expect(riak).not.toMatch(/\bONE\b/);
+    const spanner = chapter.split('\n').find((line) => line.startsWith('| Spanner')) ?? '';
+    expect(spanner).toContain('*safe time*');
+    expect(spanner).toContain('(§4.1.3)');
+    expect(spanner).not.toMatch(/serves strong reads only while it holds a lease/);
+    const pnuts = chapter.split('\n').find((line) => line.startsWith('| PNUTS')) ?? '';
+    expect(pnuts).toContain('a partition costs it no further consistency');
+  });
+
+  it('the hardness of checking (Gibbons and Korach 1997): the read mapping helps linearizability only', () => {
+    const hard = paragraphWith('Gibbons and Korach proved');
+    expect(hard).toContain('For linearizability the hardness comes from not knowing which write each read read from');
+    expect(hard).toContain('Sequential consistency stays NP-complete even with that mapping given');
+    expect(hard).toContain('if none did it can simply be left out');
+    expect(hard).toContain('compare-and-set');
+  });
+
+  it('what is ours is marked as ours, and the models are compared by inclusion', () => {
+    expect(paragraphWith('**Available** means')).toContain('we read it');
+    expect(paragraphWith('Brewer took the "two of three" slogan apart')).toContain('In our summary');
+    says('admits a subset of the histories the other admits');
+    says('one order of all the operations, the same for every client, explains what each of them saw');
+    // Vogels's definition is paraphrased, not quoted without marks.
+    expect(chapter).not.toContain('eventually all reads return the last updated value');
+    expect(chapter).toContain('url: https://doi.org/10.1109/EMPDP.2004.1271440');
+  });
+
   it('CAP is stated with Gilbert and Lynch\'s definitions, Theorem 1 and Corollary 1.1', () => {
     const defs = paragraphWith('turned the conjecture');
     expect(defs).toContain('(#ref-gilbert2002), §2');

@@ -315,7 +315,7 @@ export const glossary: GlossaryEntry[] = [
   {
     id: 'split-brain',
     term: 'split brain',
-    definition: 'A failure in which two nodes each believe they are the only primary and both accept writes, usually after a partition or a pause. Majority quorums prevent it, because two sides of a partition cannot both hold a majority.',
+    definition: 'A failure in which two nodes each believe they are the only primary and both accept writes, usually after a partition or a pause. Electing the primary by majority quorum prevents it, because two sides of a partition cannot both hold a majority, and fencing tokens stop a deposed primary\'s late writes; neither keeps writes that were replicated asynchronously when a primary is replaced.',
     taught: { chapter: 'consistency/consistency-models', section: 'partitions-and-the-cap-theorem' },
   },
   {
