@@ -313,7 +313,7 @@ const cp: CoordinatorHandlers = {
     if (round.input.f === 'get') {
       // Nothing at a majority means no write has completed: the empty value is safe to answer without a write-back.
       if (highest.length === 0 || !turn.config.readWriteBack) {
-        answer(turn, round, true, { versions: [] });
+        answer(turn, round, true, { versions: highest });
         return next;
       }
       return openRound(next, { ...round, replies, phase: 'store', chosen: highest }, turn);
