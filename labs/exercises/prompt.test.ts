@@ -29,9 +29,9 @@ describe('the prompt subset', () => {
   });
   it('renders fenced code literally, with a cleaned language class', () => {
     expect(renderPromptHtml('```ts\nconst a = **b** < c && `d`;\n```\nAfter.')).toBe(
-      '<pre><code class="language-ts">const a = **b** &lt; c &amp;&amp; `d`;</code></pre>\n<p>After.</p>',
+      '<pre tabindex="0"><code class="language-ts">const a = **b** &lt; c &amp;&amp; `d`;</code></pre>\n<p>After.</p>',
     );
-    expect(renderPromptHtml('```\nopen to the end')).toBe('<pre><code>open to the end</code></pre>');
+    expect(renderPromptHtml('```\nopen to the end')).toBe('<pre tabindex="0"><code>open to the end</code></pre>');
   });
   it('leaves lone asterisks and backticks alone', () => {
     expect(renderPromptHtml('2 * 3 * 4 and a ` tick')).toBe('<p>2 * 3 * 4 and a ` tick</p>');
@@ -51,8 +51,8 @@ describe('escaping', () => {
     expect(renderPromptHtml(`\`${hostile}\``)).toBe('<p><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></p>');
   });
   it('keeps attribute injection out of the code block language', () => {
-    expect(renderPromptHtml('```ts" onmouseover="alert(1)\nx\n```')).toBe('<p>```ts&quot; onmouseover=&quot;alert(1)\nx</p>\n<pre><code></code></pre>');
-    expect(renderPromptHtml('```Type-Script\nx\n```')).toBe('<pre><code class="language-type-script">x</code></pre>');
+    expect(renderPromptHtml('```ts" onmouseover="alert(1)\nx\n```')).toBe('<p>```ts&quot; onmouseover=&quot;alert(1)\nx</p>\n<pre tabindex="0"><code></code></pre>');
+    expect(renderPromptHtml('```Type-Script\nx\n```')).toBe('<pre tabindex="0"><code class="language-type-script">x</code></pre>');
   });
   it('escapes quotes and ampersands, and has no links', () => {
     expect(renderPromptHtml(`[x](javascript:alert(1)) "q" 'a' &amp;`)).toBe('<p>[x](javascript:alert(1)) &quot;q&quot; &#39;a&#39; &amp;amp;</p>');

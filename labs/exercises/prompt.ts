@@ -57,7 +57,8 @@ export function renderPromptHtml(text: string): string {
       i++;
       const language = (fence[1] ?? '').toLowerCase().replace(/[^a-z0-9-]/g, '');
       const attribute = language ? ` class="language-${language}"` : '';
-      html.push(`<pre><code${attribute}>${escapeHtml(body.join('\n'))}</code></pre>`);
+      // A wide block (a history table, a long line of code) scrolls in its own box, reachable by keyboard.
+      html.push(`<pre tabindex="0"><code${attribute}>${escapeHtml(body.join('\n'))}</code></pre>`);
     } else if (listItem(line)) {
       const first = listItem(line) as NonNullable<ReturnType<typeof listItem>>;
       const items: string[] = [];
