@@ -1,14 +1,15 @@
 // Method: every drawn scenario has a solution and the reference's choice is one (checked against the rule, r ≤ k
 // for what the side must answer, r + w > n when consistency is asked, over 2,000 seeds); on a few scenarios, every
 // (R, W) from 1 to N is graded through a real store run and passes exactly when that rule allows it, so the run
-// and the rule agree. Then the reference passes 24 variants, and wrong choices (the starter's R = W = 1, R = W = N,
-// R + W = N, ignoring which side must answer, a malformed return) fail with feedback that names the problem.
+// and the rule agree. Then the reference passes 24 variants; each of 1,000 variants holds a scenario where a side
+// without a majority must answer; and wrong choices (the starter's R = W = 1, R = W = N, R + W = N, a majority
+// for everything, ignoring which side must answer, a malformed return) fail with feedback that names the problem.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds } from '../../exercises/oracle-support';
 import { code, describeCodeReferences, gradeText } from '../../exercises/test-support';
 import { Random } from '../../sim/random';
-import { drawScenario, partitionQuorum, quorumAllowed, referenceQuorum, scenarioVerdict, type PartitionQuorumParams, type QuorumScenario } from './partition-quorum';
+import { drawScenario, minoritySideMustAnswer, partitionQuorum, quorumAllowed, referenceQuorum, scenarioVerdict, type PartitionQuorumParams, type QuorumScenario } from './partition-quorum';
 
 describe('Dynamo §4.5 quorums through a partition (Gilbert and Lynch §3)', () => {
   it('on 2,000 seeds every scenario has a right choice and the reference makes one', () => {
@@ -88,6 +89,32 @@ describe('wrong choices fail with feedback a learner can act on', () => {
       }
     }
     expect(failed).toBeGreaterThan(6);
+  });
+
+  // A majority serves every scenario whose required side is a majority (k ≥ m and, when consistent, m + m > n), so
+  // it may only fail where a side without a majority must answer: each variant must hold such a scenario.
+  const majorityBody = '  const m = Math.floor(s.n / 2) + 1;\n  return { r: m, w: m };';
+  const majority = (s: QuorumScenario) => Math.floor(s.n / 2) + 1;
+
+  it('on 1,000 variants at least one scenario has a side without a majority answer, which R = W = majority cannot serve', () => {
+    for (const seed of enumerateSeeds(1000)) {
+      const p = variantParams(partitionQuorum, seed) as PartitionQuorumParams;
+      const scenarios = [p.scenario, ...p.moreSeeds.map((more) => drawScenario(new Random(more)))];
+      expect(p.moreSeeds).toHaveLength(5);
+      const minority = scenarios.filter((s) => 2 * s.mustAnswer.length <= s.n);
+      expect(minority.length, `seed ${seed}`).toBeGreaterThan(0);
+      expect(scenarios.filter(minoritySideMustAnswer)).toEqual(minority);
+      expect(scenarios.some((s) => !quorumAllowed(s, majority(s), majority(s))), `seed ${seed}`).toBe(true);
+      for (const s of scenarios) expect(quorumAllowed(s, majority(s), majority(s))).toBe(2 * s.mustAnswer.length > s.n);
+    }
+  });
+
+  it('R = W = majority for everything fails the default variant and others, on a side without a majority', async () => {
+    for (const seed of [0, ...seeds.slice(1, 3)]) {
+      const result = await gradeText(partitionQuorum, seed, code(withBody(majorityBody)));
+      expect(result.passed, `seed ${seed}`).toBe(false);
+      expect(result.text).toMatch(/got \d+ of their \d+ (reads|writes) answered during the partition/);
+    }
   });
 
   it('a return of the wrong shape is named', async () => {

@@ -54,6 +54,26 @@ export function drawScenario(rng: Random): QuorumScenario {
   return { n, sides, mustAnswer, reads, writes, consistent };
 }
 
+/** Whether the side that must answer holds no majority (at most half the replicas), so no majority quorum forms there. */
+export function minoritySideMustAnswer(s: QuorumScenario): boolean {
+  return 2 * s.mustAnswer.length <= s.n;
+}
+
+/**
+ * The seeds of a variant's further scenarios: `count` drawn freely, except that when neither they nor the variant's
+ * own scenario ask a side without a majority to answer, the last is drawn again until its scenario does. So every
+ * variant holds a scenario that "R = W = a majority" cannot serve (Gilbert and Lynch 2002, §3: a side cut off from
+ * a majority gets no majority quorum).
+ */
+export function drawMoreSeeds(rng: Random, scenario: QuorumScenario, count: number): number[] {
+  const seeds = Array.from({ length: count }, () => rng.int(1, 1_000_000_000));
+  const drawn = (seed: number) => drawScenario(new Random(seed));
+  if (minoritySideMustAnswer(scenario) || seeds.some((seed) => minoritySideMustAnswer(drawn(seed)))) return seeds;
+  let last = rng.int(1, 1_000_000_000);
+  while (!minoritySideMustAnswer(drawn(last))) last = rng.int(1, 1_000_000_000);
+  return [...seeds.slice(0, -1), last];
+}
+
 /** The ranges of right answers: r ≤ side for reads, w ≤ side for writes, r + w > n when consistent. */
 export function quorumAllowed(s: QuorumScenario, r: number, w: number): boolean {
   const k = s.mustAnswer.length;
@@ -188,10 +208,12 @@ export const partitionQuorum = defineExercise({
   signature: 'chooseQuorum(s: QuorumScenario): { r: number; w: number }',
   exportName: 'chooseQuorum',
   generate(rng): PartitionQuorumParams {
-    return { scenario: drawScenario(rng), moreSeeds: Array.from({ length: 5 }, () => rng.int(1, 1_000_000_000)), runSeed: rng.int(1, 1_000_000) };
+    const scenario = drawScenario(rng);
+    const moreSeeds = drawMoreSeeds(rng, scenario, 5);
+    return { scenario, moreSeeds, runSeed: rng.int(1, 1_000_000) };
   },
   prompt: (p) => ({
-    text: `A Dynamo-style store keeps every key on all N replicas; a read waits for R replies and a write for W acknowledgements, and an operation that cannot get them is refused or times out. Write \`chooseQuorum(s)\`, which picks R and W for a scenario: a partition splits the replicas into two sides, one side's clients must keep getting answers to their reads, their writes, or both while it lasts, and, when \`s.consistent\` is true, every read must return the latest acknowledged write or something newer. Your function is called on this scenario:\n\n- ${scenarioInWords(p.scenario)}\n\nand on ${p.moreSeeds.length} more drawn the same way (every one has a solution). Each choice runs in the lab's Dynamo store through that partition (from 500 to 3,000 ms, with two clients per replica), and passes when the required side's clients got at least ${ANSWERED_AT_LEAST * 100}% of the required operations answered during the partition and, where consistency is asked, the quorums guarantee it and the run has no stale read.`,
+    text: `A Dynamo-style store keeps every key on all N replicas; a read waits for R replies and a write for W acknowledgements, and an operation that cannot get them is refused or times out. Write \`chooseQuorum(s)\`, which picks R and W for a scenario: a partition splits the replicas into two sides, one side's clients must keep getting answers to their reads, their writes, or both while it lasts, and, when \`s.consistent\` is true, every read must return the latest acknowledged write or something newer. Your function is called on this scenario:\n\n- ${scenarioInWords(p.scenario)}\n\nand on ${p.moreSeeds.length} more drawn the same way (every one has a solution, and at least one of all ${p.moreSeeds.length + 1} asks a side without a majority of the replicas to keep answering). Each choice runs in the lab's Dynamo store through that partition (from 500 to 3,000 ms, with two clients per replica), and passes when the required side's clients got at least ${ANSWERED_AT_LEAST * 100}% of the required operations answered during the partition and, where consistency is asked, the quorums guarantee it and the run has no stale read.`,
   }),
   starter: () => QUORUM_STARTER,
   reference: () => QUORUM_REFERENCE,

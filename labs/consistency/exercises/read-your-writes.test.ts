@@ -3,8 +3,9 @@
 // order), on store runs with the lab's two read rules: the rule that answers with the first reply breaks read your
 // writes in most runs, the store's session rule never does. Then the reference passes 40 variants, and wrong rules
 // (the starter, which answers with whatever comes; one that compares values instead of stamps; one that refuses
-// everything; one that asks forever; one that returns a bad index; two that give up by answering a stale reply,
-// after one retry or at the third reply, which pass most store runs) fail with feedback that names the problem.
+// everything; one that asks forever; one that returns a bad index; three that give up by answering a stale reply,
+// after one retry, at the third reply, or once every replica was asked, which pass most store runs) fail with
+// feedback that names the problem, and a passing answered share is reported without advice against refusing.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds } from '../../exercises/oracle-support';
@@ -117,14 +118,38 @@ describe('wrong read rules fail with feedback a learner can act on', () => {
     }
   });
 
-  it('a rule that answers the third reply anyway fails the three-stale-replies case, and only that one', async () => {
+  it('a rule that answers the third reply anyway fails the two cases with three stale replies, and only those', async () => {
     for (const seed of seeds.slice(0, 3)) {
       const result = await gradeText(readYourWrites, seed, code(withRule(giveUpByAnswering(3))));
       expect(result.passed, `seed ${seed}`).toBe(false);
       const single = result.checks.find((c) => c.name === 'single cases');
       expect(single?.passed).toBe(false);
-      expect(single?.feedback).toMatch(/^Case "three stale replies": the rule answered with reply 2\. .*when you stop trying, refuse\.$/);
+      expect(single?.feedback).toMatch(/^Case "every replica asked, every reply stale": the rule answered with reply 2\. .*or refuse\. Case "three stale replies": the rule answered with reply 2\. [^"]*when you stop trying, refuse\.$/);
     }
+  });
+
+  it('a rule that asks each replica once and then answers the stale last reply fails the every-replica case, and only that one', async () => {
+    const body = `  const mine = input.session.written[input.key];
+  const last = input.replies.length - 1;
+  const fresh = mine === undefined || input.replies[last].versions.some((v) => v.time > mine.time || (v.time === mine.time && v.node >= mine.node));
+  const unasked = input.replicas.filter((r) => !input.asked.includes(r));
+  if (fresh || unasked.length === 0) return { answer: last };
+  return { ask: unasked[0] };`;
+    for (const seed of seeds.slice(0, 3)) {
+      const result = await gradeText(readYourWrites, seed, code(withRule(body)));
+      expect(result.passed, `seed ${seed}`).toBe(false);
+      const single = result.checks.find((c) => c.name === 'single cases');
+      expect(single?.passed).toBe(false);
+      expect(single?.feedback).toMatch(/^Case "every replica asked, every reply stale": the rule answered with reply 2\. .*ask again after a wait, or refuse\.$/);
+    }
+  });
+
+  it('when enough reads are answered, the answered check gives the count without the advice against refusing', async () => {
+    const result = await gradeText(readYourWrites, seeds[0] as number, code(reference()));
+    const answered = result.checks.find((c) => c.name === 'reads still answered');
+    expect(answered?.passed).toBe(true);
+    expect(answered?.feedback).toMatch(/^Your rule answered \d+ of \d+ reads \(\d+%\); at least 75% must be answered\.$/);
+    expect(answered?.feedback).not.toContain('Refusing');
   });
 
   it('an answer index with no reply, or a replica that does not exist, is named', async () => {

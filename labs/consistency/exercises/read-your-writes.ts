@@ -148,6 +148,7 @@ const RULE_CASES: RuleCase[] = [
   // Asking again earns no right to answer: every reply here is stale, so each must be asked again or refused.
   { name: 'two stale replies', input: caseInput(v('c1-3', 120, 'a'), [reply('c', [v('c2-1', 90, 'b')]), reply('b', [v('c3-2', 100, 'c')])], ['c', 'b']), answer: 'not-answer', why: 'Both replies are older than the session\'s write (times 90 and 100 < 120): neither replica has received it, and having asked twice does not change that. Ask again (a third replica, or after a wait) or refuse; never answer with a stale reply.' },
   { name: 'a retry that comes back stale again', input: caseInput(v('c1-3', 120, 'a'), [reply('c', [v('c2-1', 90, 'b')]), reply('c', [v('c2-1', 90, 'b')])], ['c', 'c']), answer: 'not-answer', why: 'Replica c was asked again and still holds only c2-1 (time 90 < 120): the retry came back as stale as the first reply. Wait longer, ask another replica, or refuse.' },
+  { name: 'every replica asked, every reply stale', input: caseInput(v('c1-3', 120, 'a'), [reply('b', [v('c2-1', 90, 'b')]), reply('c', []), reply('a', [v('c3-0', 60, 'c')])], ['b', 'c', 'a']), answer: 'not-answer', why: 'Each of the three replicas has now been asked once and none holds the session\'s write (b has c2-1 from time 90, c nothing, a c3-0 from time 60, all before 120): it is still on its way. Having asked everyone does not make the last reply safe: ask again after a wait, or refuse.' },
   { name: 'three stale replies', input: caseInput(v('c1-3', 120, 'a'), [reply('b', [v('c2-1', 90, 'b')]), reply('c', []), reply('b', [v('c2-1', 90, 'b')])], ['b', 'c', 'b']), answer: 'not-answer', why: 'After three tries no reply reflects the session\'s write (b holds c2-1 from time 90 < 120, c holds nothing). Trying for a while and then answering anyway returns exactly the stale value the guarantee forbids: when you stop trying, refuse.' },
 ];
 
@@ -251,9 +252,11 @@ export const readYourWrites = defineExercise({
     checks.push(await ctx.check('reads still answered', (): CheckVerdict => {
       if (reads === 0) return { passed: false, feedback: 'No store run completed, so no read could be counted; see the check above.' };
       const share = answered / reads;
+      const counted = `Your rule answered ${answered} of ${reads} reads (${Math.round(share * 100)}%); at least ${ANSWERED_AT_LEAST * 100}% must be answered.`;
+      if (share >= ANSWERED_AT_LEAST) return { passed: true, feedback: counted };
       return {
-        passed: share >= ANSWERED_AT_LEAST,
-        feedback: `Your rule answered ${answered} of ${reads} reads (${Math.round(share * 100)}%); at least ${ANSWERED_AT_LEAST * 100}% must be answered. Refusing, or asking again and again until the client times out, keeps a session consistent but gives it nothing: ask another replica, wait a little between rounds, and answer as soon as a reply reflects the write.`,
+        passed: false,
+        feedback: `${counted} Refusing, or asking again and again until the client times out, keeps a session consistent but gives it nothing: ask another replica, wait a little between rounds, and answer as soon as a reply reflects the write.`,
       };
     }));
     return checks;
