@@ -5,7 +5,7 @@ import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { runPingDemo } from '../../labs/intro/ping';
 import type { Output } from '../../labs/display/outputs';
-import { isSafeHref, renderOutputs, sanitizeChart } from './render';
+import { isSafeHref, renderOutputs, sanitizeChart, wrappedLines } from './render';
 
 const document = new JSDOM('<!doctype html><body></body>').window.document;
 
@@ -51,6 +51,15 @@ describe('views', () => {
     expect(cells[0].textContent).toBe('<b>');
     expect(cells[1].textContent).toBe('1.235');
     expect(cells[1].className).toBe('num');
+  });
+
+  it('makes text that may scroll on a phone reachable by keyboard: many lines, or a few long ones that wrap', () => {
+    const focusable = (text: string) => render([{ kind: 'text', text, stream: 'log' }]).querySelector('pre')!.getAttribute('tabindex') === '0';
+    expect(focusable('short')).toBe(false);
+    expect(focusable(Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n'))).toBe(true);
+    // Three long lines: few lines, but at 390 px each wraps to many.
+    expect(focusable(Array.from({ length: 3 }, () => 'word '.repeat(40)).join('\n'))).toBe(true);
+    expect(wrappedLines('a'.repeat(72) + '\n\nb', 36)).toBe(4);
   });
 
   it('shows an error with its line as an alert', () => {

@@ -98,11 +98,17 @@ function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attrib
   return node;
 }
 
+/** How many lines `text` takes in a box `width` characters wide, each line wrapped on its own. */
+export function wrappedLines(text: string, width: number): number {
+  return text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / width)), 0);
+}
+
 function renderText(output: TextOutput, { document }: RenderContext): Element {
   const stream = output.stream ?? 'display';
   const pre = el(document, 'pre', { class: `hb-text hb-text-${stream}` });
-  // Long text scrolls inside its box; a scrolling region must be reachable from the keyboard.
-  if (output.text.split('\n').length > 16) {
+  // Long text scrolls inside its box (24rem high); a scrolling region must be reachable from the keyboard. Lines
+  // wrap, so count them as a phone shows them: about 36 characters to a line at 390 px.
+  if (wrappedLines(output.text, 36) > 14) {
     pre.setAttribute('tabindex', '0');
     pre.setAttribute('role', 'region');
     pre.setAttribute('aria-label', stream === 'display' ? 'Text output' : `Console output (${stream})`);
