@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { History, Operation } from './history';
 import { checkCausalConsistency, checkPram, memoryHistory } from './causal';
 import { randomSmallHistory } from './gallery';
-import { permutations, isWrite, keyOf, initialOf } from './test-oracles';
+import { permutations, isWrite, keyOf, initialOf, op, w, r } from './test-oracles';
 
 
 // An indeterminate operation never returned: it precedes nothing in its session.
@@ -54,14 +54,6 @@ function viewsOracle(history: History, order: 'causal' | 'pram'): boolean {
   return false;
 }
 
-const op = (id: number, client: string, input: unknown, output: unknown, invokeMs: number, returnMs?: number, status: Operation['status'] = 'ok'): Operation => {
-  const o: Operation = { id, client, input, status, invokeMs };
-  if (returnMs !== undefined) o.returnMs = returnMs;
-  if (status === 'ok') o.output = output;
-  return o;
-};
-const w = (value: unknown) => ({ f: 'write', value });
-const r = { f: 'read' };
 
 describe('Ahamad et al. 1995 §2 and Lipton and Sandberg 1988 against brute-force oracles', () => {
   it('causal memory and PRAM agree with the oracles on 2,500 random histories, and both verdicts are common', () => {

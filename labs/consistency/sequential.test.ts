@@ -11,7 +11,7 @@ import type { History, Operation } from './history';
 import { kvModel, registerModel } from './models';
 import { randomSmallHistory } from './gallery';
 import { checkSequentialConsistency } from './sequential';
-import { permutations } from './test-oracles';
+import { permutations, op, w, r } from './test-oracles';
 
 /** Every ordering of `items` (n! of them; the histories here have at most 6 operations). */
 
@@ -57,14 +57,6 @@ function sequential(history: History, options?: { maxSteps?: number }) {
     : checkSequentialConsistency(history as History<RegisterInput, RegisterOutput>, registerModel, options);
 }
 
-const op = (id: number, client: string, input: unknown, output: unknown, invokeMs: number, returnMs?: number, status: Operation['status'] = 'ok'): Operation => {
-  const o: Operation = { id, client, input, status, invokeMs };
-  if (returnMs !== undefined) o.returnMs = returnMs;
-  if (status === 'ok') o.output = output;
-  return o;
-};
-const w = (value: number) => ({ f: 'write', value });
-const r = { f: 'read' };
 
 describe('Lamport 1979: sequential consistency against a brute-force oracle', () => {
   it('agrees with the oracle on 3,000 random register and key-value histories, and both verdicts are common', () => {

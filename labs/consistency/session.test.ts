@@ -25,7 +25,7 @@ import {
   type SessionGuarantee,
   type SessionWitness,
 } from './session';
-import { permutations, isWrite, keyOf, initialOf } from './test-oracles';
+import { permutations, isWrite, keyOf, initialOf, op, w, r } from './test-oracles';
 
 
 const valueOf = (o: Operation) => (o.input as { value: unknown }).value;
@@ -108,14 +108,6 @@ function oracle(history: History): (set: readonly SessionGuarantee[]) => boolean
   };
 }
 
-const op = (id: number, client: string, input: unknown, output: unknown, invokeMs: number, returnMs?: number, status: Operation['status'] = 'ok'): Operation => {
-  const o: Operation = { id, client, input, status, invokeMs };
-  if (returnMs !== undefined) o.returnMs = returnMs;
-  if (status === 'ok') o.output = output;
-  return o;
-};
-const w = (value: unknown) => ({ f: 'write', value });
-const r = { f: 'read' };
 const put = (key: string, value: string) => ({ f: 'put', key, value });
 const get = (key: string) => ({ f: 'get', key });
 const ALL_FOUR = SESSION_GUARANTEES;

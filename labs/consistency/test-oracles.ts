@@ -24,3 +24,15 @@ export const keyOf = (o: Operation): string => (o.input as { key?: string }).key
 
 /** What a read returns before any write: `null` for a register (unset), `''` for a key-value map. */
 export const initialOf = (o: Operation): null | string => ((o.input as { key?: string }).key === undefined ? null : '');
+
+/** An operation for a hand-written history; `output` is kept only for `ok` operations, `returnMs` only if given. */
+export const op = (id: number, client: string, input: unknown, output: unknown, invokeMs: number, returnMs?: number, status: Operation['status'] = 'ok'): Operation => {
+  const o: Operation = { id, client, input, status, invokeMs };
+  if (returnMs !== undefined) o.returnMs = returnMs;
+  if (status === 'ok') o.output = output;
+  return o;
+};
+
+/** A register write of `value`, and a register read, as operation inputs. */
+export const w = (value: unknown) => ({ f: 'write', value });
+export const r = { f: 'read' };
