@@ -12,6 +12,7 @@ export const moduleLoaders: Record<string, () => Promise<unknown>> = {
   'labs/consensus': () => import('./consensus/index'),
   'labs/dht': () => import('./dht/index'),
   'labs/consistency': () => import('./consistency/index'),
+  'labs/snapshots': () => import('./snapshots/index'),
 };
 
 /** Loads the named modules, or throws naming the first unknown specifier. */
