@@ -19,6 +19,12 @@ export interface GlossaryEntry {
 
 export const glossary: GlossaryEntry[] = [
   {
+    id: 'aligned-checkpoint',
+    term: 'aligned checkpoint',
+    definition: 'A barrier snapshot in which a task with several inputs stops taking records from each input once that input\'s barrier has arrived, until the barriers of all inputs have arrived, and only then saves its state. Every channel is empty at the cut, so the checkpoint is the sources\' positions and the operators\' states (Carbone et al. 2015).',
+    taught: { chapter: 'global-state/snapshots', section: 'barrier-snapshots-in-stream-processors' },
+  },
+  {
     id: 'bounded-loads',
     term: 'consistent hashing with bounded loads',
     definition: 'Consistent hashing in which every node takes at most ⌈(1 + ε) × average⌉ keys; a key whose successor is full goes to the next node clockwise with room. It caps the busiest node at the price of moving a few more keys on a change.',
@@ -35,6 +41,18 @@ export const glossary: GlossaryEntry[] = [
     term: 'causal consistency',
     definition: 'A consistency model in which every client sees writes in an order that respects causality: a client\'s own order, and a write before every read that returned its value, transitively. Clients may disagree on the order of concurrent writes.',
     taught: { chapter: 'consistency/consistency-models', section: 'causal-consistency' },
+  },
+  {
+    id: 'channel-state',
+    term: 'channel state',
+    definition: 'In a global snapshot, the messages recorded as in flight on one channel: sent before the sender recorded its state and not received before the receiver recorded its own. Chandy-Lamport records them as they arrive before the marker; Lai-Yang computes them by difference.',
+    taught: { chapter: 'global-state/snapshots', section: 'the-marker-rules' },
+  },
+  {
+    id: 'checkpoint',
+    term: 'checkpoint',
+    definition: 'A copy of a process\'s state saved on stable storage, from which it can restart after a crash. A set of checkpoints, one per process, is a safe restart point only if it forms a consistent cut.',
+    taught: { chapter: 'global-state/snapshots', section: 'checkpoints-and-rollback-recovery' },
   },
   {
     id: 'churn',
@@ -79,6 +97,12 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'agreement/consensus', section: 'the-problem' },
   },
   {
+    id: 'consistent-cut',
+    term: 'consistent cut',
+    definition: 'A cut (a prefix of every process\'s events) that contains, with every event, every event that happened before it; equivalently, no message is received inside it and sent outside it. Its global state is one the system could have passed through.',
+    taught: { chapter: 'global-state/snapshots', section: 'cuts-and-consistent-cuts' },
+  },
+  {
     id: 'consistent-hashing',
     term: 'consistent hashing',
     definition: 'Placing keys and nodes on one circle of hash values, each key on the first node clockwise from it. When a node joins or leaves, only the keys between it and its neighbour move, about 1/n of them.',
@@ -91,10 +115,22 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'scale/partitioning', section: 'structured-overlays-finding-a-key-among-thousands' },
   },
   {
+    id: 'domino-effect',
+    term: 'domino effect',
+    definition: 'The cascade of rollbacks in recovery from uncoordinated checkpoints: rolling one process back turns messages it had sent into orphans, whose receivers must roll back too, possibly all the way to the initial state (Randell 1975).',
+    taught: { chapter: 'global-state/snapshots', section: 'checkpoints-and-rollback-recovery' },
+  },
+  {
     id: 'eventual-consistency',
     term: 'eventual consistency',
     definition: 'The promise that if writes stop, all replicas eventually converge and every read returns the last value written. It is a liveness property: it says nothing about what reads return before the writes stop.',
     taught: { chapter: 'consistency/consistency-models', section: 'eventual-consistency' },
+  },
+  {
+    id: 'exactly-once',
+    term: 'exactly-once processing',
+    definition: 'The guarantee of a stream processor that after a failure and recovery its state, and with a cooperating sink its output, are as if every input record had been processed once, although records after the last snapshot are in fact processed again.',
+    taught: { chapter: 'global-state/snapshots', section: 'barrier-snapshots-in-stream-processors' },
   },
   {
     id: 'external-consistency',
@@ -125,6 +161,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'FLP impossibility',
     definition: 'Fischer, Lynch and Paterson\'s theorem: in an asynchronous system where even one process may crash, no deterministic algorithm can guarantee that consensus always terminates. Practical algorithms stay safe always and make progress when the network behaves.',
     taught: { chapter: 'agreement/consensus', section: 'flp-why-no-algorithm-can-guarantee-both' },
+  },
+  {
+    id: 'global-snapshot',
+    term: 'global snapshot',
+    definition: 'A recorded global state of a running system: one local state per process and one channel state per channel, recorded at different moments but forming a consistent cut. Chandy and Lamport (1985) showed it is reachable from the state in which recording began.',
+    taught: { chapter: 'global-state/snapshots', section: 'the-marker-rules' },
   },
   {
     id: 'happens-before',
@@ -185,6 +227,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'liveness property',
     definition: 'A property saying that something good eventually happens, such as every request being answered. No finite prefix of a run can violate it; a checker can only report that it has not happened yet.',
     taught: { chapter: 'start/how-to-read', section: 'checking-properties' },
+  },
+  {
+    id: 'marker',
+    term: 'marker (snapshot)',
+    definition: 'The control message of the Chandy-Lamport snapshot algorithm, sent once on every outgoing channel right after a process records its state. On a FIFO channel it separates the messages sent before the recording from those sent after.',
+    taught: { chapter: 'global-state/snapshots', section: 'the-marker-rules' },
   },
   {
     id: 'marzullo',
@@ -257,6 +305,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'term (Raft)',
     definition: 'Raft\'s logical period of leadership, numbered upwards: each term begins with an election and has at most one leader. A node that sees a higher term adopts it and steps down.',
     taught: { chapter: 'agreement/consensus', section: 'terms-and-elections-5152' },
+  },
+  {
+    id: 'recovery-line',
+    term: 'recovery line',
+    definition: 'The most recent set of checkpoints, one per process, that together form a consistent cut, so that restarting every process from its checkpoint leaves no orphan message. Recovery from uncoordinated checkpoints must search for it.',
+    taught: { chapter: 'global-state/snapshots', section: 'checkpoints-and-rollback-recovery' },
   },
   {
     id: 'rendezvous-hashing',
