@@ -4,3 +4,14 @@
  * conserve, checkers over traces, checkpointing and rollback, and a dataflow pipeline with barrier snapshots.
  */
 export * from './types';
+export { checkCut, cutFrontier, consistentByVectors, consistentByCausality, consistentCuts, cutLattice, cutLevel, meetCuts, joinCuts, runPath, appEvents, cutOfSnapshot, MAX_CONSISTENT_CUTS } from './cuts';
+export type { Cut, CutVerdict, CrossingMessage, AppEvent } from './cuts';
+export { withSnapshots, startSnapshot, markerReceiveRule, allChannels, STATE_RECORDED_LOG } from './layer';
+export type { SnapshotLayerOptions, LayerState, SnapshotProgress } from './layer';
+export { collectSnapshots, channelStateByDifference, recordingsByIdOf } from './collect';
+export { bankNode, transfer, randomTransfers, runBank, findFifoFailure, bankValue, TRANSFER_REFUSED_LOG } from './bank';
+export type { BankState, BankMessage, TransferRequest, BankRunOptions, BankRun } from './bank';
+export {
+  checkCompleteness, checkConsistentCut, consistentFrontier, orphanMessages, checkConservation, checkReachable, checkSnapshots,
+} from './checkers';
+export type { AppOf, CheckSnapshotsOptions } from './checkers';
