@@ -15,3 +15,5 @@ export {
   checkCompleteness, checkConsistentCut, consistentFrontier, orphanMessages, checkConservation, checkReachable, checkSnapshots,
 } from './checkers';
 export type { AppOf, CheckSnapshotsOptions } from './checkers';
+export { cutFigure, latticeFigure, describeCut, CUT_ROLES, LATTICE_ROLES } from './cut-figure';
+export type { CutFigureOptions, LatticeFigureOptions } from './cut-figure';
