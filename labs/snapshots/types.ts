@@ -125,6 +125,8 @@ export interface GlobalSnapshot<S, M> {
   startedAtMs: number;
   /** When the last node's part became complete (undefined when incomplete). */
   completedAtMs?: number;
+  /** The trace `seq` of each node's `RECORDING_LOG` event (filled in by `collectSnapshots`; absent when built by hand). */
+  recordingSeqs?: Record<NodeId, number>;
 }
 
 /**
