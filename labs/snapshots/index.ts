@@ -17,12 +17,3 @@ export {
 export type { AppOf, CheckSnapshotsOptions } from './checkers';
 export { cutFigure, latticeFigure, describeCut, CUT_ROLES, LATTICE_ROLES } from './cut-figure';
 export type { CutFigureOptions, LatticeFigureOptions } from './cut-figure';
-export { withSnapshots, startSnapshot, markerReceiveRule, allChannels, STATE_RECORDED_LOG } from './layer';
-export type { SnapshotLayerOptions, LayerState, SnapshotProgress } from './layer';
-export { collectSnapshots, channelStateByDifference, recordingsByIdOf } from './collect';
-export { bankNode, transfer, randomTransfers, runBank, findFifoFailure, bankValue, TRANSFER_REFUSED_LOG } from './bank';
-export type { BankState, BankMessage, TransferRequest, BankRunOptions, BankRun } from './bank';
-export {
-  checkCompleteness, checkConsistentCut, consistentFrontier, orphanMessages, checkConservation, checkReachable, checkSnapshots,
-} from './checkers';
-export type { AppOf, CheckSnapshotsOptions } from './checkers';
