@@ -4,12 +4,14 @@
  * global states of distributed systems: fundamental concepts and mechanisms", §6) arrange them in a lattice whose
  * paths from the empty cut to the full one are the run's possible interleavings; counting them is counting the
  * states a snapshot might return. The answer counts the empty cut and the full cut, as the prompt says. The
- * reference tests every cut with Mattern's vector condition; the test counts them again by closure under
+ * reference is the lab's lattice walk (`consistentCuts`); the test counts them again by closure under
  * happened-before.
  */
 import { distinctMistakes } from '../../exercises/grade';
 import { defineExercise } from '../../exercises/types';
-import { allCuts, crossingMessages, cutVector, eventCounts, frontierOf, frontierConsistent, inFlightMessages, runDiagram, runMessages, smallRun, type Cut } from './small-runs';
+import { checkCut, consistentCuts } from '../cuts';
+import { latticeFigure } from '../cut-figure';
+import { allCuts, cutVector, eventCounts, inFlightMessages, runDiagram, runMessages, smallRun, type Cut } from './small-runs';
 
 export interface CountCutsParams {
   seed: number;
@@ -22,10 +24,9 @@ const MAX_EVENTS = 5;
 
 const run = (p: CountCutsParams) => smallRun(p.seed, EVENTS_PER_NODE, TWO_NODES);
 
-/** Every consistent cut of the variant's run, by Mattern's vector condition on its frontier. */
+/** Every consistent cut of the variant's run, as the lab's lattice walk finds them. */
 export function consistentCutsOf(p: CountCutsParams): Cut[] {
-  const { events } = run(p);
-  return allCuts(eventCounts(events, TWO_NODES)).filter((cut) => frontierConsistent(frontierOf(events, cut)));
+  return consistentCuts(run(p).events);
 }
 
 const TOLERANCE = { absolute: 0 };
@@ -34,7 +35,7 @@ function mistakes(p: CountCutsParams) {
   const { events } = run(p);
   const cuts = allCuts(eventCounts(events, TWO_NODES));
   const answer = consistentCutsOf(p).length;
-  const noMessageAcross = cuts.filter((c) => crossingMessages(events, c).length === 0 && inFlightMessages(events, c).length === 0).length;
+  const noMessageAcross = cuts.filter((c) => checkCut(events, c).consistent && inFlightMessages(events, c).length === 0).length;
   return distinctMistakes(TOLERANCE, answer, [
     { value: cuts.length, feedback: `That counts every cut, ${cuts.length} of them. A cut whose receive is inside and whose send is outside is not consistent: leave those out.` },
     { value: noMessageAcross, feedback: 'You also left out cuts with a message in flight (sent inside the cut, received after it). Those are consistent: the message is simply in the channel at that moment.' },
@@ -76,6 +77,7 @@ export const countCuts = defineExercise({
     const forbidding = runMessages(events).map((m) => `\`${m.send} → ${m.receive}\``).join(', ');
     return {
       text: `**${cuts.length}** consistent cuts, written [events of a, events of b]: ${cuts.map((c) => `\`${cutVector(c)}\``).join(', ')}.\n\nEach message (${forbidding}) rules out the cuts that contain its receive but not its send; every other cut is consistent, including those with a message in flight. Ordered by inclusion, these cuts form a lattice (Mattern 1989; Babaoğlu and Marzullo 1993): every path from \`[0, 0]\` to the full cut that adds one event at a time is an order in which the run's events could have happened, and a snapshot returns one of these states.`,
+      figures: [{ kind: 'plot', ...latticeFigure(events) }],
     };
   },
 });

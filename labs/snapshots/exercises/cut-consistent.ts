@@ -7,10 +7,11 @@
  * message in flight across them, so that "a message crosses the line" is not on its own the mark of a bad cut.
  */
 import { defineExercise } from '../../exercises/types';
+import { checkCut } from '../cuts';
+import { cutFigure } from '../cut-figure';
 import type { Random } from '../../sim/random';
 import {
   NODES,
-  crossingMessages,
   cutLabels,
   cutText,
   eventCounts,
@@ -22,6 +23,7 @@ import {
   smallRun,
   type Cut,
   type RunMessage,
+  type SmallRun,
 } from './small-runs';
 
 export interface CutConsistentParams {
@@ -33,6 +35,7 @@ const EVENTS_PER_NODE = 3;
 
 const run = (p: CutConsistentParams) => smallRun(p.seed, EVENTS_PER_NODE);
 const optionId = (send: string) => `message-${send}`;
+const crossingMessages = (events: SmallRun['events'], cut: Cut): RunMessage[] => checkCut(events, cut).crossing;
 
 /** A cut with exactly `crossing` messages received inside and sent outside it, and, if consistent, one in flight. */
 function drawCut(rng: Random, seed: number, crossing: 0 | 1): Cut | undefined {
@@ -102,6 +105,9 @@ export const cutConsistent = defineExercise({
     const verdict = crossing.length === 0
       ? `The cut is **consistent**: every receive inside it has its send inside it too.${flight}`
       : `The cut is **not consistent**: ${crossing.map((m) => `${m.receive} receives the message sent at ${m.send}, which the cut leaves out`).join('; ')}. A global state that includes a receipt but not the sending could not have happened.${flight}`;
-    return { text: `${verdict}\n\nThe rule (Mattern 1989): a cut is consistent when it is closed under "happened before" for messages: if a receive is in it, its send is in it.` };
+    return {
+      text: `${verdict}\n\nThe rule (Mattern 1989): a cut is consistent when it is closed under "happened before" for messages: if a receive is in it, its send is in it.`,
+      figures: [{ kind: 'plot', ...cutFigure(events, p.cut) }],
+    };
   },
 });

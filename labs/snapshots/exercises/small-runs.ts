@@ -5,19 +5,20 @@
  * it: how many events of each node it includes, always a prefix of the node's events.
  *
  * What a cut is and when it is consistent follows Mattern (1989, "Virtual time and global states of distributed
- * systems", §3): a cut is consistent when no message is received inside it and sent outside it. The vector-clock
- * test of §4 is the lab's own (`consistentByVectors` in `cuts.ts`); the exercises' tests compare both with a
- * brute-force oracle built on `happensBefore`.
+ * systems", §3): a cut is consistent when no message is received inside it and sent outside it. The exercises'
+ * tests hold the lab's answers to a brute-force oracle built on `happensBefore`. Which messages cross a cut, and the cut's frontier, come from
+ * `cuts.ts` (`checkCut`, `cutFrontier`); this file adds what only the exercises need: the messages in flight
+ * across a cut, and a cut written out in words.
  */
 import type { SpaceTimeOutput } from '../../display/outputs';
 import { runExchange, type StampedEvent } from '../../clocks/exchange';
 import { vectorClock, type VectorTimestamp } from '../../clocks/logical';
 import type { NodeId } from '../../sim/types';
+import type { Cut } from '../cuts';
 
 export const NODES = ['a', 'b', 'c'] as const;
 
-/** How many events of each node a cut includes (a prefix of each node's events). */
-export type Cut = Record<NodeId, number>;
+export type { Cut } from '../cuts';
 
 export interface SmallRun {
   trace: SpaceTimeOutput['trace'];
@@ -69,26 +70,10 @@ export function runMessages(events: readonly StampedEvent<unknown>[]): RunMessag
     });
 }
 
-/** The messages received inside the cut but sent outside it (Mattern 1989 §3): a cut is consistent when none. */
-export function crossingMessages(events: readonly StampedEvent<unknown>[], cut: Cut): RunMessage[] {
-  const byId = new Map(events.map((e) => [e.id, e]));
-  return runMessages(events).filter((m) => inCut(cut, byId.get(m.receive) as StampedEvent<unknown>) && !inCut(cut, byId.get(m.send) as StampedEvent<unknown>));
-}
-
 /** The messages sent inside the cut and received outside it: in flight across a consistent cut. */
 export function inFlightMessages(events: readonly StampedEvent<unknown>[], cut: Cut): RunMessage[] {
   const byId = new Map(events.map((e) => [e.id, e]));
   return runMessages(events).filter((m) => inCut(cut, byId.get(m.send) as StampedEvent<unknown>) && !inCut(cut, byId.get(m.receive) as StampedEvent<unknown>));
-}
-
-/** Each node's vector timestamp at the cut: that of its last event inside it, all zeros when it has none. */
-export function frontierOf(events: readonly StampedEvent<VectorTimestamp>[], cut: Cut): Record<NodeId, VectorTimestamp> {
-  const nodes = Object.keys(cut).sort();
-  const zero = Object.fromEntries(nodes.map((n) => [n, 0]));
-  return Object.fromEntries(nodes.map((n) => {
-    const last = events.find((e) => e.node === n && e.index === (cut[n] ?? 0));
-    return [n, { ...(last?.stamp ?? zero) }];
-  }));
 }
 
 /** A cut in words: `a1 to a2 on a, b1 on b, nothing on c`. */
@@ -122,13 +107,8 @@ export function cutLabels(cut: Cut): (e: StampedEvent<unknown>) => string {
 
 export const messageText = (m: RunMessage) => `${m.send} → ${m.receive}`;
 
-/** Mattern's test (1989 §4): the frontier is consistent when no node has seen more of q's events than q has sent out of the cut. */
-export function frontierConsistent(frontier: Record<NodeId, VectorTimestamp>): boolean {
-  const nodes = Object.keys(frontier);
-  return nodes.every((p) => nodes.every((q) => ((frontier[p] as VectorTimestamp)[q] ?? 0) <= ((frontier[q] as VectorTimestamp)[q] ?? 0)));
-}
 
-/** Every cut of a run, in lexicographic order of the counts in node order. */
+/** Every cut of a run with these event counts, consistent or not, in lexicographic order of the counts. */
 export function allCuts(counts: Cut): Cut[] {
   const nodes = Object.keys(counts).sort();
   let cuts: Cut[] = [{}];
