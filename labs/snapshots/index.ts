@@ -17,3 +17,13 @@ export {
 export type { AppOf, CheckSnapshotsOptions } from './checkers';
 export { cutFigure, latticeFigure, describeCut, CUT_ROLES, LATTICE_ROLES } from './cut-figure';
 export type { CutFigureOptions, LatticeFigureOptions } from './cut-figure';
+export {
+  runPipeline, checkExactlyOnce, pipelineRecords, partitionOf, pipelineTask, pipelineCoordinator, savedStateBytes,
+  PIPELINE_NODES, PIPELINE_INPUTS, PIPELINE_OUTPUTS, PIPELINE_WORDS, PIPELINE_LOG, SINK_LOG,
+} from './pipeline';
+export type {
+  PipelineOptions, PipelineRun, PipelineMessage, PipelineBehaviorOptions, SourceRecord, WordCount, OperatorState, TaskState,
+  CoordinatorState, CheckpointSummary, RecoverySummary,
+} from './pipeline';
+export { recoveryLine, recoveryLineByEnumeration, runCheckpointing, snapshotCheckpoints } from './checkpoints';
+export type { Checkpoint, LinePoint, Rollback, RecoveryOptions, RecoveryLine, CheckpointingOptions, CheckpointingRun } from './checkpoints';
