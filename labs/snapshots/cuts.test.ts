@@ -28,6 +28,7 @@ import {
 } from './cuts';
 import type { Cut } from './cuts';
 import type { LayerMessage } from './types';
+import { runBank } from './bank';
 
 /** Random exchanges: 2 to 4 nodes, reordering links, now and then a lost or duplicated message. */
 const exchanges: fc.Arbitrary<ExchangeOptions> = fc
@@ -229,6 +230,23 @@ describe('appEvents: a layer run\'s application events as process events', () =>
     // Every node's events are numbered 1, 2, 3, ... in trace order, so the cut machinery accepts them.
     expect(consistentCuts(events).length).toBeGreaterThan(1);
     expect(checkCut(events, Object.fromEntries(nodesOf(events).map((n) => [n, countOf(events, n)]))).consistent).toBe(true);
+  });
+
+  it('on real runs of the snapshot layer, every recorded cut is consistent over the run\'s application events (Chandy-Lamport and Lai-Yang)', () => {
+    for (const [algorithm, fifo] of [['chandy-lamport', true], ['lai-yang', false]] as const) {
+      for (let seed = 1; seed <= 10; seed++) {
+        const run = runBank({
+          seed, balances: { a: 100, b: 100, c: 100, d: 100 }, algorithm, fifo, transfers: 30, untilMs: 300,
+          snapshots: [{ atMs: 20, node: 'a', id: 's1' }, { atMs: 25, node: 'c', id: 's2' }, { atMs: 90, node: 'b', id: 's3' }],
+        });
+        const events = appEvents(run.trace);
+        for (const snapshot of run.snapshots.filter((s) => s.complete)) {
+          const cut = cutOfSnapshot(snapshot);
+          expect(checkCut(events, cut), `${algorithm} seed ${seed} ${snapshot.snapshotId}`).toEqual({ consistent: true, crossing: [] });
+          expect(consistentByVectors(cutFrontier(events, cut))).toBe(true);
+        }
+      }
+    }
   });
 
   it('cutOfSnapshot reads each node\'s own entry of its recorded vector clock', () => {
