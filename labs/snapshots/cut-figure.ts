@@ -73,8 +73,8 @@ export interface CutFigureOptions {
   maxLabels?: number;
 }
 
-/** An event as the figure places it. */
-interface Placed {
+/** A labelled point on a lane, as the figures place it (`event` is the label's text). */
+export interface Placed {
   event: string;
   node: NodeId;
   x: number;
@@ -82,18 +82,18 @@ interface Placed {
   note: string;
 }
 
-function hasTimes(events: readonly ProcessEvent[]): events is readonly AppEvent[] {
+export function hasTimes(events: readonly ProcessEvent[]): events is readonly AppEvent[] {
   return events.length > 0 && events.every((e) => typeof (e as Partial<AppEvent>).t === 'number' && Number.isFinite((e as AppEvent).t));
 }
 
 /** Each event's x: its time `t` when every event has one, otherwise its Lamport timestamp. */
-function positions(events: readonly ProcessEvent[]): { x: Map<string, number>; label: string } {
+export function eventPositions(events: readonly ProcessEvent[]): { x: Map<string, number>; label: string } {
   if (hasTimes(events)) return { x: new Map(events.map((e) => [e.id, e.t])), label: 'time (ms)' };
   const stamps = assignStamps(lamportClock, events);
   return { x: new Map(events.map((e) => [e.id, stamps[e.id] as number])), label: 'Lamport time' };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const formatCut = (nodes: readonly NodeId[], cut: Cut) => `{${nodes.map((n) => `${n}: ${cut[n] ?? 0}`).join(', ')}}`;
 
@@ -115,11 +115,11 @@ export function describeCut(events: readonly ProcessEvent[], cut: Cut): string {
 }
 
 /**
- * Places each label above or below its dot, in the first of the two rows of its lane where its estimated width
- * does not overlap a label already there; one that fits nowhere is left out. Lanes are far enough apart that only
- * labels in the same lane and row can collide.
+ * Places each label above or below its dot, in the first of the rows `sides` of its lane (default both, above
+ * first) where its estimated width does not overlap a label already there; one that fits nowhere is left out.
+ * Lanes are far enough apart that only labels in the same lane and row can collide.
  */
-function placeLabels(placed: readonly Placed[], minX: number, maxX: number): { above: Placed[]; below: Placed[]; dropped: number } {
+export function placeLabels(placed: readonly Placed[], minX: number, maxX: number, sides: readonly ('above' | 'below')[] = ['above', 'below']): { above: Placed[]; below: Placed[]; dropped: number } {
   const pxPerUnit = PLOT_INNER_WIDTH_PX / Math.max(maxX - minX, 1e-9);
   const taken = new Map<string, [number, number][]>();
   const above: Placed[] = [];
@@ -129,7 +129,8 @@ function placeLabels(placed: readonly Placed[], minX: number, maxX: number): { a
     const half = (p.event.length * CHAR_WIDTH_PX + LABEL_GAP_PX) / 2 / pxPerUnit;
     const box: [number, number] = [p.x - half, p.x + half];
     let done = false;
-    for (const [side, list] of [['above', above], ['below', below]] as const) {
+    for (const side of sides) {
+      const list = side === 'above' ? above : below;
       const row = `${p.node}\u0000${side}`;
       const boxes = taken.get(row) ?? [];
       if (boxes.some(([a, b]) => box[0] < b && a < box[1])) continue;
@@ -144,12 +145,12 @@ function placeLabels(placed: readonly Placed[], minX: number, maxX: number): { a
   return { above, below, dropped };
 }
 
-/** The legend's colour scale for the roles present, in the order given. */
-function colourScale(roles: readonly string[]): Record<string, unknown> {
-  return { domain: roles, range: roles.map((r) => COLOURS[r]), legend: true };
+/** The legend's colour scale for the roles present, in the order given; `colours` adds roles of other figures. */
+export function colourScale(roles: readonly string[], colours: Record<string, string> = {}): Record<string, unknown> {
+  return { domain: roles, range: roles.map((r) => colours[r] ?? COLOURS[r]), legend: true };
 }
 
-function fitCaption(text: string, fallback: string): string {
+export function fitCaption(text: string, fallback: string): string {
   return text.length <= displayLimits.maxLabelChars ? text : fallback;
 }
 
@@ -160,7 +161,7 @@ function fitCaption(text: string, fallback: string): string {
 export function cutFigure(events: readonly ProcessEvent[], cut: Cut, options: CutFigureOptions = {}): PlotSpec {
   const verdict = checkCut(events, cut);
   const nodes = [...new Set(events.map((e) => e.node))].sort();
-  const { x, label: xLabel } = positions(events);
+  const { x, label: xLabel } = eventPositions(events);
   const byId = new Map(events.map((e) => [e.id, e]));
   const inside = (e: ProcessEvent) => e.index <= (cut[e.node] ?? 0);
   const xs = [...x.values()];

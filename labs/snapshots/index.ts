@@ -27,3 +27,7 @@ export type {
 } from './pipeline';
 export { recoveryLine, recoveryLineByEnumeration, runCheckpointing, snapshotCheckpoints } from './checkpoints';
 export type { Checkpoint, LinePoint, Rollback, RecoveryOptions, RecoveryLine, CheckpointingOptions, CheckpointingRun } from './checkpoints';
+export { checkpointFigure, CHECKPOINT_ROLES } from './checkpoint-figure';
+export type { CheckpointFigureInput, CheckpointFigureOptions } from './checkpoint-figure';
+export { pipelineFigure, pipelineCheckpointTable, pipelineRecoveryTable, describeRun as describePipelineRun, PIPELINE_ROLES } from './pipeline-figure';
+export type { PipelineFigureOptions, PipelinePlotSpec } from './pipeline-figure';
