@@ -31,3 +31,7 @@ export { checkpointFigure, CHECKPOINT_ROLES } from './checkpoint-figure';
 export type { CheckpointFigureInput, CheckpointFigureOptions } from './checkpoint-figure';
 export { pipelineFigure, pipelineCheckpointTable, pipelineRecoveryTable, describeRun as describePipelineRun, PIPELINE_ROLES } from './pipeline-figure';
 export type { PipelineFigureOptions, PipelinePlotSpec } from './pipeline-figure';
+export { parseScenario, runScenario, scenarioRun, SCENARIO_SEPARATOR } from './scenario';
+export type { Scenario, ScenarioStep } from './scenario';
+export { snapshotFigure, snapshotTable, SNAPSHOT_ROLES } from './snapshot-figure';
+export type { SnapshotFigureOptions, SnapshotTableRow, SnapshotPlotSpec } from './snapshot-figure';
