@@ -137,7 +137,7 @@ export function snapshotFigure(run: BankRun, snapshotId: string, options: Snapsh
   const minX = Math.min(...xs);
   const maxX = Math.max(...xs);
   const pad = Math.max((maxX - minX) * 0.03, 0.5);
-  const roles = [SNAPSHOT_ROLES.transfer, SNAPSHOT_ROLES.recorded, SNAPSHOT_ROLES.backwards, SNAPSHOT_ROLES.marker, SNAPSHOT_ROLES.otherMarker].filter((role) => arrows.some((a) => a.role === role));
+  const roles: string[] = [SNAPSHOT_ROLES.transfer, SNAPSHOT_ROLES.recorded, SNAPSHOT_ROLES.backwards, SNAPSHOT_ROLES.marker, SNAPSHOT_ROLES.otherMarker].filter((role) => arrows.some((a) => a.role === role));
   if (points.length > 0) roles.push(SNAPSHOT_ROLES.point, SNAPSHOT_ROLES.cut);
 
   const t = totals(run, snapshot);
