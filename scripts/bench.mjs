@@ -236,6 +236,40 @@ if (!cellsOnly) {
   }
 }
 
+// 4c. Snapshot cost (labs/snapshots): one snapshot of the bank under Chandy-Lamport (FIFO links) and Lai-Yang
+//     (reordering links), on a directed ring and all-to-all, 3, 6 and 12 nodes, 10 transfers per node before the
+//     snapshot starts. Markers: control messages the snapshot sent (one per channel for both algorithms). Recorded
+//     bytes: the JSON length of every node's recording; Lai-Yang's grows with the messages sent before recording,
+//     which each sender keeps so that channel states can be computed by difference.
+if (!cellsOnly) {
+  const bundle = await build({ entryPoints: [path.join(root, 'labs/snapshots/index.ts')], bundle: true, format: 'esm', platform: 'node', write: false });
+  const snap = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
+  for (const algorithm of ['chandy-lamport', 'lai-yang']) {
+    for (const topology of ['ring', 'all-to-all']) {
+      for (const size of [3, 6, 12]) {
+        const nodes = Array.from({ length: size }, (_, i) => `n${String(i).padStart(2, '0')}`);
+        const channels = topology === 'ring' ? nodes.map((from, i) => ({ from, to: nodes[(i + 1) % size] })) : snap.allChannels(nodes);
+        const transfers = snap.randomTransfers({ seed: 1, nodes, channels, count: 10 * size, untilMs: 100 });
+        const started = performance.now();
+        const run = snap.runBank({
+          seed: 1, balances: Object.fromEntries(nodes.map((n) => [n, 1000])), channels, algorithm, transfers,
+          snapshots: [{ atMs: 100, node: nodes[0], id: 's' }], untilMs: 2000,
+        });
+        const ms = performance.now() - started;
+        const snapshot = run.snapshots[0];
+        const markers = run.trace.events.filter((e) => e.kind === 'send' && e.message.type === 'marker').length;
+        const bytes = Object.values(snapshot.recordings).reduce((sum, r) => sum + JSON.stringify(r).length, 0);
+        const ok = run.checks.s.every((c) => c.status === 'ok');
+        record(
+          `snapshots: ${algorithm}, ${topology}, ${size} nodes (${channels.length} channels)`,
+          `${markers} markers, ${bytes.toLocaleString('en')} B`, '', '', undefined,
+          `${transfers.length} transfers before it; checks ${ok ? 'all ok' : 'FAILED'}; run and checks ${ms.toFixed(0)} ms`,
+        );
+      }
+    }
+  }
+}
+
 // 5. In Chromium against the built site: JS before interaction, and Run-to-output latency.
 const server = spawn('npx', ['astro', 'preview', '--port', String(port), '--host', '127.0.0.1'], { cwd: root, env, stdio: 'ignore', detached: true });
 const base = `http://127.0.0.1:${port}${(process.env.BASE_PATH ?? '/').replace(/\/?$/, '/')}`;
