@@ -53,6 +53,13 @@ describe('checkpointFigure: checkpoints, the failure and the recovery line (Rand
     expect(spec.caption).toContain('domino effect');
   });
 
+  it('two checkpoints of one state (nothing happened between them): only the one the line uses is drawn on it', () => {
+    const twice = [...checkpoints, { node: 'p', index: 1, label: 'P1b' }];
+    const spec = checkpointFigure({ events: zigzag, checkpoints: twice, failed: 'q', recovery: recoveryLine(zigzag, twice, 'q') });
+    const marks = rows(spec.marks[5]!.data);
+    expect(marks.filter((m) => m.role === CHECKPOINT_ROLES.onLine).map((m) => m.event)).toEqual(['P1', 'Q1']);
+  });
+
   it('seeded bank runs: the uncoordinated run that falls back to the start and the coordinated one that stops at its last snapshot', () => {
     const document = new JSDOM('<!doctype html><body></body>').window.document;
     const u = runCheckpointing({ seed: 8, mode: 'uncoordinated' });

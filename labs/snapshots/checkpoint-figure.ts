@@ -97,14 +97,16 @@ export function checkpointFigure(input: CheckpointFigureInput, options: Checkpoi
       return { message: `${s.id} → ${r.id}`, from: s.node, to: r.node, x1: x.get(s.id) as number, x2: x.get(r.id) as number, role };
     });
 
-  const onLine = new Set(nodes.map((n) => recovery.line[n]).filter((p): p is Checkpoint => typeof p === 'object').map((p) => `${p.node}:${p.index}`));
+  // The very checkpoints the line restarts from (a node may have taken two with nothing in between: only one is used).
+  const key = (c: Checkpoint) => `${c.node}\u0000${c.index}\u0000${c.label}`;
+  const onLine = new Set(nodes.map((n) => recovery.line[n]).filter((p): p is Checkpoint => typeof p === 'object').map(key));
   const marks = checkpoints
     .filter((c) => nodes.includes(c.node))
-    .map((c) => ({ event: c.label, node: c.node, x: pointX(c.node, c.index, c.atMs), index: c.index, role: onLine.has(`${c.node}:${c.index}`) ? CHECKPOINT_ROLES.onLine : CHECKPOINT_ROLES.checkpoint, note: '' }));
+    .map((c) => ({ event: c.label, node: c.node, x: pointX(c.node, c.index, c.atMs), index: c.index, role: onLine.has(key(c)) ? CHECKPOINT_ROLES.onLine : CHECKPOINT_ROLES.checkpoint, note: '' }));
   const failAt = input.failAtMs ?? pointX(failed, laneEvents(failed).length);
   const linePoints = nodes.map((n) => {
     const point = recovery.line[n];
-    const onCheckpoint = typeof point === 'object' ? marks.find((m) => m.node === n && m.index === point.index) : undefined;
+    const onCheckpoint = typeof point === 'object' ? marks.find((m) => m.node === n && m.role === CHECKPOINT_ROLES.onLine) : undefined;
     const at = onCheckpoint?.x ?? (point === 'current' ? Math.max(pointX(n, laneEvents(n).length), failAt) : pointX(n, recovery.cut[n] ?? 0));
     return { node: n, x: at, role: CHECKPOINT_ROLES.line };
   });
