@@ -6,6 +6,7 @@
  */
 import type { Random } from '../../sim/random';
 import type { CheckResult } from '../../sim/check';
+import type { Latency } from '../../sim/network';
 import { runBank, type BankRun } from '../bank';
 import type { Channel, ChannelStateRule, MarkerReceiveRule, NodeId, SnapshotAlgorithm } from '../types';
 
@@ -60,15 +61,24 @@ export function drawRun(rng: Random, topology: TopologyName, shape: 'single' | '
   return { seed, topology, snapshots: [first, { atMs: first.atMs + rng.int(60, 120), node: rng.pick(nodes), id: 's2' }] };
 }
 
-/** The run on the lab's bank: every node starts with `BALANCE`, `TRANSFERS` random transfers in the first half. */
-export function bankRun(run: GradedRun, algorithm: SnapshotAlgorithm, rules: { markerRule?: MarkerReceiveRule; channelState?: ChannelStateRule } = {}): BankRun {
+/**
+ * The run on the lab's bank: every node starts with `BALANCE`, `TRANSFERS` random transfers in the first half
+ * (unless told), latency as the bank's default (uniform 1 to 20 ms) unless told.
+ */
+export function bankRun(
+  run: GradedRun,
+  algorithm: SnapshotAlgorithm,
+  rules: { markerRule?: MarkerReceiveRule; channelState?: ChannelStateRule } = {},
+  load: { transfers?: number; latency?: Latency } = {},
+): BankRun {
   const topology = TOPOLOGIES[run.topology];
   return runBank({
     seed: run.seed,
     balances: Object.fromEntries(topology.nodes.map((n) => [n, BALANCE])),
     ...(topology.channels ? { channels: topology.channels } : {}),
     algorithm,
-    transfers: TRANSFERS,
+    transfers: load.transfers ?? TRANSFERS,
+    ...(load.latency ? { latency: load.latency } : {}),
     snapshots: run.snapshots,
     untilMs: UNTIL_MS,
     ...rules,
