@@ -31,7 +31,7 @@ const checkpoints: Checkpoint[] = [
   { node: 'q', index: 3, label: 'Q2' },
 ];
 
-describe('checkpointFigure: checkpoints, the failure and the recovery line (Randell 1975 §4)', () => {
+describe('checkpointFigure: checkpoints, the failure and the recovery line (Randell 1975)', () => {
   it('the hand-made cascade: what is kept, what is undone, which orphans forced it, where the line runs', () => {
     const recovery = recoveryLine(zigzag, checkpoints, 'q');
     const spec = checkpointFigure({ events: zigzag, checkpoints, failed: 'q', recovery });

@@ -1,9 +1,10 @@
 // Method: rollback propagation is compared with a brute-force oracle that tries every combination of checkpoints,
 // keeps the consistent ones and takes the greatest (fast-check over random runs of the clocks chapter's exchange,
 // random checkpoint placements and a random failed node). A diagram worked by hand shows the domino effect round
-// by round (Randell 1975 §4), and the same run with one coordinated checkpoint stops at it. Seeded bank runs with
-// Chandy-Lamport snapshots as checkpoints (Elnozahy et al. 2002 §4.2) never roll back behind the last complete
-// snapshot, while uncoordinated checkpoints of the very same runs cascade, in some runs to the initial states.
+// by round (Randell 1975), and the same run with one coordinated checkpoint stops at it. Seeded bank runs with
+// Chandy-Lamport snapshots as checkpoints (Elnozahy et al. 2002 §3, coordinated checkpointing) never roll back
+// behind the last complete snapshot, while uncoordinated checkpoints of the very same runs cascade, in some runs to
+// the initial states.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ProcessEvent } from '../clocks/causality';
@@ -33,7 +34,7 @@ const P2: Checkpoint = { node: 'p', index: 2, label: 'P2' };
 const Q1: Checkpoint = { node: 'q', index: 1, label: 'Q1' };
 const Q2: Checkpoint = { node: 'q', index: 3, label: 'Q2' };
 
-describe('Rollback propagation and the domino effect (Randell 1975 §4; Elnozahy et al. 2002 §4.1)', () => {
+describe('Rollback propagation and the domino effect (Randell 1975; Elnozahy et al. 2002 §3, uncoordinated checkpointing)', () => {
   it('a diagram worked by hand: q fails, and each rollback orphans a message of the one before', () => {
     const r = recoveryLine(zigzag, [P1, P2, Q1, Q2], 'q');
     // q restarts from Q2, so q4 is unsent but p4 received it: p goes back to P2, unsending p3, which q3 received
@@ -112,7 +113,7 @@ describe('Rollback propagation and the domino effect (Randell 1975 §4; Elnozahy
   });
 });
 
-describe('runCheckpointing: uncoordinated against coordinated checkpoints on the same bank runs (Elnozahy et al. 2002 §4)', () => {
+describe('runCheckpointing: uncoordinated against coordinated checkpoints on the same bank runs (Elnozahy et al. 2002 §3)', () => {
   const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
   const runs = seeds.map((seed) => ({ seed, u: runCheckpointing({ seed, mode: 'uncoordinated' }), c: runCheckpointing({ seed, mode: 'coordinated' }) }));
 

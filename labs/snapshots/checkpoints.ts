@@ -7,15 +7,15 @@
  * by others, and the restored state says they were never sent. Such a message is an *orphan*: received in the
  * receiver's state, not sent in the sender's. A set of states with no orphan is a consistent cut (`cuts.ts`); the
  * latest consistent set of checkpoints the system can restart from is the *recovery line* (Randell 1975, "System
- * structure for software fault tolerance", §4, recovery lines; Elnozahy, Alvisi, Wang and Johnson 2002, "A survey
- * of rollback-recovery protocols in message-passing systems", §2.2 and §3.3).
+ * structure for software fault tolerance", on recovery lines of interacting processes; Elnozahy, Alvisi, Wang and
+ * Johnson 2002, "A survey of rollback-recovery protocols in message-passing systems", §2 and §3).
  *
  * Rollback propagation finds it: start from the failed process's last checkpoint and the others' current states,
  * and while some receive is an orphan, roll its receiver back to its last checkpoint before that receive. Each
  * rollback can orphan more messages, and with checkpoints taken independently the cascade can go all the way back
- * to the initial states: Randell's *domino effect* (Elnozahy et al. §4.1, uncoordinated checkpointing).
- * Coordinated checkpoints avoid it: a global snapshot (Chandy and Lamport 1985) is a consistent set of checkpoints
- * by construction, so no rollback ever goes behind the last complete one (Elnozahy et al. §4.2).
+ * to the initial states: Randell's *domino effect* (Elnozahy et al. §3, uncoordinated checkpointing). Coordinated
+ * checkpoints avoid it: a global snapshot (Chandy and Lamport 1985) is a consistent set of checkpoints by
+ * construction, so no rollback ever goes behind the last complete one (Elnozahy et al. §3, coordinated checkpointing).
  *
  * Why rollback propagation finds the latest consistent line: consistent cuts are closed under pointwise maximum
  * (`cuts.ts`), so among the consistent combinations of checkpoints at or below the starting states there is a
@@ -61,8 +61,8 @@ export interface Rollback {
 export interface RecoveryOptions {
   /**
    * What the surviving nodes start from: `keep` (default) their state at the failure, rolled back only when an
-   * orphan forces it (Elnozahy et al. §4.1.1); `restore`, their latest checkpoints too, as in a restart of the whole
-   * system.
+   * orphan forces it (Elnozahy et al. §3, the recovery line of uncoordinated checkpointing); `restore`, their latest
+   * checkpoints too, as in a restart of the whole system.
    */
   survivors?: 'keep' | 'restore';
 }

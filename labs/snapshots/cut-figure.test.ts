@@ -97,7 +97,7 @@ describe('cutFigure: a cut on the space-time diagram (Mattern 1989 §4, Figure 4
   });
 });
 
-describe('latticeFigure: the lattice of consistent cuts (Babaoğlu and Marzullo 1993 §6)', () => {
+describe('latticeFigure: the lattice of consistent cuts (Babaoğlu and Marzullo 1993)', () => {
   it('the ping-pong lattice: 9 points on levels 0 to 6, 10 edges, labelled with their counts', () => {
     const spec = latticeFigure(pingPong, { cut: { p: 2, q: 1 } });
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);

@@ -16,7 +16,7 @@
  *   all p and q, that is, no node knows of more of q's events than the cut includes. `consistentByVectors` is
  *   that condition; `cutFrontier` computes the vectors.
  * - The consistent cuts of one run, ordered by inclusion, form a lattice (Mattern 1989 §4; Babaoğlu and Marzullo
- *   1993, "Consistent global states of distributed systems: fundamental concepts and mechanisms", §6), whose meet
+ *   1993, "Consistent global states of distributed systems: fundamental concepts and mechanisms"), whose meet
  *   and join are the pointwise minimum and maximum of the counts. Each consistent cut other than the full run has
  *   a successor that includes one more event, so the lattice is the graph of every way the run could have been
  *   observed one event at a time; `consistentCuts` enumerates it and `cutLattice` adds its covering relation.
@@ -153,7 +153,7 @@ export function consistentByVectors(frontier: Record<NodeId, VectorTimestamp>): 
 
 /**
  * The naive oracle, from happened-before alone (Lamport 1978 §2): a cut is consistent iff it is closed to the
- * past, every event that happened before an event inside it being inside it too (Babaoğlu and Marzullo 1993 §6).
+ * past, every event that happened before an event inside it being inside it too (Babaoğlu and Marzullo 1993).
  * Quadratic in the events; for tests and graders.
  */
 export function consistentByCausality(events: readonly ProcessEvent[], cut: Cut): boolean {
@@ -249,7 +249,7 @@ export function cutLattice(events: readonly ProcessEvent[], options: { max?: num
   return { nodes, cuts, covers };
 }
 
-/** The pointwise minimum of two cuts: their meet in the lattice (Babaoğlu and Marzullo 1993 §6). */
+/** The pointwise minimum of two cuts: their meet in the lattice (Babaoğlu and Marzullo 1993). */
 export function meetCuts(a: Cut, b: Cut): Cut {
   return Object.fromEntries(Object.keys(a).map((n) => [n, Math.min(a[n] as number, b[n] ?? 0)]));
 }
@@ -317,7 +317,8 @@ export function appEvents(trace: Trace): AppEvent[] {
  * The cut a global snapshot recorded, read from its frontier: node n's count is n's own entry of the vector clock
  * it recorded, `snapshot.frontier[n][n]`. This assumes, as the layer guarantees (types.ts, `LayerMessage`), that
  * the layer's vector clock counts exactly the application sends and deliveries, so that entry is the number of
- * application events n had performed when it recorded, the numbering `appEvents` uses.
+ * application events n had performed when it recorded, the numbering `appEvents` uses. A node that restarts starts
+ * its vector clock again from zero, so on runs with restarts the two numberings part and the cut is not meaningful.
  */
 export function cutOfSnapshot(snapshot: GlobalSnapshot<unknown, unknown>): Cut {
   return Object.fromEntries(Object.keys(snapshot.frontier).sort().map((n) => [n, (snapshot.frontier[n] as VectorTimestamp)[n] ?? 0]));
