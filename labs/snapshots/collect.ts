@@ -10,6 +10,7 @@
  */
 import type { Trace } from '../sim/trace';
 import type { NodeId } from '../sim/types';
+import { STATE_RECORDED_LOG } from './layer';
 import { RECORDING_LOG } from './types';
 import type { ChannelState, ChannelStateRule, GlobalSnapshot, LocalRecording, RecordedMessage } from './types';
 
@@ -22,12 +23,25 @@ export const channelStateByDifference: ChannelStateRule = <M>(sentBefore: readon
   return sentBefore.filter((m) => !received.has(m.seq)).map((m) => ({ seq: m.seq, message: m.message }));
 };
 
-/** The `LocalRecording`s of a trace, grouped by snapshot id in order of first appearance, with each log's trace seq. */
+/**
+ * The `LocalRecording`s of a trace, grouped by snapshot id in order of first appearance, with each log's trace seq;
+ * their times are set to global time from the trace.
+ */
 export function recordingsByIdOf<S, M>(trace: Trace): Map<string, { recording: LocalRecording<S, M>; seq: number }[]> {
   const byId = new Map<string, { recording: LocalRecording<S, M>; seq: number }[]>();
+  const recordedAt = new Map<string, number>();
   for (const e of trace.events) {
-    if (e.kind !== 'log' || e.text !== RECORDING_LOG) continue;
-    const recording = e.data as LocalRecording<S, M>;
+    if (e.kind !== 'log') continue;
+    if (e.text === STATE_RECORDED_LOG) {
+      const key = `${e.node}\u0000${(e.data as { snapshotId: string }).snapshotId}`;
+      if (!recordedAt.has(key)) recordedAt.set(key, e.t);
+      continue;
+    }
+    if (e.text !== RECORDING_LOG) continue;
+    // The layer stamps its recordings with the node's own clock; the trace knows the global time of both moments,
+    // which is what a snapshot's times mean (they differ only when the run gives nodes skewed clocks).
+    const logged = e.data as LocalRecording<S, M>;
+    const recording = { ...logged, recordedAtMs: recordedAt.get(`${e.node}\u0000${logged.snapshotId}`) ?? logged.recordedAtMs, completedAtMs: e.t };
     const list = byId.get(recording.snapshotId) ?? [];
     list.push({ recording, seq: e.seq });
     byId.set(recording.snapshotId, list);

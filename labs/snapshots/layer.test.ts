@@ -291,6 +291,23 @@ describe('collecting snapshots', () => {
     expect(forgetful[0]!.channels.every((c) => c.messages.length === 0)).toBe(true);
   });
 
+  it("gives a snapshot's times in global time, even when a node's clock is skewed", () => {
+    const trace = simulate<L, W>({
+      seed: 1,
+      nodes: { a: withSnapshots(bankNode(10), { algorithm: 'chandy-lamport' }), b: withSnapshots(bankNode(10), { algorithm: 'chandy-lamport' }) },
+      network: { fifo: true, latency: { kind: 'constant', ms: 5 } },
+      clocks: { a: { offsetMs: 1000 } },
+      interventions: [{ atMs: 3, kind: 'request', node: 'a', request: startSnapshot('s') }],
+      untilMs: 50,
+    });
+    const logged = eventsOfKind(trace, 'log').find((e) => e.text === RECORDING_LOG && e.node === 'a')!.data as LocalRecording<BankState, BankMessage>;
+    expect(logged.recordedAtMs).toBe(1003);
+    const [snapshot] = collectSnapshots<BankState, BankMessage>(trace);
+    expect(snapshot!.recordings.a!.recordedAtMs).toBe(3);
+    expect(snapshot!.recordings.a!.completedAtMs).toBe(13);
+    expect(snapshot!.startedAtMs).toBe(3);
+  });
+
   it('randomTransfers stays on the given channels and is the same for the same seed', () => {
     const channels = ring(['a', 'b', 'c']);
     const t1 = randomTransfers({ seed: 4, nodes: ['a', 'b', 'c'], channels, count: 50, untilMs: 100 });

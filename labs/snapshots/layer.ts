@@ -209,6 +209,7 @@ export function withSnapshots<S, M>(app: NodeBehavior<S, M>, options: SnapshotLa
       sentBefore: Object.fromEntries(topo.outgoing.map((to) => [to, state.sentCount[to] ?? 0])),
       receivedBefore: Object.fromEntries(topo.incoming.map((from) => [from, (state.received[from] ?? []).slice()])),
       channels: algorithm === 'lai-yang' ? sentLog : channelsRecorded,
+      // The node can read only its own clock; `collectSnapshots` replaces both times with global time from the trace.
       recordedAtMs: ctx.nowMs,
       completedAtMs: ctx.nowMs,
     };
