@@ -165,3 +165,29 @@ describe('each checker fails on a snapshot broken by hand', () => {
     expect(checkReachable(run.trace, incomplete, app).status).toBe('inconclusive');
   });
 });
+
+describe('the checkers catch wrong rules plugged into the layer (what the exercises grade)', () => {
+  const seeds = Array.from({ length: 30 }, (_, i) => i + 1);
+  const caught = (options: Partial<Parameters<typeof runBank>[0]>) =>
+    seeds.some((seed) => {
+      const run = runBank({ seed, balances: { a: 100, b: 100, c: 100 }, algorithm: 'chandy-lamport', transfers: 30, snapshots: [{ atMs: 30, node: 'a', id: 's' }], untilMs: 400, ...options });
+      return Object.values(run.checks).flat().some((c) => c.status === 'violation');
+    });
+
+  it('a marker rule that records no channel at all loses money in flight', () => {
+    expect(caught({ markerRule: (view) => ({ recordState: !view.recorded, recording: [] }) })).toBe(true);
+  });
+
+  it('a marker rule that also records the channel the first marker came on (not empty, as §3.2 says) is caught', () => {
+    expect(caught({ markerRule: (view, from) => (view.recorded ? { recordState: false, recording: view.recording.filter((n) => n !== from) } : { recordState: true, recording: [...view.incoming] }) })).toBe(true);
+  });
+
+  it('Lai-Yang channel states taken as everything sent, not the difference, count money twice', () => {
+    expect(caught({ algorithm: 'lai-yang', channelState: (sent) => sent.slice() })).toBe(true);
+  });
+
+  it('the reference rules pass the same seeds', () => {
+    expect(caught({})).toBe(false);
+    expect(caught({ algorithm: 'lai-yang' })).toBe(false);
+  });
+});
