@@ -63,13 +63,13 @@ export function drawRun(rng: Random, topology: TopologyName, shape: 'single' | '
 
 /**
  * The run on the lab's bank: every node starts with `BALANCE`, `TRANSFERS` random transfers in the first half
- * (unless told), latency as the bank's default (uniform 1 to 20 ms) unless told.
+ * (unless told), latency and FIFO as the bank's defaults (uniform 1 to 20 ms; FIFO for Chandy-Lamport only) unless told.
  */
 export function bankRun(
   run: GradedRun,
   algorithm: SnapshotAlgorithm,
   rules: { markerRule?: MarkerReceiveRule; channelState?: ChannelStateRule } = {},
-  load: { transfers?: number; latency?: Latency } = {},
+  load: { transfers?: number; latency?: Latency; fifo?: boolean } = {},
 ): BankRun {
   const topology = TOPOLOGIES[run.topology];
   return runBank({
@@ -79,6 +79,7 @@ export function bankRun(
     algorithm,
     transfers: load.transfers ?? TRANSFERS,
     ...(load.latency ? { latency: load.latency } : {}),
+    ...(load.fifo !== undefined ? { fifo: load.fifo } : {}),
     snapshots: run.snapshots,
     untilMs: UNTIL_MS,
     ...rules,
