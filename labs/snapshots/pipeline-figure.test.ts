@@ -71,7 +71,9 @@ describe('pipelineFigure', () => {
   });
 
   it('keeps checkpoint labels apart and puts crash and restart labels on opposite sides', () => {
-    const spec = pipelineFigure(runPipeline({ seed: 2, records: 60, checkpointIntervalMs: 9 }));
+    // Drawn over eight times its length, the run's checkpoints crowd together and some labels must give way.
+    const run = runPipeline({ seed: 2, records: 120, checkpointIntervalMs: 9 });
+    const spec = pipelineFigure(run, { untilMs: 8 * Math.max(...run.checkpoints.map((c) => c.completedAtMs ?? 0)) });
     const endMs = (spec.options?.x as { domain: number[] }).domain[1] as number;
     // Each label's estimated box (7 px a character, centred on its rule) ends before the next begins.
     const boxes = dataOf(spec, 'text', (o) => o.frameAnchor === 'top').map((t) => {

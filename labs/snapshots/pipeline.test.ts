@@ -120,11 +120,15 @@ describe('Carbone et al. 2015 §4.2: barriers aligned at every task with several
   }
 
   it('every checkpoint of a crash-free run completes, every task saves once per checkpoint, and some inputs really block', () => {
-    const run = runPipeline({ seed: 11, ...base });
+    const run = runPipeline({ seed: 11, records: 80, checkpointIntervalMs: 30 });
     const complete = run.checkpoints.filter((c) => c.completedAtMs !== undefined);
     expect(complete.length).toBeGreaterThanOrEqual(3);
     for (const c of complete) expect(Object.keys(c.tasks).sort()).toEqual([...TASKS].sort());
     expect(complete.some((c) => COUNTS.some((k) => (c.tasks[k]?.alignedMs ?? 0) > 0))).toBe(true);
+    // One checkpoint at a time: each is triggered after the one before it completed.
+    for (let i = 1; i < run.checkpoints.length; i++) {
+      expect(run.checkpoints[i]!.triggeredAtMs).toBeGreaterThan(run.checkpoints[i - 1]!.completedAtMs as number);
+    }
   });
 
   it('over seeds, every complete checkpoint holds exactly the effect of the records before the sources\' offsets', () => {
