@@ -1,4 +1,4 @@
-// Method: each describe block names a section of Carbone, Fóra, Ewen, Haridi, Richter and Tzoumas (2015),
+// Method: each describe block names a section of Carbone, Fóra, Ewen, Haridi and Tzoumas (2015),
 // "Lightweight Asynchronous Snapshots for Distributed Dataflows", and judges whole seeded runs of the word-count job
 // against naive oracles: a sequential word count over the same records (what the job must compute), and, for every
 // checkpoint, the states a sequential count would have after exactly the records before the sources' saved offsets
@@ -151,7 +151,7 @@ describe('Carbone et al. 2015 §4.2: barriers aligned at every task with several
   });
 });
 
-describe('Carbone et al. 2015 §5: after a crash, a global restore from the last complete checkpoint gives exactly-once output', () => {
+describe('Carbone et al. 2015 §4.4: after a crash, a global restore from the last complete checkpoint gives exactly-once output', () => {
   const emitEndMs = (base.records / 2) * 4;
 
   it('for a crash of any node at any time, the committed output and final states equal the crash-free run\'s', () => {

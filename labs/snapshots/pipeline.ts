@@ -1,6 +1,6 @@
 /**
  * A dataflow pipeline with asynchronous barrier snapshots, a crash and exactly-once recovery: Carbone, Fóra, Ewen,
- * Haridi, Richter and Tzoumas, "Lightweight Asynchronous Snapshots for Distributed Dataflows" (2015,
+ * Haridi and Tzoumas, "Lightweight Asynchronous Snapshots for Distributed Dataflows" (2015,
  * arXiv:1506.08603), as Apache Flink runs it. Section numbers below refer to that paper.
  *
  * The job is a word count, one simulator node per task, on FIFO links:
@@ -20,7 +20,7 @@
  * - A task with several inputs aligns: once barrier n has arrived on an input, that input is blocked (its messages
  *   are held back) until barrier n has arrived on every input; then the task forwards barrier n on every output,
  *   saves its state and acknowledges n to the coordinator, and unblocks (§4.2). On an acyclic graph no channel
- *   state needs recording: the barriers mark a consistent cut whose channels are empty (§4.2, Theorem 1).
+ *   state needs recording: the barriers mark a consistent cut whose channels are empty (§4.2).
  * - Checkpoint n is complete when every task has acknowledged it; the coordinator then tells every task (Flink's
  *   `notifyCheckpointComplete`), and tasks forget older saved states.
  * - Exactly-once output: the sink holds the records that reach it between barriers n-1 and n as transaction n,
@@ -28,7 +28,7 @@
  *   sink, as Flink's TwoPhaseCommitSinkFunction). Committed output is the sink's `SINK_LOG.commit` log lines.
  * - Failure detection: a task that restarts announces itself to the coordinator (`hello`); heartbeats are not
  *   modelled. The coordinator answers every announcement, and its own restart, with a global restore: a new
- *   attempt number and the last complete checkpoint (§5: every task restarts from the snapshot, the sources
+ *   attempt number and the last complete checkpoint (§4.4: every task restarts from the snapshot, the sources
  *   rewind to their recorded offsets). Every data and control message carries its attempt; a receiver drops
  *   messages of older attempts and keeps those of newer ones until its own restore arrives.
  *
@@ -184,7 +184,8 @@ export type OperatorState =
  * - `attempt`: the last restore this task took part in (0 before any); `waiting`: restarted and not yet restored.
  * - `incarnation`: 1 at first start, one more at each restart.
  * - `alignment`: the checkpoint whose barriers are arriving and the inputs they have arrived on (aligned mode:
- *   these inputs are blocked); at most one in aligned mode, several in the `align: false` mode.
+ *   these inputs are blocked). One at a time, since the coordinator runs one checkpoint at a time; it is a list so
+ *   that a coordinator allowing concurrent checkpoints would need no other change in the `align: false` mode.
  * - `held`: messages from blocked inputs, in arrival order; `early`: messages of a newer attempt, kept until this
  *   task's restore to that attempt arrives.
  * - `saved`: checkpoint id → the `app` saved at that checkpoint; it mirrors the durable data.
@@ -211,7 +212,7 @@ interface TaskDurable {
   committedThrough: number;
 }
 
-/** The coordinator's state; all of it is durable except `pending`. */
+/** The coordinator's state; all of it is durable except `pending` and `restarted`. */
 export interface CoordinatorState {
   attempt: number;
   nextCheckpointId: number;
@@ -283,6 +284,7 @@ export function pipelineTask(options: PipelineBehaviorOptions): NodeBehavior<Tas
       };
     },
     step(previous, input, ctx) {
+      // Handlers change a copy, so the state the simulator handed in is never changed (STYLE 1).
       const state = jsonCopy(previous);
       const effects: Effects = [];
       const handler = TASK_HANDLERS[input.type];
@@ -459,7 +461,7 @@ function commitThrough(state: TaskState, checkpointId: number, effects: Effects)
 }
 
 /**
- * The coordinator's global restore (§5): back to the state saved at `checkpointId` (or the initial state), as the
+ * The coordinator's global restore (§4.4): back to the state saved at `checkpointId` (or the initial state), as the
  * new attempt. Alignment, held messages and states saved after it are dropped; the sink commits the transactions
  * the restored checkpoint completes and discards everything after it; a source rewinds to its saved offset.
  */
@@ -583,7 +585,7 @@ export interface PipelineOptions {
   sink?: 'transactional' | 'direct';
   /** Time between two records of one source (default 4 ms). */
   recordIntervalMs?: number;
-  /** Link latency (default uniform 5 to 15 ms); links are always FIFO, as the algorithm requires (§4.1). */
+  /** Link latency (default uniform 5 to 15 ms); links are always FIFO, as the algorithm requires on acyclic graphs (§4). */
   latency?: Latency;
   /** Default: long enough for every record to be committed, after a recovery that replays everything. */
   untilMs?: number;
@@ -757,7 +759,7 @@ function writesOf(run: PipelineRun, record: string): TraceEvent[] {
 }
 
 /**
- * Exactly-once results (Carbone et al. 2015 §5; Flink's end-to-end exactly-once): the output the outside world
+ * Exactly-once results (Carbone et al. 2015 §4.4; Flink's end-to-end exactly-once): the output the outside world
  * has after a run with a crash and its recovery is the crash-free run's output, as a multiset (records of
  * different words may interleave differently), and every other task ends in the crash-free run's state. A record
  * counted twice shows as a `(word, count)` the reference never wrote or wrote fewer times; a record lost, as one
