@@ -8,11 +8,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  COUNTS, PIPELINE_NODES, SINK, SINK_LOG, SOURCES, TASKS, TOTAL, PIPELINE_WORDS, PIPELINE_LOG,
-  checkExactlyOnce, partitionOf, pipelineRecords, runPipeline,
+  COORDINATOR, COUNTS, PIPELINE_NODES, SINK, SINK_LOG, SOURCES, TASKS, TOTAL, PIPELINE_WORDS, PIPELINE_LOG,
+  checkExactlyOnce, partitionOf, pipelineRecords, pipelineTask, runPipeline,
 } from './pipeline';
-import type { OperatorState, PipelineOptions, PipelineRun, SourceRecord, WordCount } from './pipeline';
+import type { OperatorState, PipelineBehaviorOptions, PipelineMessage, PipelineOptions, PipelineRun, SourceRecord, TaskState, WordCount } from './pipeline';
+import { Random } from '../sim/random';
 import { eventsOfKind } from '../sim/trace';
+import type { Effect, Input } from '../sim/types';
 
 // ---- Oracles. --------------------------------------------------------------------------------------------------
 
@@ -118,6 +120,55 @@ describe('Carbone et al. 2015 §4.2: barriers aligned at every task with several
     }
     return wrong;
   }
+
+  // Single steps of count-0 (inputs source-0 and source-1), as Algorithm 1 states the rule.
+  const behaviorOptions = (align: boolean): PipelineBehaviorOptions => ({ checkpointIntervalMs: 30, recordIntervalMs: 4, align, sink: 'transactional', records: {} });
+  function steps(align: boolean, inputs: [string, PipelineMessage][]) {
+    const task = pipelineTask(behaviorOptions(align));
+    const ctx = { id: 'count-0', peers: [], nowMs: 10, random: new Random(1) };
+    let state: TaskState = task.init(ctx);
+    const effects: Effect<PipelineMessage>[][] = [];
+    for (const [from, message] of inputs) {
+      const result = task.step(state, { type: 'message', from, message, msgId: 0 } as Input<PipelineMessage>, ctx);
+      state = result.state;
+      effects.push(result.effects ?? []);
+    }
+    return { state, effects };
+  }
+  const word = (w: string): PipelineMessage => ({ type: 'record', attempt: 0, word: w, offset: 0 });
+  const barrier: PipelineMessage = { type: 'barrier', checkpointId: 1, attempt: 0 };
+
+  it('holds back an input after its barrier, snapshots when every input\'s barrier is in, then lets the held records through', () => {
+    const { state, effects } = steps(true, [['source-0', barrier], ['source-0', word('the')], ['source-1', word('the')], ['source-1', barrier]]);
+    expect(effects[1]).toEqual([]); // held: source-0 is blocked
+    expect(effects[2]!.map((e) => e.type)).toEqual(['send']); // source-1 still flows
+    // The barrier goes on, the state is saved (with one "the", from source-1 only) and acknowledged, in that order;
+    // only then is the held record counted.
+    expect(effects[3]!.map((e) => (e.type === 'send' ? `send ${(e.message as PipelineMessage).type} to ${e.to}` : e.type))).toEqual([
+      `send barrier to ${TOTAL}`, 'persist', 'log', `send ack to ${COORDINATOR}`, `send record to ${TOTAL}`,
+    ]);
+    expect(state.saved['1']).toEqual({ kind: 'count', counts: { the: 1 } });
+    expect(state.app).toEqual({ kind: 'count', counts: { the: 2 } });
+  });
+
+  it('without alignment, counts the record that came after a barrier into the snapshot', () => {
+    const { state, effects } = steps(false, [['source-0', barrier], ['source-0', word('the')], ['source-1', word('the')], ['source-1', barrier]]);
+    expect(effects[1]!.map((e) => e.type)).toEqual(['send']);
+    expect(state.saved['1']).toEqual({ kind: 'count', counts: { the: 2 } });
+  });
+
+  it('drops a message of an older attempt and keeps one of a newer attempt until its restore', () => {
+    const record = (w: string, attempt: number): PipelineMessage => ({ type: 'record', attempt, word: w, offset: 0 });
+    const restore = (attempt: number): PipelineMessage => ({ type: 'restore', attempt, checkpointId: null });
+    const { state, effects } = steps(true, [
+      ['source-0', record('snow', 3)], [COORDINATOR, restore(2)], ['source-0', record('the', 1)], ['source-0', record('on', 2)], [COORDINATOR, restore(3)],
+    ]);
+    expect(effects[0]).toEqual([]); // attempt 3 is kept for later
+    expect(effects[2]).toEqual([]); // attempt 1 is dropped
+    expect(effects[3]!.map((e) => e.type)).toEqual(['send']); // attempt 2, this task's, is counted
+    expect(effects[4]!.filter((e) => e.type === 'send')).toEqual([{ type: 'send', to: TOTAL, message: { type: 'record', attempt: 3, word: 'snow', count: 1 } }]);
+    expect(state).toMatchObject({ attempt: 3, app: { kind: 'count', counts: { snow: 1 } }, early: [] });
+  });
 
   it('every checkpoint of a crash-free run completes, every task saves once per checkpoint, and some inputs really block', () => {
     const run = runPipeline({ seed: 11, records: 80, checkpointIntervalMs: 30 });
