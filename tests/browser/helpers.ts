@@ -4,6 +4,19 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 export const CHAPTER = 'start/how-to-read/';
 
+/**
+ * The axe rules whose verdict can change with the colour scheme alone. A scheme changes colours, never the
+ * document's structure, names or roles, so after one full scan of a page the other scheme needs only these (a full
+ * scan of a long chapter costs four times as much, most of it in structural rules over the figures' data tables).
+ */
+export const SCHEME_RULES = ['color-contrast', 'link-in-text-block'];
+
+/**
+ * The axe rules whose verdict can change with the viewport's width: which boxes overflow and must then take keyboard
+ * focus, and what overlaps what (contrast is measured against what is drawn behind the text).
+ */
+export const WIDTH_RULES = ['scrollable-region-focusable', 'color-contrast', 'link-in-text-block'];
+
 /** Collects console errors and uncaught page errors; tests assert the list is empty at the end. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
