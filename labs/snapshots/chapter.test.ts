@@ -314,6 +314,7 @@ describe('Carbone et al. 2015, asynchronous barrier snapshots with exactly-once 
     expect(cellSource('pipeline')).toContain("const crash = { node: 'count-1', atMs: 120 };");
     const outputs = await outputsOf(cellSource('pipeline'));
     expect(plots(outputs)).toHaveLength(1);
+    expect(plots(outputs)[0]?.caption).toContain('count-1 crashes at 120 ms (red) and restarts; the coordinator restores every task from checkpoint 1 (purple)');
     const rows = table(outputs, 0);
     expect(rows[0]).toMatchObject({ variant: 'aligned barriers', 'restored from': 'checkpoint 1', 'records read again': 9, 'results written': 40, 'exactly-once': 'ok' });
     expect(rows[1]).toMatchObject({ variant: 'no alignment', 'restored from': 'checkpoint 1', 'records read again': 9, 'results written': 41 });
