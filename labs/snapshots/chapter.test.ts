@@ -176,6 +176,7 @@ describe('Chandy and Lamport 1985 §4 needs FIFO channels: cell fifo-failure', (
     expect(found.seed).toBe(1);
     says('The search stops at its first seed');
     const outputs = await outputsOf(cellSource('fifo-failure'));
+    expect(plots(outputs)[0]?.caption).toContain("Seed 1: the snapshot records 342 of the bank's 300. Look at c's lane just after its diamond: an orange transfer of 42 leaves c after c recorded and reaches b before c's blue marker does");
     const rows = table(outputs, 0);
     expect(rows.find((r) => r.part === 'total')?.value).toBe(342);
     expect(rows.find((r) => r.part === 'node c')?.value).toBe(132);
