@@ -20,6 +20,7 @@ export const exerciseSets: Record<string, () => Promise<ExerciseSet>> = {
   consensus: () => import('./consensus/exercises').then((m) => m.exerciseSet),
   dht: () => import('./dht/exercises').then((m) => m.exerciseSet),
   consistency: () => import('./consistency/exercises').then((m) => m.exerciseSet),
+  snapshots: () => import('./snapshots/exercises').then((m) => m.exerciseSet),
 };
 
 export class UnknownExerciseError extends Error {
