@@ -11,7 +11,7 @@ import { WrongReturn, guarded } from '../../exercises/in-simulation';
 import type { CheckResult } from '../../sim/check';
 import { defineExercise, type Check, type CheckVerdict } from '../../exercises/types';
 import type { MarkerReceiveRule, NodeId } from '../types';
-import { bankRun, drawRun, firstFailure, runText, TOPOLOGIES, type GradedRun, type TopologyName } from './bank-runs';
+import { TOPOLOGIES, TRANSFERS, bankRun, drawRun, firstFailure, runText, type GradedRun, type TopologyName } from './bank-runs';
 
 export interface MarkerRuleParams {
   runs: GradedRun[];
@@ -136,7 +136,7 @@ export const markerRuleExercise = defineExercise({
     return { runs: shapes.map((shape, i) => drawRun(rng, topologies[i % topologies.length] as TopologyName, shape)) };
   },
   prompt: (p) => ({
-    text: `The lab's snapshot layer runs Chandy and Lamport's algorithm under any application; here, under the bank, whose total must be conserved. Its marker **sending** rule is written: when a node records its state, it sends a marker on every outgoing channel before anything else. Write the marker **receiving** rule, \`markerRule(view, from)\`, called when a marker of one snapshot arrives on the channel from \`from\`. Return whether to record the node's state now, and which incoming channels are being recorded after this marker: every message that arrives on a channel while it is being recorded becomes part of that channel's recorded state. A node's part is complete once it has recorded and no channel is being recorded.\n\nYour rule is tried on a few single cases, then runs in every node of ${p.runs.length} bank runs with FIFO channels, ${p.runs.length * 30} random transfers in all, and snapshots started at random times, some two at once (each snapshot has its own id and its own view):\n\n${p.runs.map((r) => `- ${runText(r)}`).join('\n')}\n\nEach snapshot must complete, record a consistent cut, and conserve the bank's money.`,
+    text: `The lab's snapshot layer runs Chandy and Lamport's algorithm under any application; here, under the bank, whose total must be conserved. Its marker **sending** rule is written: when a node records its state, it sends a marker on every outgoing channel before anything else. Write the marker **receiving** rule, \`markerRule(view, from)\`, called when a marker of one snapshot arrives on the channel from \`from\`. Return whether to record the node's state now, and which incoming channels are being recorded after this marker: every message that arrives on a channel while it is being recorded becomes part of that channel's recorded state. A node's part is complete once it has recorded and no channel is being recorded.\n\nYour rule is tried on a few single cases, then runs in every node of ${p.runs.length} bank runs with FIFO channels, ${p.runs.length * TRANSFERS} random transfers in all, and snapshots started at random times, some two at once (each snapshot has its own id and its own view):\n\n${p.runs.map((r) => `- ${runText(r)}`).join('\n')}\n\nEach snapshot must complete, record a consistent cut, and conserve the bank's money.`,
   }),
   starter: () => STARTER,
   reference: () => REFERENCE,
