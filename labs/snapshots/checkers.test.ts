@@ -158,6 +158,21 @@ describe('each checker fails on a snapshot broken by hand', () => {
     expect(checkConsistentCut(snapshot, { isConsistent: () => false }).status).toBe('violation');
   });
 
+  it('reachability after the cut: a final state or a final channel the replay does not reach is caught; no state events is inconclusive', () => {
+    const events = run.trace.events;
+    const lastDelivery = events.map((e) => e.kind === 'deliver' && (e.message as LayerMessage<BankMessage>).type === 'app').lastIndexOf(true);
+    const missingDelivery: Trace = { ...run.trace, events: events.filter((_, i) => i !== lastDelivery) };
+    expect(formatCheck(checkReachable(missingDelivery, snapshot, app, { fifo: true }))).toMatch(/gives [a-c] the final state .* but the run ended with/);
+    const last = events[events.length - 1]!;
+    const extraSend = { seq: last.seq + 1, t: last.t, kind: 'send' as const, node: 'a', to: 'b', msgId: 10_000, clockMs: last.t, message: { type: 'app', seq: 999, vc: {}, recorded: [], message: { type: 'transfer', amount: 1 } } };
+    const strayMessage: Trace = { ...run.trace, events: [...events, extraSend] };
+    expect(formatCheck(checkReachable(strayMessage, snapshot, app, { fifo: true }))).toMatch(/leaves \[\] in flight on a -> b, but the run ended with \[#999\] undelivered/);
+    const noStates: Trace = { ...run.trace, events: events.filter((e) => e.kind !== 'state') };
+    const result = checkReachable(noStates, snapshot, app, { fifo: true });
+    expect(result.status).toBe('inconclusive');
+    expect(formatCheck(result)).toContain('records no state of a');
+  });
+
   it('an incomplete snapshot is inconclusive, never a silent pass', () => {
     const incomplete = { ...snapshot, complete: false, missing: ['c'] };
     expect(checkConsistentCut(incomplete).status).toBe('inconclusive');

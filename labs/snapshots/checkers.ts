@@ -327,11 +327,34 @@ export function checkReachable<S, M>(trace: Trace, snapshot: GlobalSnapshot<S, M
   for (const e of trace.events) if (e.kind === 'state') finalStates.set(e.node, e);
   for (const node of nodes) {
     const last = finalStates.get(node);
-    if (last === undefined || last.kind !== 'state') continue;
+    if (last === undefined || last.kind !== 'state') {
+      return { status: 'inconclusive', property, reason: `the trace records no state of ${node} (run with trace.recordState on), so the final state reached by the replay cannot be compared with the run's` };
+    }
     const final = JSON.stringify((last.state as LayerState<S, M>).app);
     const replayed = JSON.stringify(replay.states.get(node));
     if (final !== replayed) {
       return violation(property, 'safety', `replaying from the recorded state gives ${node} the final state ${replayed}, but the run ended with ${final}`, [last]);
+    }
+  }
+  // The channels too: what the replay leaves in flight must be what the run left undelivered (sent, never delivered
+  // nor dropped).
+  const inFlight = new Map<string, number[]>();
+  const settled = new Set<number>();
+  for (const e of trace.events) if (e.kind === 'deliver' || e.kind === 'drop') settled.add(e.msgId);
+  for (const e of trace.events) {
+    if (e.kind !== 'send' || settled.has(e.msgId)) continue;
+    const m = e.message as LayerMessage<M> | undefined;
+    if (m?.type !== 'app') continue;
+    const key = channelKey(e.node, e.to);
+    inFlight.set(key, [...(inFlight.get(key) ?? []), m.seq]);
+  }
+  const finalKeys = new Set([...inFlight.keys(), ...[...replay.queues].filter(([, q]) => q.length > 0).map(([k]) => k)]);
+  for (const key of [...finalKeys].sort()) {
+    const [from, to] = key.split('\u0000') as [NodeId, NodeId];
+    const replayed = (replay.queues.get(key) ?? []).map((m) => m.seq).sort((x, y) => x - y);
+    const left = (inFlight.get(key) ?? []).slice().sort((x, y) => x - y);
+    if (JSON.stringify(replayed) !== JSON.stringify(left)) {
+      return violation(property, 'safety', `replaying from the recorded state leaves [${replayed.map((q) => `#${q}`).join(', ')}] in flight on ${from} -> ${to}, but the run ended with [${left.map((q) => `#${q}`).join(', ')}] undelivered`, evidence);
     }
   }
   return okUnlessTruncated(trace, property);
