@@ -80,7 +80,12 @@ export interface RecoveryLine {
   undone: Record<NodeId, number>;
   /** Every event undone, the failed node's lost work included. */
   rolledBackEvents: number;
-  /** True when some node restarts from before its own latest checkpoint: rollbacks cascaded past saved work. */
+  /**
+   * True when rollbacks cascade past saved work, the chain Randell called the domino effect: some rollback was
+   * forced by another forced rollback (at least two rounds), and some node restarts from before its own latest
+   * checkpoint. One round, however costly, is not a cascade; nor are rounds that stop at each node's latest
+   * checkpoint, as rollbacks to the parts of one global snapshot do.
+   */
   domino: boolean;
   /** Nodes sent back to their initial state although they had taken a checkpoint. */
   toInitial: NodeId[];
@@ -140,7 +145,7 @@ function summarise(prepared: Prepared, line: Record<NodeId, LinePoint>, cut: Cut
     rounds,
     undone,
     rolledBackEvents: Object.values(undone).reduce((a, b) => a + b, 0),
-    domino: prepared.nodes.some((n) => (cut[n] as number) < latest(n)),
+    domino: rounds.length >= 2 && prepared.nodes.some((n) => (cut[n] as number) < latest(n)),
     toInitial: prepared.nodes.filter((n) => cut[n] === 0 && hasCheckpoint(n)),
   };
 }
