@@ -216,7 +216,7 @@ export const channelRecordings = defineExercise({
   prompt(p) {
     const { events } = runScript(p.script);
     return {
-      text: `Three bank branches a, b and c run Chandy and Lamport's snapshot over four FIFO channels: ${SCRIPT_CHANNELS.map(channelText).join(', ')}. Each branch starts with ${START_BALANCE} coins. This happens, in this order (nothing else is sent or received):\n\n${events.map((e, i) => `${i + 1}. ${eventText(e)}`).join('\n')}\n\nWhich transfers does the snapshot record as in flight, in the state of some channel? Name them like \`{m2, m5}\`; write \`{}\` if none.`,
+      text: `Three bank branches a, b and c run Chandy and Lamport's snapshot over four FIFO channels: ${SCRIPT_CHANNELS.map(channelText).join(', ')}. Each branch starts with ${START_BALANCE} coins. This happens, in this order (no other transfer is made; a branch that records its state when a marker reaches it also sends its own markers at once, and those sends are not listed):\n\n${events.map((e, i) => `${i + 1}. ${eventText(e)}`).join('\n')}\n\nWhich transfers does the snapshot record as in flight, in the state of some channel? Name them like \`{m2, m5}\`; write \`{}\` if none.`,
     };
   },
   reference: (p) => answerText(p),

@@ -1,7 +1,7 @@
 /**
  * Exercise: after a crash, from which checkpoint does a stream job restore, and how many records do its sources
  * read again? The run is the lab's word-count pipeline with asynchronous barrier snapshots (Carbone, Fóra, Ewen,
- * Haridi, Richter and Tzoumas 2015, "Lightweight asynchronous snapshots for distributed dataflows", §4: a
+ * Haridi and Tzoumas 2015, "Lightweight asynchronous snapshots for distributed dataflows", §4: a
  * checkpoint counts only once every task has acknowledged it, and recovery restarts every task from the last
  * complete one, the sources rewinding to their recorded offsets, §4.4). The prompt gives the checkpoints' times
  * and the sources' offsets; the answer is the records read twice, which the pipeline's own run summary counts

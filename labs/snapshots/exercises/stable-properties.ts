@@ -1,6 +1,6 @@
 /**
  * Exercise: which properties are stable? Chandy and Lamport (1985, "Distributed snapshots: determining global
- * states of distributed systems", §1 and §5) built snapshots to detect stable properties: once true, true in every
+ * states of distributed systems", §5) built snapshots to detect stable properties: once true, true in every
  * later state, so that a snapshot, whose state may never have occurred but lies between the start and the end of
  * the run in reachability, can report them soundly. Each variant picks a few properties from a fixed list, some
  * stable and some not, each stated with the assumption that decides it (a passive process wakes only on a message;
@@ -42,7 +42,7 @@ const shownProperties = (p: StablePropertiesParams) => p.shown.map((id) => byId.
 
 export const stableProperties = defineExercise({
   id: 'snapshots/stable-properties',
-  title: 'Which properties can a snapshot detect?',
+  title: 'Which properties are stable?',
   kind: 'choice',
   multiple: true,
   generate(rng): StablePropertiesParams {
