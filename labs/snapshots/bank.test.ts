@@ -1,5 +1,5 @@
 // Method: the bank on its own (a transfer moves money, a refused one moves none), then the wrong-on-purpose case as
-// a found run: Chandy and Lamport's algorithm assumes FIFO channels (1985 §3.1); the same layer on links that let
+// a found run: Chandy and Lamport's algorithm assumes FIFO channels (1985 §2); the same layer on links that let
 // messages overtake is searched, seed by seed, for a snapshot that creates or destroys money, and the seed it finds
 // is replayed under Lai and Yang's algorithm (1987), which needs no FIFO, and must conserve.
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ describe('the bank (Chandy and Lamport 1985 §2: money in transit)', () => {
   });
 });
 
-describe('Chandy-Lamport 1985 §3.1 needs FIFO channels: a found run without them', () => {
+describe('Chandy-Lamport 1985 §2 assumes FIFO channels: a found run without them', () => {
   const found = findFifoFailure({ seeds: 50 });
 
   it('finds, within 50 seeds, a snapshot on non-FIFO links that creates or destroys money', () => {

@@ -2,7 +2,7 @@
  * The bank: the application the snapshot chapter records. Each node holds a balance; a transfer request moves an
  * amount from the node to a neighbour as a message, which the receiver adds to its balance. Money is only ever
  * moved, never made, so the balances plus the money in flight always sum to the starting total: a recorded global
- * state must sum to it too (Chandy and Lamport 1985 §2 use the same example of a bank with money in transit).
+ * state must sum to it too (the kind of conserved quantity Chandy and Lamport 1985 use to explain their algorithm).
  *
  * `runBank` runs the bank under the snapshot layer on the simulator, collects the snapshots and runs the checkers;
  * `findFifoFailure` searches seeds for a Chandy-Lamport run on non-FIFO links whose snapshot creates or destroys
@@ -112,7 +112,7 @@ export interface BankRunOptions {
   channels?: Channel[];
   algorithm: SnapshotAlgorithm;
   /**
-   * FIFO links. Default true for Chandy-Lamport (its §3.1 model) and false for Lai-Yang (which needs no FIFO).
+   * FIFO links. Default true for Chandy-Lamport (its §2 model) and false for Lai-Yang (which needs no FIFO).
    * Chandy-Lamport with `fifo: false` is the wrong-on-purpose run.
    */
   fifo?: boolean;

@@ -1,6 +1,6 @@
 // Method: properties over hundreds of seeded bank runs (fast-check draws the seed, the topology, the algorithm, the
 // transfers and where and when snapshots start, several at once too), judged two ways: by the checkers, and by a
-// naive oracle that reads the trace's own send and deliver events. Mattern's vector condition (1989 §4) must agree
+// naive oracle that reads the trace's own send and deliver events. Mattern's vector condition (1989) must agree
 // with the oracle's definition of a consistent cut on every snapshot, including the inconsistent ones that
 // Chandy-Lamport produces on non-FIFO links. Then each checker is shown to fail on a snapshot broken by hand.
 import { describe, expect, it } from 'vitest';

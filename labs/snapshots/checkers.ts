@@ -3,7 +3,7 @@
  * only what the layer logged and what the simulator recorded; none of them lives inside the layer.
  *
  * - `checkCompleteness`: every node logged its part (a liveness property of the run: all markers arrived).
- * - `checkConsistentCut`: Mattern 1989 §4: the cut through the recording points is consistent iff no node's
+ * - `checkConsistentCut`: Mattern 1989: the cut through the recording points is consistent iff no node's
  *   frontier knows more of another node's events than that node had itself recorded, frontier[p][q] <= frontier[q][q].
  * - `checkConservation`: an application invariant (the bank's total) holds of the recorded states plus the
  *   recorded channel states.
@@ -59,7 +59,7 @@ export function checkCompleteness<S, M>(snapshot: GlobalSnapshot<S, M>, trace?: 
 }
 
 /**
- * Mattern's condition (1989 §4) on a cut's frontier, the reference version: for every pair of nodes p, q,
+ * Mattern's condition (1989) on a cut's frontier, the reference version: for every pair of nodes p, q,
  * frontier[p][q] <= frontier[q][q], that is, no recording point has seen an event of q that q's own recording
  * point had not yet reached. A node missing from a vector counts as 0 there.
  */
@@ -87,7 +87,7 @@ export function orphanMessages<S, M>(snapshot: GlobalSnapshot<S, M>): { from: No
 }
 
 /**
- * The recorded cut is consistent (Mattern 1989 §4), judged from the frontier of vector clocks by `isConsistent`
+ * The recorded cut is consistent (Mattern 1989), judged from the frontier of vector clocks by `isConsistent`
  * (default `consistentFrontier`; a learner's test can be given instead). A violation names a pair p, q with
  * frontier[p][q] > frontier[q][q] and the messages that crossed the cut backwards (received inside, sent outside).
  */

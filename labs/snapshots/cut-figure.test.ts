@@ -28,7 +28,7 @@ function render(spec: ReturnType<typeof cutFigure>) {
   return container.querySelector('figure')!;
 }
 
-describe('cutFigure: a cut on the space-time diagram (Mattern 1989 §4, Figure 4 style)', () => {
+describe('cutFigure: a cut on the space-time diagram (Mattern 1989, Figure 4 style)', () => {
   it('an inconsistent cut of the ping-pong diagram: the crossing message red and named, the cut between the right events', () => {
     const spec = cutFigure(pingPong, { p: 1, q: 2 });
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);

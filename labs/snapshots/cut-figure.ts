@@ -246,7 +246,7 @@ export interface LatticeFigureOptions {
 }
 
 /**
- * The lattice of the run's consistent cuts (Mattern 1989 §4; Babaoğlu and Marzullo 1993) as a Hasse diagram:
+ * The lattice of the run's consistent cuts (Mattern 1989; Babaoğlu and Marzullo 1993) as a Hasse diagram:
  * each consistent cut a point, one row per level (number of events included) from the empty cut at the top to the
  * whole run at the bottom, an edge for each step that adds one event, and, when the events carry times, the path
  * of the run as it happened. Points are labelled with their counts in node order when there is room.

@@ -66,7 +66,7 @@ function everyCut(events: readonly ProcessEvent[]): Cut[] {
 
 const key = (cut: Cut) => JSON.stringify(Object.keys(cut).sort().map((n) => cut[n]));
 
-describe('Consistent cuts: the definition (Chandy and Lamport 1985 §3; Mattern 1989 §4)', () => {
+describe('Consistent cuts: the definition (Chandy and Lamport 1985 §3; Mattern 1989)', () => {
   it('names the message that crosses an inconsistent cut of the ping-pong diagram', () => {
     // q2 receives p2; a cut with q's first two events and only p1 has a receive inside whose send is outside.
     expect(checkCut(pingPong, { p: 1, q: 2 })).toEqual({ consistent: false, crossing: [{ send: 'p2', receive: 'q2' }] });
@@ -125,7 +125,7 @@ describe('Consistent cuts: the definition (Chandy and Lamport 1985 §3; Mattern 
   });
 });
 
-describe('The lattice of consistent global states (Mattern 1989 §4; Babaoğlu and Marzullo 1993)', () => {
+describe('The lattice of consistent global states (Mattern 1989; Babaoğlu and Marzullo 1993)', () => {
   it('the ping-pong diagram has 9 consistent cuts and 10 covering edges (worked by hand)', () => {
     // q2 receives p2: q at 2 or more needs p at 2 or more. p3 receives q3: p at 3 needs q at 3.
     // q at 0 or 1: p from 0 to 2 (6 cuts); q at 2: p = 2; q at 3: p = 2 or 3. 6 + 1 + 2 = 9.

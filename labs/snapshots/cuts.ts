@@ -9,13 +9,13 @@
  * Words and sources:
  * - A cut is *consistent* when no event inside it is a receive whose send lies outside: the state it describes
  *   could have been seen by an observer outside the system, since no message arrives before it was sent
- *   (Chandy and Lamport 1985 §3; Mattern 1989 §4, "consistent cut"). `checkCut` tests exactly this definition
+ *   (Mattern 1989, "consistent cut"). `checkCut` tests exactly this definition
  *   and names every message that crosses the cut the wrong way.
- * - Mattern 1989 §4 characterises consistency with vector time: with V_p the vector clock of p's last event in
+ * - Mattern 1989 characterises consistency with vector time: with V_p the vector clock of p's last event in
  *   the cut (all zeros when the cut includes none of p's events), the cut is consistent iff V_p[q] <= V_q[q] for
  *   all p and q, that is, no node knows of more of q's events than the cut includes. `consistentByVectors` is
  *   that condition; `cutFrontier` computes the vectors.
- * - The consistent cuts of one run, ordered by inclusion, form a lattice (Mattern 1989 §4; Babaoğlu and Marzullo
+ * - The consistent cuts of one run, ordered by inclusion, form a lattice (Mattern 1989; Babaoğlu and Marzullo
  *   1993, "Consistent global states of distributed systems: fundamental concepts and mechanisms"), whose meet
  *   and join are the pointwise minimum and maximum of the counts. Each consistent cut other than the full run has
  *   a successor that includes one more event, so the lattice is the graph of every way the run could have been
@@ -142,7 +142,7 @@ export function cutFrontier(events: readonly ProcessEvent[], cut: Cut): Record<N
 }
 
 /**
- * Mattern's condition (1989 §4): the cut whose frontier is `frontier` is consistent iff for all nodes p and q,
+ * Mattern's condition (1989): the cut whose frontier is `frontier` is consistent iff for all nodes p and q,
  * V_p[q] <= V_q[q]: no node in the cut has heard of an event of q that the cut leaves out. A node missing from a
  * vector counts as 0 there.
  */

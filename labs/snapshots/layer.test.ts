@@ -154,7 +154,7 @@ describe('the layer keeps itself out of the application', () => {
     expect(() => n.step(n.init(), request(transfer('c', 10)))).toThrow(/channel a -> c.*not one of the snapshot layer's channels/);
   });
 
-  it('numbers messages per channel and keeps a vector clock over application events (Mattern 1989 §3)', () => {
+  it('numbers messages per channel and keeps a vector clock over application events (Mattern 1989)', () => {
     const n = node('chandy-lamport');
     let s = n.init();
     const r1 = n.step(s, request(transfer('b', 10)));

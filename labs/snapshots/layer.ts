@@ -10,14 +10,14 @@
  *
  * Papers:
  * - K. Mani Chandy and Leslie Lamport, "Distributed Snapshots: Determining Global States of Distributed Systems",
- *   ACM TOCS 3(1), 1985: §3.1 the model (processes and directed FIFO channels), §3.2 the algorithm (the marker
+ *   ACM TOCS 3(1), 1985: §2 the model (processes and directed FIFO channels), §3.2 the algorithm (the marker
  *   sending rule and the marker receiving rule), §4 the properties of the recorded global state.
  * - Ten-Hwang Lai and Tao H. Yang, "On Distributed Snapshots", Information Processing Letters 25, 1987: messages
  *   carry the sender's colour (recorded or not); a node that receives a message coloured for a snapshot it has not
  *   recorded records before taking it; channel states come out as the difference between what was sent and what
  *   was received before each end recorded. No FIFO needed.
- * - Friedemann Mattern, "Virtual Time and Global States of Distributed Systems", 1989: vector time (§3) and the
- *   characterisation of consistent cuts by the vectors of their frontier (§4).
+ * - Friedemann Mattern, "Virtual Time and Global States of Distributed Systems", 1989: vector time and the
+ *   characterisation of consistent cuts by the vectors of their frontier.
  *
  * The vector clock counts application events only: a send ticks the sender's entry and stamps the message; the
  * delivery of an application message merges the stamp and ticks. A recording copies the clock, so the frontier of

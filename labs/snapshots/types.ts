@@ -79,7 +79,7 @@ export interface LocalRecording<S, M> {
   initiator: boolean;
   /** The application's state at the instant the node recorded (a JSON copy). */
   state: S;
-  /** The node's vector clock over application events at that instant (the cut's frontier, Mattern 1989 §4). */
+  /** The node's vector clock over application events at that instant (the cut's frontier, Mattern 1989). */
   vc: VectorTimestamp;
   /** Application messages sent, per outgoing channel (by receiver), before recording: their count. */
   sentBefore: Record<NodeId, number>;

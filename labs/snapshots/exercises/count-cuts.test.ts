@@ -28,7 +28,7 @@ function oracleCount(p: CountCutsParams): number {
   return count;
 }
 
-describe('Mattern 1989 §4, Babaoğlu and Marzullo 1993 §6: the consistent cuts of a run', () => {
+describe('Mattern 1989, Babaoğlu and Marzullo 1993: the consistent cuts of a run', () => {
   itPassesEveryVariant([countCuts]);
   itExplainsEveryMistake([countCuts], SEEDS.slice(0, 300));
 

@@ -25,7 +25,7 @@ function oracle(p: CutConsistentParams): { closed: boolean; crossingSends: strin
   return { closed, crossingSends };
 }
 
-describe('Mattern 1989 §3: a cut is consistent when no message enters it from its future', () => {
+describe('Mattern 1989: a cut is consistent when no message enters it from its future', () => {
   itPassesEveryVariant([cutConsistent]);
 
   it('each option passes alone exactly when the oracle says so, and exactly one does, on 1,500 variants', async () => {

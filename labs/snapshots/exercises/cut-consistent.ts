@@ -1,8 +1,7 @@
 /**
  * Exercise: is this cut consistent, and if not, which message crosses it? A cut of a small run of three nodes is
  * given as the events it includes on each node; it is consistent when no message is received inside it and sent
- * outside it (Mattern 1989, "Virtual time and global states of distributed systems", §3; Chandy and Lamport 1985
- * §2 call such a state one the system could have passed through). Variants are drawn so that exactly one option
+ * outside it (Mattern 1989, "Virtual time and global states of distributed systems"). Variants are drawn so that exactly one option
  * is right: the cut is consistent, or exactly one message crosses it backwards. Consistent cuts are drawn with a
  * message in flight across them, so that "a message crosses the line" is not on its own the mark of a bad cut.
  */

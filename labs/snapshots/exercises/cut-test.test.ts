@@ -17,7 +17,7 @@ describeCodeReferences([[cutTest, 25]]);
 const reference = () => (cutTest.kind === 'code' ? cutTest.reference(variantParams(cutTest, 0)) : '');
 const withBody = (body: string) => `${reference().slice(0, reference().indexOf('export function isConsistent'))}export function isConsistent(frontier: Record<string, Vector>): boolean {\n  const nodes = Object.keys(frontier);\n${body}\n}\n`;
 
-describe('Mattern 1989 §4: consistency from the frontier\'s vector timestamps', () => {
+describe('Mattern 1989: consistency from the frontier\'s vector timestamps', () => {
   it('drawn cuts are balanced and their verdicts agree with closure under happened-before; every variant has an inconsistent snapshot', () => {
     for (const seed of enumerateSeeds(20)) {
       const p = variantParams(cutTest, seed) as CutTestParams;

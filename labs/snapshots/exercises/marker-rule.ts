@@ -4,7 +4,7 @@
  * runs in place of the reference rule inside the lab's snapshot layer (`markerRule`), under the bank, on FIFO
  * channels, on several topologies, with one snapshot, two concurrent ones or two in sequence. Each run's snapshots
  * are judged by the lab's own checkers: every node completes its part (`checkCompleteness`), the cut is consistent
- * (`checkConsistentCut`, Mattern 1989 §4) and the money is conserved (`checkConservation`), which is the §4 theorem
+ * (`checkConsistentCut`, Mattern 1989) and the money is conserved (`checkConservation`), which is the §4 theorem
  * seen through the bank's invariant. A few single cases come first, so a wrong rule is named before it is run.
  */
 import { WrongReturn, guarded } from '../../exercises/in-simulation';
