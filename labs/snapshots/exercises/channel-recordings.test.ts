@@ -4,6 +4,8 @@
 // snapshot or at its first marker). They agree on 1,500 variants. On every 10th variant every subset of the
 // run's messages is graded and exactly one, the oracle's, passes. The recorded states conserve the coins, and
 // wrong answers (a message received before recording, a message missing) get feedback that says which and why.
+// The answer is graded all or nothing, as one check (a partly right set scores 0), whose feedback names each wrong
+// channel.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds, structuredAccepts } from '../../exercises/oracle-support';
@@ -72,6 +74,32 @@ describe('Chandy and Lamport 1985 §3.2: the recorded channel states of a script
       const fewer = await gradeText(channelRecordings, seed, structured(`{${expected.slice(1).join(', ')}}`));
       expect(fewer.text).toMatch(/one transfer that \w received on it after recording its state and before the marker from \w is missing/);
     }
+  });
+
+  it('is graded all or nothing: a partly right answer scores 0, and the feedback still names every wrong channel', async () => {
+    let partial = 0;
+    for (const seed of SEEDS.slice(0, 60)) {
+      const p = variantParams(channelRecordings, seed) as ChannelRecordingsParams;
+      const expected = oracle(p);
+      const empty = await gradeText(channelRecordings, seed, structured('{}'));
+      expect(empty.passed, `seed ${seed}`).toBe(false);
+      expect(empty.score, `seed ${seed}`).toBe(0);
+      expect(empty.checks).toHaveLength(1);
+      // Every channel whose recorded state is not empty is named as missing transfers, and no other.
+      const run = runScript(p.script);
+      const nonEmpty = Object.entries(run.recorded).filter(([, list]) => list.length > 0).map(([key]) => key.replace('->', ' → '));
+      for (const c of ['a → b', 'b → c', 'c → a', 'b → a']) {
+        expect(empty.text.includes(`Channel ${c}:`), `seed ${seed}, channel ${c}`).toBe(nonEmpty.includes(c));
+      }
+      if (expected.length < 2) continue;
+      partial++;
+      const half = await gradeText(channelRecordings, seed, structured(`{${expected.slice(1).join(', ')}}`));
+      expect(half.score, `seed ${seed}`).toBe(0);
+    }
+    expect(partial).toBeGreaterThan(5);
+    const seed = SEEDS[0] as number;
+    const right = await gradeText(channelRecordings, seed, structured(channelRecordings.kind === 'structured' ? channelRecordings.reference(variantParams(channelRecordings, seed)) : ''));
+    expect(right.score).toBe(1);
   });
 
   it('a name that is not a message of the run is named', async () => {
