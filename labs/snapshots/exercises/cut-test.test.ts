@@ -3,6 +3,7 @@
 // inconsistent in every variant (20 variants checked). The drawn cuts are checked against a brute-force oracle (closure under
 // happened-before). Wrong tests fail with feedback naming the seed and the cut: comparing whole vectors for
 // concurrency, comparing entries within one vector only, the inequality flipped, and always true (the starter).
+// The feedback writes each frontier as the record the function received.
 import { describe, expect, it } from 'vitest';
 import { happensBefore } from '../../clocks/causality';
 import { variantParams } from '../../exercises/grade';
@@ -56,6 +57,16 @@ describe('Mattern 1989: consistency from the frontier\'s vector timestamps', () 
   it('a test that accepts every cut is also caught on a snapshot recorded without FIFO', async () => {
     const result = await gradeText(cutTest, 0, code(withBody('  return true;')));
     expect(result.text).toMatch(/snapshots without FIFO: In the run with seed \d+ .*overtook the marker: sent after \w recorded, received before \w recorded, so the cut is not consistent; your test returned true\./);
+  });
+
+  it('feedback writes the frontier as the record the function received, not as arrays', async () => {
+    const result = await gradeText(cutTest, 0, code(withBody('  return true;')));
+    expect(result.text).toContain('Case "a receive without its send": isConsistent({ a: { a: 1, b: 0 }, b: { a: 2, b: 2 } }) returned true.');
+    expect(result.text).toMatch(/has the frontier \{ a: \{ a: \d+, b: \d+, c: \d+/);
+    expect(result.text).not.toMatch(/\w: \[\d/);
+    // What the feedback prints is what the function was given: the printed text parses back to the same record.
+    const printed = /isConsistent\((\{.*?\} \})\) returned/.exec(result.text)?.[1] as string;
+    expect(JSON.parse(printed.replace(/(\w+):/g, '"$1":'))).toEqual({ a: { a: 1, b: 0 }, b: { a: 2, b: 2 } });
   });
 
   it('a non-boolean answer is named', async () => {

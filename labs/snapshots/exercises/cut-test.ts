@@ -64,8 +64,9 @@ export function nonFifoSnapshots(run: GradedRun): GlobalSnapshot<BankState, Bank
   return snapshots;
 }
 
-const frontierText = (frontier: Frontier) => `{ ${Object.keys(frontier).sort().map((n) => `${n}: ${vectorOf(frontier[n] as VectorTimestamp, Object.keys(frontier).sort())}`).join(', ')} }`;
-const vectorOf = (v: VectorTimestamp, nodes: string[]) => `[${nodes.map((n) => v[n] ?? 0).join(', ')}]`;
+/** A frontier written as the record the learner's function receives: `{ a: { a: 1, b: 0 }, b: { a: 2, b: 2 } }`. */
+export const frontierText = (frontier: Frontier) => recordText(frontier, (v) => recordText(v, String));
+const recordText = <T>(record: Record<string, T>, value: (v: T) => string) => `{ ${Object.entries(record).map(([k, v]) => `${k}: ${value(v)}`).join(', ')} }`;
 
 /** The learner's test, called on a copy of the frontier, with a non-boolean answer named. */
 export function learnerTest(fn: LearnerTest): (frontier: Frontier) => boolean {
