@@ -3,12 +3,14 @@
 // coordinator's restore order and the tasks' restores in the trace, is the oracle: on 400 variants (each is a
 // full simulated run, so fewer than for the diagram exercises) the checkpoint is the one the coordinator chose and
 // the count is the records it says were replayed. Known mistakes (an incomplete checkpoint, replaying from the
-// start) get their own feedback.
+// start) get their own feedback. The prompt's trigger rule (one checkpoint at a time, a firing that falls while one
+// is incomplete is skipped) is checked against the run: every listed trigger falls on a multiple of the interval,
+// and every multiple with no trigger falls while the previous checkpoint is still incomplete.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds } from '../../exercises/oracle-support';
 import { gradeText, itExplainsEveryMistake, itPassesEveryVariant, numeric } from '../../exercises/test-support';
-import { pipelineRestore, replayedRecords, restoreCheckpoint, restoreRun, type PipelineRestoreParams } from './pipeline-restore';
+import { pipelineRestore, replayedRecords, restoreCheckpoint, restoreRun, skippedTriggers, type PipelineRestoreParams } from './pipeline-restore';
 
 const SEEDS = enumerateSeeds(400);
 
@@ -27,6 +29,26 @@ describe('Carbone et al. 2015 §4.4: recovery from the last complete barrier sna
       if (pipelineRestore.kind === 'numeric' && pipelineRestore.mistakes?.(p).some((m) => m.feedback.includes('A checkpoint can be restored only once'))) withIncompleteMistake++;
     }
     expect(withIncompleteMistake).toBeGreaterThan(100);
+  });
+
+  it('checkpoints start at multiples of the interval, one at a time, as the prompt says, on 400 variants', () => {
+    let skips = 0;
+    for (const seed of SEEDS) {
+      const p = variantParams(pipelineRestore, seed) as PipelineRestoreParams;
+      const run = restoreRun(p);
+      const order = run.recoveries[0]?.orderedAtMs as number;
+      const triggered = run.checkpoints.filter((c) => c.attempt === 0 && c.triggeredAtMs <= order);
+      for (const c of triggered) expect(c.triggeredAtMs % p.checkpointIntervalMs, `seed ${seed}`).toBeCloseTo(0, 9);
+      for (const t of skippedTriggers(p)) {
+        const previous = triggered.filter((c) => c.triggeredAtMs < t).at(-1);
+        expect(previous, `seed ${seed}, firing at ${t} ms`).toBeDefined();
+        expect(previous?.completedAtMs === undefined || (previous.completedAtMs as number) > t, `seed ${seed}, firing at ${t} ms`).toBe(true);
+        skips++;
+      }
+      const text = pipelineRestore.prompt(p).text;
+      expect(text).toContain('one checkpoint at a time: a firing that falls while the previous checkpoint is still incomplete is skipped');
+    }
+    expect(skips).toBeGreaterThan(400);
   });
 
   it('rewinding to an incomplete checkpoint is explained', async () => {

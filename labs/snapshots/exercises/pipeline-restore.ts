@@ -10,7 +10,7 @@
 import { distinctMistakes } from '../../exercises/grade';
 import { defineExercise } from '../../exercises/types';
 import type { NodeId } from '../../sim/types';
-import { PIPELINE_LOG, SOURCES, TASKS, runPipeline, type CheckpointSummary, type PipelineMessage, type PipelineRun } from '../pipeline';
+import { COORDINATOR, PIPELINE_LOG, SOURCES, TASKS, runPipeline, type CheckpointSummary, type PipelineMessage, type PipelineRun } from '../pipeline';
 import { pipelineFigure } from '../pipeline-figure';
 
 export interface PipelineRestoreParams {
@@ -128,7 +128,7 @@ export const pipelineRestore = defineExercise({
       return `- checkpoint ${c.checkpointId}: triggered at ${ms(c.triggeredAtMs)}, ${done}; ${offsets}`;
     });
     return {
-      text: `The lab's word-count job runs two sources (${SOURCES.join(', ')}), two counting operators, a total and a sink; the coordinator injects barriers every ${p.checkpointIntervalMs} ms, and a checkpoint is complete when every task has acknowledged it. A source's offset is how many of its records it had read when it saved its state. Task **${p.crash.node}** crashes at ${p.crash.atMs} ms and restarts ${RESTART_AFTER_MS} ms later; at ${ms(order)} the coordinator orders every task to restore. The checkpoints triggered by then:\n\n${lines.join('\n')}\n\nWhen they restore, ${SOURCES.map((s) => `${s} has read ${read[s]} records`).join(' and ')}. Every task goes back to the latest checkpoint complete when the restore is ordered (or to the start, if none is), and each source reads again from its saved offset. How many records do the two sources read a second time, in all?`,
+      text: `The lab's word-count job runs two sources (${SOURCES.join(', ')}), two counting operators, a total and a sink; the coordinator's timer fires every ${p.checkpointIntervalMs} ms and injects a barrier, one checkpoint at a time: a firing that falls while the previous checkpoint is still incomplete is skipped, so not every multiple of ${p.checkpointIntervalMs} ms starts one. A checkpoint is complete when every task has acknowledged it. A source's offset is how many of its records it had read when it saved its state. Task **${p.crash.node}** crashes at ${p.crash.atMs} ms and restarts ${RESTART_AFTER_MS} ms later; at ${ms(order)} the coordinator orders every task to restore. The checkpoints triggered by then:\n\n${lines.join('\n')}\n\nWhen they restore, ${SOURCES.map((s) => `${s} has read ${read[s]} records`).join(' and ')}. Every task goes back to the latest checkpoint complete when the restore is ordered (or to the start, if none is), and each source reads again from its saved offset. How many records do the two sources read a second time, in all?`,
     };
   },
   answer: replayedRecords,
@@ -143,8 +143,28 @@ export const pipelineRestore = defineExercise({
     const read = readThroughAtRestore(run);
     const parts = SOURCES.map((s) => `${s}: ${read[s]} − ${chosen === undefined ? 0 : offsetIn(chosen, s)}`);
     return {
-      text: `The job restores from ${chosen === undefined ? 'the start: no checkpoint had completed' : `checkpoint ${chosen.checkpointId}, the latest complete when the restore was ordered`}. The sources read again ${parts.join(', ')}, so **${replayedRecords(p)}** records in all. Their effects on the operators' states are undone by the restore, and the sink had committed only the output of complete checkpoints, so the output after recovery equals the crash-free output: exactly once (Carbone et al. 2015, §4.4). Records are read twice; they are counted once.`,
+      text: `Checkpoints are triggered at multiples of ${p.checkpointIntervalMs} ms, one at a time: ${skippedText(p)} The job restores from ${chosen === undefined ? 'the start: no checkpoint had completed' : `checkpoint ${chosen.checkpointId}, the latest complete when the restore was ordered`}. The sources read again ${parts.join(', ')}, so **${replayedRecords(p)}** records in all. Their effects on the operators' states are undone by the restore, and the sink had committed only the output of complete checkpoints, so the output after recovery equals the crash-free output: exactly once (Carbone et al. 2015, §4.4). Records are read twice; they are counted once.`,
       figures: [{ kind: 'plot', ...pipelineFigure(run) }],
     };
   },
 });
+
+/**
+ * The timer firings up to the restore order that started no checkpoint, because the previous one was still
+ * incomplete (the coordinator runs one checkpoint at a time); the solution names them.
+ */
+export function skippedTriggers(p: PipelineRestoreParams): number[] {
+  const run = restoreRun(p);
+  const order = run.recoveries[0]?.orderedAtMs ?? Infinity;
+  const triggered = checkpointsBefore(run);
+  return run.trace.events
+    .filter((e) => e.kind === 'timer' && e.node === COORDINATOR && e.name === 'checkpoint' && e.t <= order)
+    .map((e) => e.t)
+    .filter((t) => !triggered.some((c) => c.triggeredAtMs === t));
+}
+
+function skippedText(p: PipelineRestoreParams): string {
+  const skipped = skippedTriggers(p);
+  if (skipped.length === 0) return 'here each firing found the previous checkpoint complete, so none was skipped.';
+  return `the ${skipped.length === 1 ? 'firing' : 'firings'} at ${skipped.map((t) => ms(t)).join(', ')} fell while a checkpoint was still incomplete and started none.`;
+}
