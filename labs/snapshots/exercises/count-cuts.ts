@@ -11,7 +11,7 @@ import { distinctMistakes } from '../../exercises/grade';
 import { defineExercise } from '../../exercises/types';
 import { checkCut, consistentCuts } from '../cuts';
 import { latticeFigure } from '../cut-figure';
-import { allCuts, cutVector, eventCounts, inFlightMessages, runDiagram, runMessages, smallRun, type Cut } from './small-runs';
+import { allCuts, cutVector, eventCounts, inFlightMessages, runFigure, runMessages, smallRun, type Cut } from './small-runs';
 
 export interface CountCutsParams {
   seed: number;
@@ -62,7 +62,7 @@ export const countCuts = defineExercise({
     const counts = eventCounts(run(p).events, TWO_NODES);
     return {
       text: `Two nodes exchange messages: a has ${counts.a} events and b has ${counts.b}. A cut takes a prefix of each node's events, so there are ${((counts.a ?? 0) + 1) * ((counts.b ?? 0) + 1)} cuts in all. How many of them are **consistent** (no message received inside the cut and sent after it)? Count the empty cut and the full cut.`,
-      figures: [runDiagram(run(p), `Seed ${p.seed}: two nodes; each label is an event's id.`)],
+      figures: [runFigure(run(p), `Seed ${p.seed}: two nodes; each label is an event's id.`)],
     };
   },
   answer: (p) => consistentCutsOf(p).length,

@@ -11,15 +11,15 @@ import { cutFigure } from '../cut-figure';
 import type { Random } from '../../sim/random';
 import {
   NODES,
-  cutLabels,
   cutText,
   eventCounts,
   inCut,
   inFlightMessages,
   messageText,
-  runDiagram,
+  runFigure,
   runMessages,
   smallRun,
+  untimed,
   type Cut,
   type RunMessage,
   type SmallRun,
@@ -65,8 +65,8 @@ export const cutConsistent = defineExercise({
     }
   },
   prompt: (p) => ({
-    text: `Three nodes exchange messages; every event is labelled with its id (\`b2\` is the second event of b). A cut takes a prefix of each node's events: this one includes **${cutText(p.cut)}** (in the figure, the last event each node has inside the cut is marked ┃). Is the cut consistent? If it is not, which message shows it?`,
-    figures: [runDiagram(run(p), `Seed ${p.seed}. The cut includes ${cutText(p.cut)}.`, cutLabels(p.cut))],
+    text: `Three nodes exchange messages; every event is labelled with its id (\`b2\` is the second event of b). A cut takes a prefix of each node's events: this one includes **${cutText(p.cut)}** (in the figure, the dashed line marks it: on each node, the events to its left are inside). Is the cut consistent? If it is not, which message shows it?`,
+    figures: [runFigure(run(p), `Seed ${p.seed}. The cut includes ${cutText(p.cut)}.`, { cut: p.cut })],
   }),
   options: (p) => [
     { id: 'consistent', label: 'Consistent: no message shows otherwise' },
@@ -106,7 +106,7 @@ export const cutConsistent = defineExercise({
       : `The cut is **not consistent**: ${crossing.map((m) => `${m.receive} receives the message sent at ${m.send}, which the cut leaves out`).join('; ')}. A global state that includes a receipt but not the sending could not have happened.${flight}`;
     return {
       text: `${verdict}\n\nThe rule (Mattern 1989): a cut is consistent when it is closed under "happened before" for messages: if a receive is in it, its send is in it.`,
-      figures: [{ kind: 'plot', ...cutFigure(events, p.cut) }],
+      figures: [{ kind: 'plot', ...cutFigure(untimed(events), p.cut) }],
     };
   },
 });

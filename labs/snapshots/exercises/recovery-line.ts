@@ -8,12 +8,10 @@
  * propagation (`recoveryLine` of `checkpoints.ts`); the test compares it with a brute force of its own.
  */
 import { defineExercise, type Check } from '../../exercises/types';
-import type { StampedEvent } from '../../clocks/exchange';
-import type { VectorTimestamp } from '../../clocks/logical';
 import { checkpointFigure } from '../checkpoint-figure';
 import { recoveryLine, type Checkpoint, type LinePoint, type RecoveryLine } from '../checkpoints';
 import type { NodeId } from '../types';
-import { NODES, eventCounts, runDiagram, smallRun } from './small-runs';
+import { NODES, eventCounts, runFigure, smallRun, untimed } from './small-runs';
 
 export interface RecoveryLineParams {
   seed: number;
@@ -70,11 +68,10 @@ export const recoveryLineExercise = defineExercise({
   },
   prompt(p) {
     const cps = checkpointsOf(p);
-    const after = (e: StampedEvent<VectorTimestamp>) => cps.filter((c) => c.node === e.node && c.index === e.index).map((c) => c.label);
     const list = NODES.map((n) => `- ${n}: ${cps.filter((c) => c.node === n).map((c) => `**${c.label}** after ${n}${c.index}`).join(', ')}`).join('\n');
     return {
       text: `Three nodes exchange messages and each takes checkpoints on its own, without coordinating with the others:\n\n${list}\n\nAfter the last event in the figure, **${p.failed} fails**. It restarts from its latest checkpoint, and every message it had sent after that checkpoint is undone. A node that received an undone message must roll back to its latest checkpoint from before that receipt, which may undo more messages; a node that received none keeps its current state. Which checkpoints do the nodes restart from? List one per node that rolls back, the failed node included, like \`{A1, C0}\`; write ${NODES.map(initialLabel).join(', ')} for a node's initial state.`,
-      figures: [runDiagram(run(p), `Seed ${p.seed}. A label after an event id names the checkpoint taken right after that event.`, (e) => [e.id, ...after(e)].join(' ▮'))],
+      figures: [runFigure(run(p), `Seed ${p.seed}. Each square is a checkpoint, named above it and taken right after the event to its left.`, { checkpoints: cps })],
     };
   },
   reference: (p) => `{${answerLabels(p).join(', ')}}`,
@@ -108,7 +105,7 @@ export const recoveryLineExercise = defineExercise({
     const kept = NODES.filter((n) => recovery.line[n] === 'current');
     return {
       text: `${p.failed} restarts from ${latestLabel(p, p.failed)}. Then:\n\n${steps.join('\n')}\n\nThe recovery line is \`{${answerLabels(p).join(', ')}}\`${kept.length > 0 ? `; ${kept.join(' and ')} ${kept.length === 1 ? 'keeps its' : 'keep their'} current state` : ''}. ${recovery.domino ? `The rollbacks cascade past saved work (${recovery.toInitial.length > 0 ? `${recovery.toInitial.join(' and ')} back to the initial state` : 'a node restarts before its own latest checkpoint'}): the domino effect of uncoordinated checkpoints (Randell 1975). ` : ''}${recovery.rolledBackEvents} events are undone in all. Checkpoints taken together by a snapshot (Chandy and Lamport 1985) form a consistent line by construction, so no rollback would go behind them.`,
-      figures: [{ kind: 'plot', ...checkpointFigure({ events: run(p).events, checkpoints: checkpointsOf(p), failed: p.failed, recovery }) }],
+      figures: [{ kind: 'plot', ...checkpointFigure({ events: untimed(run(p).events), checkpoints: checkpointsOf(p), failed: p.failed, recovery }) }],
     };
   },
 });

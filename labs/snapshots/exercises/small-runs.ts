@@ -8,13 +8,17 @@
  * systems", §3): a cut is consistent when no message is received inside it and sent outside it. The exercises'
  * tests hold the lab's answers to a brute-force oracle built on `happensBefore`. Which messages cross a cut, and the cut's frontier, come from
  * `cuts.ts` (`checkCut`, `cutFrontier`); this file adds what only the exercises need: the messages in flight
- * across a cut, and a cut written out in words.
+ * across a cut, a cut written out in words, and the figure a prompt shows (`runFigure`), drawn like the lab's
+ * `cutFigure` with every mark named in its legend.
  */
-import type { SpaceTimeOutput } from '../../display/outputs';
+import type { ProcessEvent } from '../../clocks/causality';
+import type { PlotOutput, SpaceTimeOutput } from '../../display/outputs';
 import { runExchange, type StampedEvent } from '../../clocks/exchange';
 import { vectorClock, type VectorTimestamp } from '../../clocks/logical';
 import type { NodeId } from '../../sim/types';
+import { CHECKPOINT_ROLES } from '../checkpoint-figure';
 import type { Cut } from '../cuts';
+import { CUT_ROLES, colourScale, eventPositions, fitCaption, placeLabels, plural, type Placed } from '../cut-figure';
 
 export const NODES = ['a', 'b', 'c'] as const;
 
@@ -95,14 +99,105 @@ export function vectorText(v: VectorTimestamp): string {
   return `[${NODES.map((n) => v[n] ?? 0).join(', ')}]`;
 }
 
-/** The space-time figure of a run, every event labelled with its id (or `text`). */
-export function runDiagram(run: SmallRun, caption: string, text: (e: StampedEvent<VectorTimestamp>) => string = (e) => e.id): SpaceTimeOutput {
-  return { kind: 'spacetime', trace: run.trace, caption, labels: run.events.map((e) => ({ seq: e.seq, text: text(e) })) };
+/**
+ * A run's events without their times, so that the lab's figures (`cutFigure`, `checkpointFigure`) place them at
+ * their Lamport timestamps: two events of one node are then at least one unit apart, however close in time they
+ * happened (a2 at 29.88 ms and a3 at 29.93 ms would be drawn on top of each other), and every receive is to the
+ * right of its send.
+ */
+export function untimed(events: readonly StampedEvent<unknown>[]): ProcessEvent[] {
+  return events.map((e) => ({ id: e.id, node: e.node, index: e.index, kind: e.kind, ...(e.from === undefined ? {} : { from: e.from }) }));
 }
 
-/** Labels that mark a cut: the last event each node has inside it gets a bar after its id. */
-export function cutLabels(cut: Cut): (e: StampedEvent<unknown>) => string {
-  return (e) => (e.index === (cut[e.node] ?? 0) ? `${e.id} ┃` : e.id);
+/** What each mark of a prompt's run figure stands for; the legend shows these words. */
+export const RUN_ROLES = {
+  event: 'event',
+  message: CUT_ROLES.message,
+  cut: CUT_ROLES.cut,
+  inside: CUT_ROLES.inside,
+  outside: CUT_ROLES.outside,
+  checkpoint: CHECKPOINT_ROLES.checkpoint,
+} as const;
+
+/** Colours of the roles `cut-figure.ts` does not colour (the others keep its colours, so prompt and solution agree). */
+const RUN_COLOURS: Record<string, string> = {
+  [RUN_ROLES.event]: '#4e79a7',
+  [RUN_ROLES.checkpoint]: '#59a14f',
+};
+
+export interface RunFigureOptions {
+  /** A cut to draw (a dashed line through each lane after its last event inside), without saying whether it is consistent. */
+  cut?: Cut;
+  /** Checkpoints to draw, each after `index` events of its node, labelled above. */
+  checkpoints?: readonly { node: NodeId; index: number; label: string }[];
+}
+
+const LANE_HEIGHT_PX = 56;
+
+/**
+ * A run as a prompt shows it: one lane per node, events at their Lamport timestamps (see `untimed`), each labelled
+ * with its id below its dot, messages as arrows, and optionally a cut or checkpoints; every mark is named in the
+ * legend. Unlike `cutFigure` it colours no message by what it does to the cut: that is the question.
+ */
+export function runFigure(run: SmallRun, caption: string, options: RunFigureOptions = {}): PlotOutput {
+  const events = untimed(run.events);
+  const nodes = [...new Set(events.map((e) => e.node))].sort();
+  const { x, label: xLabel } = eventPositions(events);
+  const xs = [...x.values()];
+  const minX = Math.min(...xs);
+  const maxX = Math.max(...xs);
+  const pad = Math.max((maxX - minX) * 0.04, 0.5);
+  const { cut, checkpoints = [] } = options;
+  const lane = (n: NodeId) => events.filter((e) => e.node === n).sort((a, b) => a.index - b.index);
+  // A point after `count` events of a lane: halfway to the next event, or just before the first / after the last.
+  const after = (n: NodeId, count: number): number => {
+    const last = lane(n)[count - 1];
+    const first = lane(n)[count];
+    if (last === undefined) return (first === undefined ? minX : (x.get(first.id) as number)) - pad;
+    if (first === undefined) return (x.get(last.id) as number) + pad;
+    return ((x.get(last.id) as number) + (x.get(first.id) as number)) / 2;
+  };
+  const role = (e: ProcessEvent) => (cut === undefined ? RUN_ROLES.event : inCut(cut, e) ? RUN_ROLES.inside : RUN_ROLES.outside);
+  const placed: Placed[] = events.map((e) => ({ event: e.id, node: e.node, x: x.get(e.id) as number, role: role(e), note: e.kind }));
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const messages = events.filter((e) => e.kind === 'receive' && e.from !== undefined).map((r) => {
+    const s = byId.get(r.from as string) as ProcessEvent;
+    return { message: `${s.id} → ${r.id}`, from: s.node, to: r.node, x1: x.get(s.id) as number, x2: x.get(r.id) as number, role: RUN_ROLES.message };
+  });
+  const cutPoints = cut === undefined ? [] : nodes.map((n) => ({ node: n, x: after(n, cut[n] ?? 0), role: RUN_ROLES.cut }));
+  const marks = checkpoints.map((c) => ({ event: c.label, node: c.node, x: after(c.node, c.index), role: RUN_ROLES.checkpoint, note: '' }));
+  const eventLabels = placeLabels(placed, minX - pad, maxX + pad, ['below']);
+  const checkpointLabels = placeLabels(marks, minX - pad, maxX + pad, ['above']);
+  const dropped = eventLabels.dropped + checkpointLabels.dropped;
+  const roles: string[] = [
+    ...(cut === undefined ? [RUN_ROLES.event] : [RUN_ROLES.inside, RUN_ROLES.outside].filter((r) => placed.some((p) => p.role === r))),
+    ...(messages.length > 0 ? [RUN_ROLES.message] : []),
+    ...(cut === undefined ? [] : [RUN_ROLES.cut]),
+    ...(marks.length > 0 ? [RUN_ROLES.checkpoint] : []),
+  ];
+  const note = ` Events are placed by Lamport time, so each receive is to the right of its send.${dropped === 0 ? '' : ` (${plural(dropped, 'label')} left out; hover a mark.)`}`;
+  return {
+    kind: 'plot',
+    marks: [
+      { mark: 'ruleY', data: nodes, options: { stroke: 'currentColor', strokeOpacity: 0.4 } },
+      { mark: 'dot', data: placed, options: { x: 'x', y: 'node', r: 4.5, fill: 'role', stroke: 'role', title: 'event' } },
+      { mark: 'arrow', data: messages, options: { x1: 'x1', y1: 'from', x2: 'x2', y2: 'to', stroke: 'role', strokeWidth: 1.6, headLength: 8, inset: 5, title: 'message' } },
+      { mark: 'line', data: cutPoints, options: { x: 'x', y: 'node', stroke: 'role', strokeWidth: 2.5, strokeDasharray: '6 4' } },
+      { mark: 'dot', data: marks, options: { x: 'x', y: 'node', r: 6, symbol: 'square', fill: 'role', stroke: 'white', strokeWidth: 1, title: 'event' } },
+      { mark: 'text', data: eventLabels.below, options: { x: 'x', y: 'node', text: 'event', dy: 16, fill: 'currentColor' } },
+      { mark: 'text', data: checkpointLabels.above, options: { x: 'x', y: 'node', text: 'event', dy: -15, fill: 'currentColor', fontSize: 11 } },
+    ],
+    options: {
+      height: nodes.length * LANE_HEIGHT_PX + 60,
+      marginLeft: 40,
+      marginRight: 20,
+      x: { label: xLabel, domain: [minX - 2 * pad, maxX + 2 * pad] },
+      y: { label: null, domain: nodes, type: 'point', padding: 0.5 },
+      color: colourScale(roles, RUN_COLOURS),
+    },
+    caption: fitCaption(caption + note, caption),
+    ariaLabel: fitCaption(`Space-time diagram of ${plural(events.length, 'event')} on ${plural(nodes.length, 'node')} (${nodes.join(', ')}), ${plural(messages.length, 'message')}${cut === undefined ? '' : ', with a cut'}${marks.length === 0 ? '' : ` and ${plural(marks.length, 'checkpoint')}`}. ${caption}`, caption),
+  };
 }
 
 export const messageText = (m: RunMessage) => `${m.send} → ${m.receive}`;
