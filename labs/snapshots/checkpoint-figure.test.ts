@@ -48,9 +48,27 @@ describe('checkpointFigure: checkpoints, the failure and the recovery line (Rand
     const color = spec.options!.color as { domain: string[]; range: string[] };
     const used = new Set([...events!, ...arrows!, ...marks!, ...line!, ...failure!].map((d) => d.role as string));
     expect(new Set(color.domain)).toEqual(used);
-    expect(spec.caption).toContain('3 rounds');
+    expect(spec.caption).toContain('takes 3 rounds, each forced by an orphan (red)');
+    // The failure has a colour of its own, not the orphans' red.
+    const colourOf = (role: string) => color.range[color.domain.indexOf(role)];
+    expect(colourOf(CHECKPOINT_ROLES.failure)).not.toBe(colourOf(CHECKPOINT_ROLES.orphan));
     expect(spec.caption).toContain('p at P1, q at Q1');
     expect(spec.caption).toContain('domino effect');
+  });
+
+  it('one round of rollback reads as one round, forced by one orphan', () => {
+    // q sends to p, which receives it after its checkpoint P1; q fails with no checkpoint and restarts from its
+    // initial state, so the message is unsent and its receipt an orphan: p rolls back once, to P1, and stops.
+    const events = [
+      { id: 'p1', node: 'p', index: 1, kind: 'local' as const },
+      { id: 'q1', node: 'q', index: 1, kind: 'send' as const, to: 'p' },
+      { id: 'p2', node: 'p', index: 2, kind: 'receive' as const, from: 'q1' },
+    ];
+    const marks = [{ node: 'p', index: 1, label: 'P1' }];
+    const recovery = recoveryLine(events, marks, 'q');
+    expect(recovery.rounds).toHaveLength(1);
+    const spec = checkpointFigure({ events, checkpoints: marks, failed: 'q', recovery });
+    expect(spec.caption).toContain('rollback propagation takes 1 round, forced by an orphan (red)');
   });
 
   it('two checkpoints of one state (nothing happened between them): only the one the line uses is drawn on it', () => {
@@ -66,8 +84,8 @@ describe('checkpointFigure: checkpoints, the failure and the recovery line (Rand
     const c = runCheckpointing({ seed: 8, mode: 'coordinated' });
     const uSpec = checkpointFigure(u);
     const cSpec = checkpointFigure(c);
-    expect(uSpec.caption).toMatch(/^Uncoordinated checkpoints: c fails; .*every node is back at its initial state/);
-    expect(cSpec.caption).toMatch(/^Coordinated checkpoints: c fails; .*no node loses a checkpoint it had taken/);
+    expect(uSpec.caption).toMatch(/^Uncoordinated checkpoints: c fails \(✕\); .*every node is back at its initial state/);
+    expect(cSpec.caption).toMatch(/^Coordinated checkpoints: c fails \(✕\); .*no node loses a checkpoint it had taken/);
     expect(rows(uSpec.marks[1]!.data).every((e) => e.role === CHECKPOINT_ROLES.undone)).toBe(true);
     const container = document.createElement('div');
     container.append(renderOutputs([{ kind: 'plot', ...uSpec }, { kind: 'plot', ...cSpec }], { document, idPrefix: 'k' }));

@@ -35,7 +35,8 @@ const COLOURS: Record<string, string> = {
   [CHECKPOINT_ROLES.checkpoint]: '#59a14f',
   [CHECKPOINT_ROLES.onLine]: '#b07aa1',
   [CHECKPOINT_ROLES.line]: '#b07aa1',
-  [CHECKPOINT_ROLES.failure]: '#e15759',
+  // The page's own text colour (dark on light pages, light on dark ones), apart from the orphans' red.
+  [CHECKPOINT_ROLES.failure]: 'currentColor',
 };
 
 const LANE_HEIGHT_PX = 56;
@@ -129,9 +130,14 @@ export function checkpointFigure(input: CheckpointFigureInput, options: Checkpoi
       ? `the domino effect: rollbacks cascade past checkpoints${recovery.toInitial.length > 0 ? `, ${recovery.toInitial.join(', ')} back to the initial state` : ''}`
       : 'no node loses a checkpoint it had taken';
   const mode = input.mode ? `${input.mode[0]?.toUpperCase()}${input.mode.slice(1)} checkpoints: ` : '';
+  const propagation = rounds === 0
+    ? 'no other node has to roll back'
+    : rounds === 1
+      ? `rollback propagation takes 1 round, forced by ${plural(recovery.rounds[0]!.length, 'orphan').replace(/^1 orphan$/, 'an orphan')} (red)`
+      : `rollback propagation takes ${plural(rounds, 'round')}, each forced by an orphan (red)`;
   const labelsNote = unlabelled > 0 ? ` (${plural(unlabelled, 'checkpoint label')} left out; hover a mark)` : '';
   const text =
-    `${mode}${failed} fails; ${rounds === 0 ? 'no other node has to roll back' : `rollback propagation takes ${plural(rounds, 'round')}, each forced by an orphan (red)`}, ` +
+    `${mode}${failed} fails (✕); ${propagation}, ` +
     `and the system restarts with ${lineWords}. ${plural(recovery.rolledBackEvents, 'event')} rolled back (grey); ${cascade}.`;
 
   return {

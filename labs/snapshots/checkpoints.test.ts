@@ -155,3 +155,19 @@ describe('runCheckpointing: uncoordinated against coordinated checkpoints on the
     expect(worst('u')).toBeGreaterThan(worst('c'));
   });
 });
+
+describe('runCheckpointing checks its options, naming each', () => {
+  it.each([
+    [{ mode: 'xx' }, `runCheckpointing: mode must be 'uncoordinated' or 'coordinated' (got "xx")`],
+    [{ mode: 'coordinated', nodes: ['a'] }, 'runCheckpointing: nodes must list at least two node ids (got ["a"])'],
+    [{ mode: 'coordinated', nodes: ['a', 'a'] }, 'runCheckpointing: nodes must not name a node twice (got ["a","a"])'],
+    [{ mode: 'coordinated', transfers: -1 }, 'runCheckpointing: transfers must be a non-negative whole number (got -1)'],
+    [{ mode: 'coordinated', checkpointIntervalMs: 0 }, 'runCheckpointing: checkpointIntervalMs must be a positive number of milliseconds (got 0)'],
+    [{ mode: 'coordinated', untilMs: -5 }, 'runCheckpointing: untilMs must be a positive number of milliseconds (got -5)'],
+    [{ mode: 'coordinated', failAtMs: 500 }, 'runCheckpointing: failAtMs must be after 0 and at most untilMs (340 ms) (got 500)'],
+    [{ mode: 'coordinated', failed: 'z' }, 'runCheckpointing: failed must be one of the nodes (a, b, c) (got "z")'],
+    [{ mode: 'coordinated', survivors: 'all' }, `runCheckpointing: survivors must be 'keep' or 'restore' (got "all")`],
+  ])('%j', (bad, message) => {
+    expect(() => runCheckpointing({ seed: 1, ...bad } as Parameters<typeof runCheckpointing>[0])).toThrow(message);
+  });
+});

@@ -261,8 +261,18 @@ export function runCheckpointing(options: CheckpointingOptions): CheckpointingRu
   const untilMs = options.untilMs ?? 340;
   const failAtMs = options.failAtMs ?? untilMs / 2;
   const failed = options.failed ?? (nodes[nodes.length - 1] as NodeId);
-  if (!(intervalMs > 0)) throw new Error(`checkpointIntervalMs must be positive (got ${String(intervalMs)})`);
-  if (!nodes.includes(failed)) throw new Error(`the failed node ${JSON.stringify(failed)} is not one of the nodes (${nodes.join(', ')})`);
+  const fail = (field: string, rule: string, got: unknown): never => {
+    throw new Error(`runCheckpointing: ${field} ${rule} (got ${typeof got === 'number' ? String(got) : JSON.stringify(got) ?? String(got)})`);
+  };
+  if (options.mode !== 'uncoordinated' && options.mode !== 'coordinated') fail('mode', "must be 'uncoordinated' or 'coordinated'", options.mode);
+  if (!Array.isArray(nodes) || nodes.length < 2 || nodes.some((n) => typeof n !== 'string' || n === '')) fail('nodes', 'must list at least two node ids', nodes);
+  if (new Set(nodes).size !== nodes.length) fail('nodes', 'must not name a node twice', nodes);
+  if (options.transfers !== undefined && !(Number.isInteger(options.transfers) && options.transfers >= 0)) fail('transfers', 'must be a non-negative whole number', options.transfers);
+  if (!(typeof intervalMs === 'number' && Number.isFinite(intervalMs) && intervalMs > 0)) fail('checkpointIntervalMs', 'must be a positive number of milliseconds', intervalMs);
+  if (!(typeof untilMs === 'number' && Number.isFinite(untilMs) && untilMs > 0)) fail('untilMs', 'must be a positive number of milliseconds', untilMs);
+  if (!(typeof failAtMs === 'number' && failAtMs > 0 && failAtMs <= untilMs)) fail('failAtMs', `must be after 0 and at most untilMs (${untilMs} ms)`, failAtMs);
+  if (!nodes.includes(failed)) fail('failed', `must be one of the nodes (${nodes.join(', ')})`, failed);
+  if (options.survivors !== undefined && options.survivors !== 'keep' && options.survivors !== 'restore') fail('survivors', "must be 'keep' or 'restore'", options.survivors);
   const snapshots: { atMs: number; node: NodeId; id: string }[] = [];
   for (let k = 1; k * intervalMs < untilMs; k++) snapshots.push({ atMs: k * intervalMs, node: nodes[0] as NodeId, id: `cp${k}` });
   const bank = runBank({
