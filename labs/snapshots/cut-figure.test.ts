@@ -10,7 +10,7 @@ import { runExchange } from '../clocks/exchange';
 import { vectorClock } from '../clocks/logical';
 import { pingPong } from '../clocks/test-diagrams';
 import { CUT_ROLES, LATTICE_ROLES, cutFigure, describeCut, latticeFigure } from './cut-figure';
-import { consistentCuts, cutLattice } from './cuts';
+import { consistentCuts, cutLattice, runPath } from './cuts';
 
 type Row = Record<string, unknown>;
 const rows = (data: unknown[] | undefined): Row[] => (data ?? []) as Row[];
@@ -106,7 +106,17 @@ describe('latticeFigure: the lattice of consistent cuts (Babaoğlu and Marzullo 
     expect(points.map((p) => p.level)).toEqual([0, 1, 1, 2, 2, 3, 4, 5, 6]);
     expect(points.filter((p) => p.role === LATTICE_ROLES.chosen).map((p) => p.cut)).toEqual(['(2,1)']);
     expect(rows(spec.marks[1]!.data)).toHaveLength(10); // no times, so no path: every edge is a plain step
-    expect(rows(spec.marks[4]!.data)).toHaveLength(9);
+    // The chosen cut is drawn again, larger, and ringed; the caption names it.
+    expect(rows(spec.marks[4]!.data).map((p) => p.cut)).toEqual(['(2,1)']);
+    expect(spec.marks[4]!.options!.r).toBeGreaterThan(spec.marks[3]!.options!.r as number);
+    expect(spec.marks[5]!.options).toMatchObject({ fill: 'none', stroke: 'role' });
+    expect(rows(spec.marks[5]!.data).map((p) => p.cut)).toEqual(['(2,1)']);
+    expect(spec.caption).toContain('Ringed in red: the chosen cut (2,1).');
+    expect(latticeFigure(pingPong).caption).not.toContain('chosen');
+    // Every point is labelled once: the chosen one apart, higher, to clear its ring.
+    expect(rows(spec.marks[6]!.data)).toHaveLength(8);
+    expect(rows(spec.marks[7]!.data).map((p) => p.cut)).toEqual(['(2,1)']);
+    expect(Math.abs(spec.marks[7]!.options!.dy as number)).toBeGreaterThan(spec.marks[5]!.options!.r as number);
     // Points on one level never share an x.
     for (let level = 0; level <= 6; level++) {
       const xs = points.filter((p) => p.level === level).map((p) => p.x);
@@ -124,6 +134,9 @@ describe('latticeFigure: the lattice of consistent cuts (Babaoğlu and Marzullo 
     expect(rows(spec.marks[1]!.data).length + path.length).toBe(cutLattice(events).covers.length);
     expect((spec.options!.color as { domain: string[] }).domain).toEqual([LATTICE_ROLES.cut, LATTICE_ROLES.step, LATTICE_ROLES.path]);
     expect(render(spec).querySelector('svg')).not.toBeNull();
+    // A cut the run passed through is named as on the path.
+    const passed = runPath(events)[3]!;
+    expect(latticeFigure(events, { cut: passed }).caption).toMatch(/Ringed in red: the chosen cut \([\d,]+\), on the path\./);
   });
 
   it('refuses a lattice too large to read, saying so', () => {

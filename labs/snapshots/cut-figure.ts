@@ -270,10 +270,12 @@ export function latticeFigure(events: readonly ProcessEvent[], options: LatticeF
 
   const showPath = options.path ?? hasTimes(events);
   const pathKeys = new Set<string>();
+  const pathCuts = new Set<string>();
   if (showPath) {
     if (!hasTimes(events)) throw new Error('the run\'s path needs events with times (t), such as a run\'s StampedEvents or AppEvents');
     const path = runPath(events);
     for (let i = 1; i < path.length; i++) pathKeys.add(`${key(path[i - 1] as Cut)}>${key(path[i] as Cut)}`);
+    for (const c of path) pathCuts.add(key(c));
   }
   const chosen = options.cut === undefined ? undefined : key(options.cut);
   if (chosen !== undefined && !position.has(chosen)) throw new Error(`the chosen cut ${formatCut(nodes, options.cut as Cut)} is not a consistent cut of this run`);
@@ -289,21 +291,24 @@ export function latticeFigure(events: readonly ProcessEvent[], options: LatticeF
 
   // Labels fit when the widest level leaves each point room for its text.
   const labelPx = (nodes.length * 2 + 1) * CHAR_WIDTH_PX + LABEL_GAP_PX;
-  // A figure carries at most displayLimits.maxPlotPoints data points: the points (twice), their labels, the edges.
-  if (2 * points.length + edges.length > displayLimits.maxPlotPoints) {
+  const ring = points.filter((p) => p.role === LATTICE_ROLES.chosen);
+  // A figure carries at most displayLimits.maxPlotPoints data points: the points (twice), the chosen cut (twice),
+  // their labels, the edges.
+  if (2 * points.length + 2 * ring.length + edges.length > displayLimits.maxPlotPoints) {
     throw new RangeError(`the lattice has ${points.length} cuts and ${edges.length} edges, more than a figure can hold; draw a smaller run`);
   }
-  const labelled = PLOT_INNER_WIDTH_PX / Math.max(widest, 1) >= labelPx && 3 * points.length + edges.length <= displayLimits.maxPlotPoints;
+  const labelled = PLOT_INNER_WIDTH_PX / Math.max(widest, 1) >= labelPx && 3 * points.length + 2 * ring.length + edges.length <= displayLimits.maxPlotPoints;
   const roles = [LATTICE_ROLES.cut, LATTICE_ROLES.step, LATTICE_ROLES.path, LATTICE_ROLES.chosen].filter(
     (r) => points.some((p) => p.role === r) || edges.some((e) => e.role === r),
   );
   const topLevel = Math.max(...points.map((p) => p.level));
   const counts = `${plural(cuts.length, 'consistent cut')} of a run of ${plural(events.length, 'event')} on ${plural(nodes.length, 'node')}`;
-  const caption =
-    options.caption ??
-    `The lattice: ${counts}, by level (events included) from the empty cut at the top to the whole run at the bottom; ` +
-      `each edge adds one event${showPath ? ', and the green path is the order the run happened in' : ''}. ` +
-      (labelled ? `Points are labelled with the counts (${nodes.join(', ')}).` : `Hover a point for its counts (${nodes.join(', ')}).`);
+  const chosenNote = chosen === undefined ? '' : ` Ringed in red: the chosen cut (${chosen})${showPath ? `, ${pathCuts.has(chosen) ? 'on' : 'off'} the path` : ''}.`;
+  const layout = `The lattice: ${counts}, by level (events included) from the empty cut at the top to the whole run at the bottom; ` +
+    `each edge adds one event${showPath ? ', and the green path is the order the run happened in' : ''}.`;
+  const labels = labelled ? ` Points are labelled with the counts (${nodes.join(', ')}).` : ` Hover a point for its counts (${nodes.join(', ')}).`;
+  // Too long for a caption, the sentence on labels goes first, then the layout's details; the chosen cut stays.
+  const caption = options.caption ?? fitCaption(layout + labels + chosenNote, layout + chosenNote);
 
   return {
     marks: [
@@ -312,7 +317,12 @@ export function latticeFigure(events: readonly ProcessEvent[], options: LatticeF
       { mark: 'link', data: edges.filter((e) => e.role === LATTICE_ROLES.path), options: { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: 'role', strokeWidth: 3 } },
       // The points again on top of the edges, so each edge ends under its dot.
       { mark: 'dot', data: points, options: { x: 'x', y: 'level', r: 4, fill: 'role', stroke: 'white', strokeWidth: 0.8, title: 'cut' } },
-      { mark: 'text', data: labelled ? points : [], options: { x: 'x', y: 'level', text: 'cut', dy: -10, fill: 'currentColor', fontSize: 10 } },
+      // The chosen cut, larger and ringed, so it is found at a glance among points of one size.
+      { mark: 'dot', data: ring, options: { x: 'x', y: 'level', r: 6.5, fill: 'role', stroke: 'white', strokeWidth: 1, title: 'cut' } },
+      { mark: 'dot', data: ring, options: { x: 'x', y: 'level', r: 10, fill: 'none', stroke: 'role', strokeWidth: 2, title: 'cut' } },
+      { mark: 'text', data: labelled ? points.filter((p) => p.role !== LATTICE_ROLES.chosen) : [], options: { x: 'x', y: 'level', text: 'cut', dy: -10, fill: 'currentColor', fontSize: 10 } },
+      // The chosen cut's label clears its ring, in bold.
+      { mark: 'text', data: labelled ? ring : [], options: { x: 'x', y: 'level', text: 'cut', dy: -15, fill: 'currentColor', fontSize: 10, fontWeight: 'bold' } },
     ],
     options: {
       height: Math.max(160, (topLevel + 1) * 34 + 70),
@@ -322,7 +332,7 @@ export function latticeFigure(events: readonly ProcessEvent[], options: LatticeF
       y: { label: 'events in the cut', reverse: true, domain: [-0.6, topLevel + 0.4], ticks: Math.min(topLevel + 1, 12) },
       color: colourScale(roles),
     },
-    caption: fitCaption(caption, `The lattice: ${counts}, by level, each edge adding one event.`),
+    caption: fitCaption(caption, `The lattice: ${counts}, by level, each edge adding one event.${chosenNote}`),
     ariaLabel: `Lattice of ${counts}: levels 0 to ${topLevel}, at most ${widest} cuts on one level${chosen ? `, the chosen cut (${chosen}) marked` : ''}.`,
   };
 }
