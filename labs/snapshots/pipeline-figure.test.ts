@@ -36,7 +36,7 @@ describe('pipelineFigure', () => {
     // Seven links carry each checkpoint's barrier: 2 sources × 2 counts, 2 counts → total, total → sink.
     const complete = calm.checkpoints.filter((c) => c.completedAtMs !== undefined).length;
     expect(barriers.length).toBeGreaterThanOrEqual(7 * complete);
-    expect(dataOf(spec, 'ruleX')).toHaveLength(complete);
+    expect(dataOf(spec, 'ruleX', (o) => o.x === 'completeMs')).toHaveLength(complete);
     expect(dataOf(spec, 'dot').filter((d) => d.role === PIPELINE_ROLES.saved).length).toBe(calm.checkpoints.reduce((n, c) => n + Object.keys(c.tasks).length, 0));
   });
 
@@ -77,15 +77,39 @@ describe('pipelineFigure', () => {
     const endMs = (spec.options?.x as { domain: number[] }).domain[1] as number;
     // Each label's estimated box (7 px a character, centred on its rule) ends before the next begins.
     const boxes = dataOf(spec, 'text', (o) => o.frameAnchor === 'top').map((t) => {
-      const x = (t.completeMs as number) * (580 / endMs);
+      const x = (t.x as number) * (580 / endMs);
       const half = (String(t.label).length * 7) / 2;
       return [x - half, x + half] as const;
     });
     expect(boxes.length).toBeGreaterThan(1);
-    expect(boxes.length).toBeLessThan(dataOf(spec, 'ruleX').length); // some were too close and left out
+    expect(boxes.length).toBeLessThan(dataOf(spec, 'ruleX', (o) => o.x === 'completeMs').length); // some were too close and left out
     for (let i = 1; i < boxes.length; i++) expect(boxes[i]![0]).toBeGreaterThan(boxes[i - 1]![1]);
-    const anchors = pipelineFigure(crashed).marks.filter((m) => m.mark === 'text' && (m.data ?? []).some((d) => /crash|restart/.test(String((d as { text?: string }).text))));
-    expect(anchors.map((m) => m.options?.textAnchor).sort()).toEqual(['end', 'start']);
+    // The crash's label left of its moment above the lane; the restart's left of its moment below the lane, over the
+    // downtime, where the restore orders it causes (sent after it) cannot pass.
+    const noteMark = (text: string) => pipelineFigure(crashed).marks.find((m) => m.mark === 'text' && (m.data ?? []).some((d) => (d as { text?: string }).text === text))!;
+    expect(noteMark('✕ crash').options).toMatchObject({ textAnchor: 'end' });
+    expect(noteMark('✕ crash').options!.dy as number).toBeLessThan(0);
+    expect(noteMark('↻ restart').options).toMatchObject({ textAnchor: 'end' });
+    expect(noteMark('↻ restart').options!.dy as number).toBeGreaterThan(0);
+    const restartMs = crashed.trace.events.find((e) => e.kind === 'restart')!.t;
+    const restores = dataOf(pipelineFigure(crashed), 'arrow').filter((a) => a.role === PIPELINE_ROLES.restore);
+    expect(restores.every((a) => (a.sentMs as number) >= restartMs)).toBe(true);
+  });
+
+  it('marks a checkpoint a restore aborted: a grey dashed rule at its trigger, "✗n aborted", in the legend', () => {
+    // The chapter's run: checkpoint 2 is triggered at 150 ms, while count-1 (crashed at 120) is down; its restart
+    // brings a restore from checkpoint 1, and checkpoint 2 never completes.
+    const run = runPipeline({ seed: 1, records: 40, checkpointIntervalMs: 50, crash: { node: 'count-1', atMs: 120 } });
+    const spec = pipelineFigure(run);
+    const aborted = run.checkpoints.filter((c) => c.completedAtMs === undefined);
+    expect(aborted.map((c) => c.checkpointId)).toEqual([2]);
+    const rules = dataOf(spec, 'ruleX', (o) => o.x === 'triggeredMs');
+    expect(rules.map((r) => [r.checkpoint, r.triggeredMs, r.role])).toEqual([[2, aborted[0]!.triggeredAtMs, PIPELINE_ROLES.aborted]]);
+    expect(dataOf(spec, 'text', (o) => o.frameAnchor === 'top').map((t) => t.label)).toEqual(['✓1', '✗2 aborted', '✓3']);
+    expect(legend(spec)).toContain(PIPELINE_ROLES.aborted);
+    // A run without a restore aborts nothing, and says nothing of it.
+    expect(legend(pipelineFigure(calm))).not.toContain(PIPELINE_ROLES.aborted);
+    expect(dataOf(pipelineFigure(calm), 'ruleX', (o) => o.x === 'triggeredMs')).toEqual([]);
   });
 
   it('stays within the display caps, so nothing is cut when a cell shows it', () => {

@@ -8,9 +8,12 @@
  * messages as arrows from send to delivery), the way the book's space-time view and the cut figure draw. It is a
  * `display.plot` spec, since the plain space-time view has one colour for every message. Records are thinned (one
  * in k per link is drawn, and the legend says k) and the acknowledgements and completion notices are folded
- * unless asked for, so the barriers stand out; every colour is named in the legend; checkpoint labels that would
- * touch their neighbour are left out, and crash and restart labels sit on opposite sides of their moment, so no
- * two labels are drawn over one another.
+ * unless asked for, so the barriers stand out; every colour is named in the legend. A checkpoint that a restore
+ * aborted before it completed gets a grey dashed rule at its trigger time, labelled "✗n aborted", so that the
+ * reader who sees ✓1 and ✓3 finds 2. Checkpoint labels that would touch their neighbour are left out; a crash's
+ * label sits left of its moment above the lane and a restart's left of its moment below the lane, over the time the
+ * node was down, where none of the restore orders it causes can pass yet; so no two labels are drawn over one
+ * another, nor over the restore arrows.
  *
  * `pipelineCheckpointTable` and `pipelineRecoveryTable` give the numbers behind it as rows for `display.table`.
  */
@@ -46,6 +49,7 @@ export const PIPELINE_ROLES = {
   aligning: 'input held while aligning',
   saved: 'task saves its state',
   complete: 'checkpoint complete',
+  aborted: 'checkpoint aborted by a restore',
   commit: 'sink commits',
   crash: 'crash, down, message lost',
 } as const;
@@ -61,6 +65,7 @@ const COLOURS: Record<RoleKey, string> = {
   aligning: '#edc948',
   saved: '#9c755f',
   complete: '#59a14f',
+  aborted: '#79706e',
   commit: '#76b7b2',
   crash: '#e15759',
 };
@@ -147,19 +152,32 @@ export function pipelineFigure(run: PipelineRun, options: PipelineFigureOptions 
       checkpoint: c.checkpointId, attempt: c.attempt, triggeredMs: ms(c.triggeredAtMs), completeMs: ms(c.completedAtMs as number),
       role: role('complete'), label: `✓${c.checkpointId}`,
     }));
-  const completeLabels: typeof completes = [];
+  // A checkpoint is aborted when a restore comes before it completes: the restore starts a later attempt.
+  const aborted = run.checkpoints
+    .filter((c) => c.completedAtMs === undefined && c.triggeredAtMs <= endMs && run.recoveries.some((r) => r.attempt > c.attempt))
+    .map((c) => ({
+      checkpoint: c.checkpointId, attempt: c.attempt, triggeredMs: ms(c.triggeredAtMs), role: role('aborted'), label: `✗${c.checkpointId} aborted`,
+      title: `checkpoint ${c.checkpointId}, triggered at ${ms(c.triggeredAtMs)} ms, aborted by a restore before it completed`,
+    }));
+  // The labels along the top, completions at their completion and aborted checkpoints at their trigger, in time
+  // order; one that would touch the label before it is left out.
+  const topLabels: { x: number; label: string; role: string }[] = [];
   let lastRight = -Infinity;
-  for (const c of completes) {
+  const candidates = [...completes.map((c) => ({ x: c.completeMs, label: c.label, role: c.role })), ...aborted.map((a) => ({ x: a.triggeredMs, label: a.label, role: a.role }))]
+    .sort((a, b) => a.x - b.x);
+  for (const c of candidates) {
     const half = (c.label.length * CHAR_WIDTH_PX) / 2;
-    const x = c.completeMs * pxPerMs;
+    const x = c.x * pxPerMs;
     if (x - half < lastRight + 4) continue;
-    completeLabels.push(c);
+    topLabels.push(c);
     lastRight = x + half;
   }
 
   // Crashes and restarts: a dashed red line along the lane while down; labels left of a crash, right of a restart.
   const down: { node: NodeId; fromMs: number; toMs: number; role: string }[] = [];
-  const notes: { node: NodeId; atMs: number; text: string; anchor: 'start' | 'end'; role: string }[] = [];
+  // Where a note sits: `end` left of its moment above the lane, `start` right of it above, `below` left of it below
+  // the lane (a restart's, over the downtime line, where no restore order has been sent yet).
+  const notes: { node: NodeId; atMs: number; text: string; anchor: 'start' | 'end' | 'below'; role: string }[] = [];
   const downSince = new Map<NodeId, number>();
   for (const e of visible) {
     if (e.kind === 'crash') {
@@ -168,7 +186,7 @@ export function pipelineFigure(run: PipelineRun, options: PipelineFigureOptions 
     } else if (e.kind === 'restart') {
       down.push({ node: e.node, fromMs: downSince.get(e.node) ?? e.t, toMs: e.t, role: role('crash') });
       downSince.delete(e.node);
-      notes.push({ node: e.node, atMs: e.t, text: '↻ restart', anchor: 'start', role: role('crash') });
+      notes.push({ node: e.node, atMs: e.t, text: '↻ restart', anchor: 'below', role: role('crash') });
     } else if (e.kind === 'log' && e.text === PIPELINE_LOG.recovery) {
       const { attempt, fromCheckpoint } = e.data as { attempt: number; fromCheckpoint: number | null };
       notes.push({ node: e.node, atMs: e.t, text: `restore ${fromCheckpoint === null ? 'initial state' : `✓${fromCheckpoint}`}, attempt ${attempt}`, anchor: 'start', role: role('restore') });
@@ -178,7 +196,7 @@ export function pipelineFigure(run: PipelineRun, options: PipelineFigureOptions 
 
   const present = new Set<string>([
     ...Object.values(arrows).flat().map((a) => a.role), ...lost.map((l) => l.role), ...aligning.map((a) => a.role),
-    ...saved.map((s) => s.role), ...commits.map((c) => c.role), ...completes.map((c) => c.role), ...down.map((d) => d.role), ...notes.map((n) => n.role),
+    ...saved.map((s) => s.role), ...commits.map((c) => c.role), ...completes.map((c) => c.role), ...aborted.map((a) => a.role), ...down.map((d) => d.role), ...notes.map((n) => n.role),
   ]);
   const keys = (Object.keys(PIPELINE_ROLES) as RoleKey[]).filter((k) => present.has(role(k)));
   const arrow = (key: keyof typeof arrows, strokeWidth: number, extra: Record<string, unknown> = {}) => ({
@@ -190,6 +208,7 @@ export function pipelineFigure(run: PipelineRun, options: PipelineFigureOptions 
   const marks: PlotOutput['marks'] = [
     // First, so that a figure's data table (built from its first mark's rows) lists the checkpoints.
     { mark: 'ruleX', data: completes, options: { x: 'completeMs', stroke: 'role', strokeDasharray: '4 3', strokeWidth: 1.5, title: 'label' } },
+    { mark: 'ruleX', data: aborted, options: { x: 'triggeredMs', stroke: 'role', strokeDasharray: '2 4', strokeWidth: 1.5, title: 'title' } },
     { mark: 'ruleY', data: PIPELINE_NODES.map((node) => ({ node })), options: { y: 'node', x1: 0, x2: endMs, stroke: 'currentColor', strokeOpacity: 0.35 } },
     { mark: 'ruleY', data: aligning, options: { y: 'node', x1: 'fromMs', x2: 'toMs', stroke: 'role', strokeWidth: 8, strokeOpacity: 0.75, title: 'label' } },
     { mark: 'ruleY', data: down, options: { y: 'node', x1: 'fromMs', x2: 'toMs', stroke: 'role', strokeWidth: 3, strokeDasharray: '2 3' } },
@@ -201,9 +220,10 @@ export function pipelineFigure(run: PipelineRun, options: PipelineFigureOptions 
     { mark: 'dot', data: lost, options: { x: 'atMs', y: 'to', symbol: 'times', stroke: 'role', r: 3.5, strokeWidth: 1.6, title: 'label' } },
     { mark: 'dot', data: saved, options: { x: 'atMs', y: 'node', fill: 'role', r: 3.5, stroke: 'white', strokeWidth: 0.8, title: 'label' } },
     { mark: 'dot', data: commits, options: { x: 'atMs', y: 'node', symbol: 'square', fill: 'role', r: 4.5, title: 'label' } },
-    { mark: 'text', data: completeLabels, options: { x: 'completeMs', frameAnchor: 'top', dy: -14, text: 'label', fill: 'role', fontWeight: 'bold' } },
+    { mark: 'text', data: topLabels, options: { x: 'x', frameAnchor: 'top', dy: -14, text: 'label', fill: 'role', fontWeight: 'bold' } },
     { mark: 'text', data: notes.filter((n) => n.anchor === 'end'), options: { x: 'atMs', y: 'node', text: 'text', textAnchor: 'end', dx: -4, dy: -11, fill: 'role', fontWeight: 'bold' } },
     { mark: 'text', data: notes.filter((n) => n.anchor === 'start'), options: { x: 'atMs', y: 'node', text: 'text', textAnchor: 'start', dx: 4, dy: -11, fill: 'role', fontWeight: 'bold' } },
+    { mark: 'text', data: notes.filter((n) => n.anchor === 'below'), options: { x: 'atMs', y: 'node', text: 'text', textAnchor: 'end', dx: -4, dy: 14, fill: 'role', fontWeight: 'bold' } },
   ];
 
   const summary = describeRun(run);

@@ -225,6 +225,7 @@ export interface CoordinatorState {
 }
 
 export interface PipelineBehaviorOptions {
+  /** The coordinator's trigger period; a trigger is skipped while a checkpoint is in progress (see `PipelineOptions`). */
   checkpointIntervalMs: number;
   /** Time between two records of one source, by its own clock. */
   recordIntervalMs: number;
@@ -574,6 +575,12 @@ export interface PipelineOptions {
   seed: number | string;
   /** Source records, deterministic from the seed (see `pipelineRecords`). */
   records: number;
+  /**
+   * The coordinator's trigger period: every `checkpointIntervalMs` it triggers the next checkpoint, unless one is
+   * still in progress (triggered, neither complete nor aborted by a restore). Checkpoints run one at a time, as
+   * Flink's by default, so a trigger that falls while one is in progress is skipped, not queued, and checkpoint
+   * ids count the triggers taken, not the periods elapsed.
+   */
   checkpointIntervalMs: number;
   /** One task or the coordinator crashes at `atMs` and restarts, durably, `restartAfterMs` later (default 40). */
   crash?: { node: NodeId; atMs: number; restartAfterMs?: number };
