@@ -1,0 +1,6 @@
+/**
+ * The labs of the "Content delivery networks" chapter: what a request's latency is made of, request routing by
+ * anycast over an AS graph, edge cache eviction policies and Zipf-like workloads with Che's approximation, and
+ * the cost of traffic under 95th-percentile billing.
+ */
+export * from './latency';
