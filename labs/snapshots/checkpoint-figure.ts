@@ -9,7 +9,7 @@
  */
 import type { ProcessEvent } from '../clocks/causality';
 import type { Checkpoint, RecoveryLine } from './checkpoints';
-import { colourScale, eventPositions, fitCaption, placeLabels, plural } from './cut-figure';
+import { colourScale, eventPositions, fitCaption, laneOptions, placeLabels, plural } from './cut-figure';
 import type { Placed, PlotSpec } from './cut-figure';
 import type { NodeId } from './types';
 
@@ -39,7 +39,6 @@ const COLOURS: Record<string, string> = {
   [CHECKPOINT_ROLES.failure]: 'currentColor',
 };
 
-const LANE_HEIGHT_PX = 56;
 
 /** What the figure draws: a run's events, its checkpoints, the failed node and the recovery computed for them. */
 export interface CheckpointFigureInput {
@@ -151,14 +150,7 @@ export function checkpointFigure(input: CheckpointFigureInput, options: Checkpoi
       { mark: 'dot', data: [{ node: failed, x: failAt, role: CHECKPOINT_ROLES.failure }], options: { x: 'x', y: 'node', r: 7, symbol: 'times', stroke: 'role', strokeWidth: 3 } },
       { mark: 'text', data: labelled, options: { x: 'x', y: 'node', text: 'event', dy: -14, fill: 'currentColor', fontSize: 11 } },
     ],
-    options: {
-      height: nodes.length * LANE_HEIGHT_PX + 60,
-      marginLeft: 40,
-      marginRight: 20,
-      x: { label: xLabel, domain: [minX - 2 * pad, maxX + 2 * pad] },
-      y: { label: null, domain: nodes, type: 'point', padding: 0.5 },
-      color: colourScale(roles, COLOURS),
-    },
+    options: laneOptions(nodes, { label: xLabel, domain: [minX - 2 * pad, maxX + 2 * pad] }, colourScale(roles, COLOURS)),
     caption: options.caption ?? fitCaption(text + labelsNote, `${mode}${failed} fails; ${plural(recovery.rolledBackEvents, 'event')} rolled back; ${cascade}.`),
     ariaLabel: fitCaption(`Space-time diagram of ${plural(events.length, 'event')} on ${plural(nodes.length, 'node')} with ${plural(marks.length, 'checkpoint')} and the recovery line. ${text}`, `Space-time diagram with checkpoints and the recovery line. ${cascade}.`),
   };

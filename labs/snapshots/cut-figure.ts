@@ -59,11 +59,20 @@ const COLOURS: Record<string, string> = {
   [LATTICE_ROLES.chosen]: '#e15759',
 };
 
+const LANE_HEIGHT_PX = 56;
+
+/**
+ * The Plot options every lane diagram of this lab shares (cut, checkpoint and snapshot figures, the exercises'
+ * runs): one lane per node from top to bottom, time to the right over `x.domain`, the colour scale given.
+ */
+export function laneOptions(nodes: readonly NodeId[], x: { label: string; domain: [number, number] }, color: Record<string, unknown>): Record<string, unknown> {
+  return { height: nodes.length * LANE_HEIGHT_PX + 60, marginLeft: 40, marginRight: 20, x, y: { label: null, domain: nodes, type: 'point', padding: 0.5 }, color };
+}
+
 /** Layout assumptions for placing labels: the book's figure width less margins, Plot's default 12 px font. */
 const PLOT_INNER_WIDTH_PX = 600;
 const CHAR_WIDTH_PX = 7;
 const LABEL_GAP_PX = 6;
-const LANE_HEIGHT_PX = 56;
 const LABEL_OFFSET_PX = 12;
 
 export interface CutFigureOptions {
@@ -222,14 +231,7 @@ export function cutFigure(events: readonly ProcessEvent[], cut: Cut, options: Cu
       { mark: 'text', data: above, options: { x: 'x', y: 'node', text: 'event', dy: -LABEL_OFFSET_PX - 2, fill: 'currentColor' } },
       { mark: 'text', data: below, options: { x: 'x', y: 'node', text: 'event', dy: LABEL_OFFSET_PX + 2, fill: 'currentColor' } },
     ],
-    options: {
-      height: nodes.length * LANE_HEIGHT_PX + 60,
-      marginLeft: 40,
-      marginRight: 20,
-      x: { label: xLabel, domain: [minX - 2 * pad, maxX + 2 * pad] },
-      y: { label: null, domain: nodes, type: 'point', padding: 0.5 },
-      color: colourScale(roles),
-    },
+    options: laneOptions(nodes, { label: xLabel, domain: [minX - 2 * pad, maxX + 2 * pad] }, colourScale(roles)),
     caption: options.caption ?? fitCaption(description + droppedNote, summary + droppedNote),
     ariaLabel: fitCaption(`Space-time diagram of ${plural(events.length, 'event')} on ${plural(nodes.length, 'node')} (${nodes.join(', ')}) with a cut. ${description}`, `Space-time diagram with a cut. ${summary}`),
   };

@@ -23,6 +23,7 @@ import type { TraceEventOf } from '../sim/trace';
 import type { NodeId } from '../sim/types';
 import type { BankMessage, BankRun, BankState } from './bank';
 import { orphanMessages } from './checkers';
+import { laneOptions } from './cut-figure';
 import type { GlobalSnapshot, LayerMessage } from './types';
 
 /** A `display.plot` spec, as a cell passes it to `display.plot` or `display`. */
@@ -65,7 +66,6 @@ const ARROW_NOTES: Record<string, string> = {
   [SNAPSHOT_ROLES.lost]: ', sent before the sender recorded and received after the receiver did, but in no channel state: lost',
 };
 
-const LANE_HEIGHT_PX = 56;
 /** The roles that only a broken snapshot has, drawn thicker than the rest. */
 const FAILURES: readonly string[] = [SNAPSHOT_ROLES.backwards, SNAPSHOT_ROLES.countedTwice, SNAPSHOT_ROLES.lost];
 const LABEL_OFFSET_PX = 14;
@@ -222,14 +222,7 @@ export function snapshotFigure(run: BankRun, snapshotId: string, options: Snapsh
       // A halo of the page's own background behind each balance, so an arrow passing behind does not cross it out.
       { mark: 'text', data: points, options: { x: 'x', y: 'node', text: 'label', dy: -LABEL_OFFSET_PX, fill: 'currentColor', fontWeight: 'bold', stroke: LABEL_HALO, strokeWidth: 4, paintOrder: 'stroke' } },
     ],
-    options: {
-      height: nodes.length * LANE_HEIGHT_PX + 60,
-      marginLeft: 40,
-      marginRight: 20,
-      x: { label: 'time (ms)', domain: [minX - pad, maxX + pad] },
-      y: { label: null, domain: nodes, type: 'point', padding: 0.5 },
-      color: { domain: roles, range: roles.map((r) => COLOURS[r]), legend: true },
-    },
+    options: laneOptions(nodes, { label: 'time (ms)', domain: [minX - pad, maxX + pad] }, { domain: roles, range: roles.map((r) => COLOURS[r]), legend: true }),
     caption: options.caption ?? fit(caption, fit(
       `Snapshot ${snapshotId} (${name}): ${t.recorded === t.total ? 'the total is conserved' : `recorded ${t.recorded}, total ${t.total}`}${failures.length > 0 ? `; ${failures.join(', ')}` : ''}.`,
       `Snapshot ${snapshotId} (${name}): ${t.recorded === t.total ? 'the total is conserved' : `recorded ${t.recorded}, total ${t.total}`}.`,

@@ -18,7 +18,7 @@ import { vectorClock, type VectorTimestamp } from '../../clocks/logical';
 import type { NodeId } from '../../sim/types';
 import { CHECKPOINT_ROLES } from '../checkpoint-figure';
 import type { Cut } from '../cuts';
-import { CUT_ROLES, colourScale, eventPositions, fitCaption, placeLabels, plural, type Placed } from '../cut-figure';
+import { CUT_ROLES, colourScale, eventPositions, fitCaption, laneOptions, placeLabels, plural, type Placed } from '../cut-figure';
 
 export const NODES = ['a', 'b', 'c'] as const;
 
@@ -132,7 +132,6 @@ export interface RunFigureOptions {
   checkpoints?: readonly { node: NodeId; index: number; label: string }[];
 }
 
-const LANE_HEIGHT_PX = 56;
 
 /**
  * A run as a prompt shows it: one lane per node, events at their Lamport timestamps (see `untimed`), each labelled
@@ -187,14 +186,7 @@ export function runFigure(run: SmallRun, caption: string, options: RunFigureOpti
       { mark: 'text', data: eventLabels.below, options: { x: 'x', y: 'node', text: 'event', dy: 16, fill: 'currentColor' } },
       { mark: 'text', data: checkpointLabels.above, options: { x: 'x', y: 'node', text: 'event', dy: -15, fill: 'currentColor', fontSize: 11 } },
     ],
-    options: {
-      height: nodes.length * LANE_HEIGHT_PX + 60,
-      marginLeft: 40,
-      marginRight: 20,
-      x: { label: xLabel, domain: [minX - 2 * pad, maxX + 2 * pad] },
-      y: { label: null, domain: nodes, type: 'point', padding: 0.5 },
-      color: colourScale(roles, RUN_COLOURS),
-    },
+    options: laneOptions(nodes, { label: xLabel, domain: [minX - 2 * pad, maxX + 2 * pad] }, colourScale(roles, RUN_COLOURS)),
     caption: fitCaption(caption + note, caption),
     ariaLabel: fitCaption(`Space-time diagram of ${plural(events.length, 'event')} on ${plural(nodes.length, 'node')} (${nodes.join(', ')}), ${plural(messages.length, 'message')}${cut === undefined ? '' : ', with a cut'}${marks.length === 0 ? '' : ` and ${plural(marks.length, 'checkpoint')}`}. ${caption}`, caption),
   };
