@@ -4,3 +4,4 @@
  * the cost of traffic under 95th-percentile billing.
  */
 export * from './latency';
+export * from './cache';
