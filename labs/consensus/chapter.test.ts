@@ -3,7 +3,7 @@
 // and traces it shows; an edit the prose invites ("replace X with Y and you will see Z") is applied to the source
 // as text and its promised outcome checked too. A change to the lab or the cell that moves a quoted number fails here.
 import { describe, expect, it } from 'vitest';
-import { diagram, edit, readChapter, run, table } from '../runtime/chapter-cells';
+import { diagram, edit, expectReferencesCited, readChapter, run, table } from '../runtime/chapter-cells';
 import type { SpaceTimeOutput } from '../display/outputs';
 import type { Trace } from '../sim/trace';
 import { acceptorRule, runPaxos } from './paxos';
@@ -357,10 +357,7 @@ describe('What the chapter states, held to its sources', () => {
   });
 
   it('leases cite Gray and Cheriton and fencing cites Kleppmann; every reference is cited and every citation resolves', () => {
-    const ids = [...chapter.matchAll(/^ {2}- id: (\S+)$/gm)].map((m) => m[1]);
-    const cited = new Set([...chapter.matchAll(/\(#ref-([a-z0-9-]+)\)/g)].map((m) => m[1]));
-    expect([...cited].filter((id) => !ids.includes(id))).toEqual([]);
-    expect(ids.filter((id) => !cited.has(id))).toEqual([]);
+    expectReferencesCited(chapter);
     expect(paragraphWith('(#ref-gray1989)')).toContain('clocks');
     expect(paragraphWith('(#ref-kleppmann2016)')).toContain('fencing token');
   });

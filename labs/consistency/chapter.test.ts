@@ -4,7 +4,7 @@
 // checks what the prose promises. Claims taken from the papers are held to the wording the chapter uses for them,
 // and every citation and cross-chapter link must resolve. A lab change that moves a quoted number fails here.
 import { describe, expect, it } from 'vitest';
-import { edit, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
+import { edit, expectReferencesCited, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
 import type { Output, PlotOutput } from '../display/outputs';
 import { checkConvergence, checkLinearizability, checkSequentialConsistency, consistencyGallery, historyFromRows, judgeGalleryEntry, kvModel, lostWrites, randomRegisterHistory, registerModel, runStore } from './index';
 
@@ -609,10 +609,7 @@ describe('What the chapter states, held to its sources', () => {
   });
 
   it('every reference is cited and every citation resolves', () => {
-    const ids = [...chapter.matchAll(/^ {2}- id: (\S+)$/gm)].map((m) => m[1]);
-    const cited = new Set([...chapter.matchAll(/\(#ref-([a-z0-9-]+)\)/g)].map((m) => m[1]));
-    expect([...cited].filter((id) => !ids.includes(id))).toEqual([]);
-    expect(ids.filter((id) => !cited.has(id))).toEqual([]);
+    expectReferencesCited(chapter);
   });
 
   it('states its system model and links there, and links into earlier chapters name sections that exist', () => {

@@ -102,3 +102,14 @@ export function diagram(outputs: Output[], n = 0): Trace {
 export function printed(outputs: Output[]): string {
   return ofKind(outputs, 'text').map((o: TextOutput) => o.text).join('\n');
 }
+
+/**
+ * The chapter's references and its citations agree: every `(#ref-id)` names an entry of the frontmatter's
+ * `references`, and every entry is cited somewhere in the text.
+ */
+export function expectReferencesCited(mdx: string): void {
+  const ids = [...mdx.matchAll(/^ {2}- id: (\S+)$/gm)].map((m) => m[1]);
+  const cited = new Set([...mdx.matchAll(/\(#ref-([a-z0-9-]+)\)/g)].map((m) => m[1]));
+  expect([...cited].filter((id) => !ids.includes(id)), 'citations of references the chapter does not list').toEqual([]);
+  expect(ids.filter((id) => !cited.has(id)), 'references the text never cites').toEqual([]);
+}

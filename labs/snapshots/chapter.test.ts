@@ -6,7 +6,7 @@
 // are shared by the tests that read them, to keep the file fast. Citations and cross-chapter links must resolve.
 import { describe, expect, it } from 'vitest';
 import type { Output, PlotOutput } from '../display/outputs';
-import { edit, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
+import { edit, expectReferencesCited, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
 import { glossary } from '../../src/book/glossary';
 import { runExchange } from '../clocks/exchange';
 import { vectorClock } from '../clocks/logical';
@@ -457,10 +457,7 @@ describe('the text against its sources and the book', () => {
   });
 
   it('every reference is cited and every citation resolves', () => {
-    const ids = [...chapter.matchAll(/^ {2}- id: (\S+)$/gm)].map((m) => m[1]);
-    const cited = new Set([...chapter.matchAll(/\(#ref-([a-z0-9-]+)\)/g)].map((m) => m[1]));
-    expect([...cited].filter((id) => !ids.includes(id))).toEqual([]);
-    expect(ids.filter((id) => !cited.has(id))).toEqual([]);
+    expectReferencesCited(chapter);
   });
 
   it('states its system model and links there, and links into earlier chapters name sections that exist', () => {
