@@ -5,3 +5,4 @@
  */
 export * from './latency';
 export * from './cache';
+export * from './billing';

@@ -31,30 +31,38 @@ export interface SlowStartModel {
   mssBytes: number;
 }
 
-export const DEFAULT_SLOW_START: SlowStartModel = { initialWindowSegments: 10, mssBytes: 1460 };
+export const DEFAULT_SLOW_START: SlowStartModel = {
+  initialWindowSegments: 10,
+  mssBytes: 1460,
+};
 
 /** The TLS handshake in use; see the module comment for the round trips each costs. */
-export type TlsHandshake = 'none' | 'tls12' | 'tls13' | 'tls13-0rtt';
+export type TlsHandshake = "none" | "tls12" | "tls13" | "tls13-0rtt";
 
 /** Round trips each TLS handshake adds before the request can be sent. */
 export const TLS_ROUND_TRIPS: Readonly<Record<TlsHandshake, number>> = {
   none: 0,
   tls12: 2,
   tls13: 1,
-  'tls13-0rtt': 0,
+  "tls13-0rtt": 0,
 };
 
 /** How the client resolves the host name. */
 export type DnsLookup =
   /** The client (browser or operating system) already holds the answer. */
-  | { kind: 'client-cached' }
+  | { kind: "client-cached" }
   /** The recursive resolver answers from its cache: one round trip to it. */
-  | { kind: 'resolver-hit'; resolverRttMs: number }
+  | { kind: "resolver-hit"; resolverRttMs: number }
   /** The resolver walks the hierarchy: one round trip to it, plus one to each server it asks, in order. */
-  | { kind: 'resolver-walk'; resolverRttMs: number; referralRttsMs: readonly number[] };
+  | {
+      kind: "resolver-walk";
+      resolverRttMs: number;
+      referralRttsMs: readonly number[];
+    };
 
 /** The name of a phase, in the order phases happen. */
-export type PhaseName = 'dns' | 'tcp' | 'tls' | 'request' | 'origin-fetch' | 'transfer';
+export type PhaseName =
+  "dns" | "tcp" | "tls" | "request" | "origin-fetch" | "transfer";
 
 /** One phase of a request: how many round trips it took and what they cost. */
 export interface LatencyPhase {
@@ -84,11 +92,18 @@ export interface RequestOptions {
  * w0·(2^k − 1) ≥ ⌈bytes / MSS⌉, since the windows sent are w0, 2·w0, 4·w0, … segments. An empty body still needs
  * the one round trip that carries the request.
  */
-export function slowStartRounds(bytes: number, model: SlowStartModel = DEFAULT_SLOW_START): number {
-  checkNonNegative('bytes', bytes);
+export function slowStartRounds(
+  bytes: number,
+  model: SlowStartModel = DEFAULT_SLOW_START,
+): number {
+  checkNonNegative("bytes", bytes);
   const { initialWindowSegments: w0, mssBytes } = model;
-  if (!Number.isInteger(w0) || w0 < 1) throw new Error(`initialWindowSegments must be a positive integer, got ${w0}`);
-  if (!(mssBytes > 0)) throw new Error(`mssBytes must be positive, got ${mssBytes}`);
+  if (!Number.isInteger(w0) || w0 < 1)
+    throw new Error(
+      `initialWindowSegments must be a positive integer, got ${w0}`,
+    );
+  if (!(mssBytes > 0))
+    throw new Error(`mssBytes must be positive, got ${mssBytes}`);
   const segments = Math.ceil(bytes / mssBytes);
   // The closed form k = ⌈log2(segments / w0 + 1)⌉, corrected by one step either way against rounding in log2.
   let rounds = Math.max(1, Math.ceil(Math.log2(segments / w0 + 1)));
@@ -98,7 +113,9 @@ export function slowStartRounds(bytes: number, model: SlowStartModel = DEFAULT_S
 }
 
 /** A request sent straight to the origin over a new connection. */
-export function directLatency(options: RequestOptions & { originRttMs: number }): LatencyBreakdown {
+export function directLatency(
+  options: RequestOptions & { originRttMs: number },
+): LatencyBreakdown {
   return connectAndFetch(options, options.originRttMs, []);
 }
 
@@ -106,7 +123,7 @@ export function directLatency(options: RequestOptions & { originRttMs: number })
 export function edgeLatency(
   options: RequestOptions & {
     edgeRttMs: number;
-    cache: 'hit' | 'miss';
+    cache: "hit" | "miss";
     /** Round-trip time from the edge to the origin; needed for a miss. Example: 90. */
     edgeToOriginRttMs?: number;
     /** The warm edge-to-origin connection's window in segments; defaults to the initial window. Example: 10. */
@@ -114,14 +131,23 @@ export function edgeLatency(
   },
 ): LatencyBreakdown {
   const extra: LatencyPhase[] = [];
-  if (options.cache === 'miss') {
+  if (options.cache === "miss") {
     const originRttMs = options.edgeToOriginRttMs;
-    if (originRttMs === undefined) throw new Error('a cache miss needs edgeToOriginRttMs');
-    checkNonNegative('edgeToOriginRttMs', originRttMs);
+    if (originRttMs === undefined)
+      throw new Error("a cache miss needs edgeToOriginRttMs");
+    checkNonNegative("edgeToOriginRttMs", originRttMs);
     const model = options.slowStart ?? DEFAULT_SLOW_START;
-    const warm = { ...model, initialWindowSegments: options.warmWindowSegments ?? model.initialWindowSegments };
+    const warm = {
+      ...model,
+      initialWindowSegments:
+        options.warmWindowSegments ?? model.initialWindowSegments,
+    };
     const rounds = slowStartRounds(options.responseBytes, warm);
-    extra.push({ name: 'origin-fetch', roundTrips: rounds, ms: rounds * originRttMs });
+    extra.push({
+      name: "origin-fetch",
+      roundTrips: rounds,
+      ms: rounds * originRttMs,
+    });
   }
   return connectAndFetch(options, options.edgeRttMs, extra);
 }
@@ -129,39 +155,56 @@ export function edgeLatency(
 /** The round trips to resolve a name and their cost. */
 export function dnsPhase(dns: DnsLookup): LatencyPhase {
   switch (dns.kind) {
-    case 'client-cached':
-      return { name: 'dns', roundTrips: 0, ms: 0 };
-    case 'resolver-hit':
-      checkNonNegative('resolverRttMs', dns.resolverRttMs);
-      return { name: 'dns', roundTrips: 1, ms: dns.resolverRttMs };
-    case 'resolver-walk': {
-      checkNonNegative('resolverRttMs', dns.resolverRttMs);
-      dns.referralRttsMs.forEach((rtt, i) => checkNonNegative(`referralRttsMs[${i}]`, rtt));
+    case "client-cached":
+      return { name: "dns", roundTrips: 0, ms: 0 };
+    case "resolver-hit":
+      checkNonNegative("resolverRttMs", dns.resolverRttMs);
+      return { name: "dns", roundTrips: 1, ms: dns.resolverRttMs };
+    case "resolver-walk": {
+      checkNonNegative("resolverRttMs", dns.resolverRttMs);
+      dns.referralRttsMs.forEach((rtt, i) =>
+        checkNonNegative(`referralRttsMs[${i}]`, rtt),
+      );
       const walkMs = dns.referralRttsMs.reduce((sum, rtt) => sum + rtt, 0);
-      return { name: 'dns', roundTrips: 1 + dns.referralRttsMs.length, ms: dns.resolverRttMs + walkMs };
+      return {
+        name: "dns",
+        roundTrips: 1 + dns.referralRttsMs.length,
+        ms: dns.resolverRttMs + walkMs,
+      };
     }
     default:
-      throw new Error(`unknown DNS lookup kind ${(dns as { kind: unknown }).kind}`);
+      throw new Error(
+        `unknown DNS lookup kind ${(dns as { kind: unknown }).kind}`,
+      );
   }
 }
 
-function connectAndFetch(options: RequestOptions, rttMs: number, beforeResponse: LatencyPhase[]): LatencyBreakdown {
-  checkNonNegative('rttMs', rttMs);
-  if (!(options.tls in TLS_ROUND_TRIPS)) throw new Error(`unknown TLS handshake ${options.tls}`);
+function connectAndFetch(
+  options: RequestOptions,
+  rttMs: number,
+  beforeResponse: LatencyPhase[],
+): LatencyBreakdown {
+  checkNonNegative("rttMs", rttMs);
+  if (!(options.tls in TLS_ROUND_TRIPS))
+    throw new Error(`unknown TLS handshake ${options.tls}`);
   const tlsRounds = TLS_ROUND_TRIPS[options.tls];
-  const rounds = slowStartRounds(options.responseBytes, options.slowStart ?? DEFAULT_SLOW_START);
+  const rounds = slowStartRounds(
+    options.responseBytes,
+    options.slowStart ?? DEFAULT_SLOW_START,
+  );
   const all: LatencyPhase[] = [
     dnsPhase(options.dns),
-    { name: 'tcp', roundTrips: 1, ms: rttMs },
-    { name: 'tls', roundTrips: tlsRounds, ms: tlsRounds * rttMs },
-    { name: 'request', roundTrips: 1, ms: rttMs },
+    { name: "tcp", roundTrips: 1, ms: rttMs },
+    { name: "tls", roundTrips: tlsRounds, ms: tlsRounds * rttMs },
+    { name: "request", roundTrips: 1, ms: rttMs },
     ...beforeResponse,
-    { name: 'transfer', roundTrips: rounds - 1, ms: (rounds - 1) * rttMs },
+    { name: "transfer", roundTrips: rounds - 1, ms: (rounds - 1) * rttMs },
   ];
   const phases = all.filter((phase) => phase.roundTrips > 0);
   return { phases, totalMs: phases.reduce((sum, phase) => sum + phase.ms, 0) };
 }
 
 function checkNonNegative(name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a finite number ≥ 0, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a finite number ≥ 0, got ${value}`);
 }
