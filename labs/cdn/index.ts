@@ -6,3 +6,4 @@
 export * from './latency';
 export * from './cache';
 export * from './billing';
+export * from './workload';
