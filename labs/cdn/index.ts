@@ -7,3 +7,4 @@ export * from './latency';
 export * from './cache';
 export * from './billing';
 export * from './workload';
+export * from './che';
