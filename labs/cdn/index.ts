@@ -7,4 +7,5 @@ export * from './latency';
 export * from './cache';
 export * from './billing';
 export * from './workload';
+export * from './anycast';
 export * from './che';
