@@ -147,7 +147,7 @@ function agreesWithOracle<S>(policy: CachePolicy<S>, makeOracle: (capacity: numb
   );
 }
 
-const policies: CachePolicy<any>[] = [fifo, lru, lfu, segmentedLru(0.8), segmentedLru(0.5), segmentedLru(0)];
+const policies: CachePolicy[] = [fifo, lru, lfu, segmentedLru(0.8), segmentedLru(0.5), segmentedLru(0)];
 
 describe('each policy against a brute-force oracle (random streams, unequal sizes)', () => {
   it('FIFO evicts in admission order and ignores hits', () => agreesWithOracle(fifo, (c) => listOracle(c, false)));
