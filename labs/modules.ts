@@ -13,6 +13,7 @@ export const moduleLoaders: Record<string, () => Promise<unknown>> = {
   'labs/dht': () => import('./dht/index'),
   'labs/consistency': () => import('./consistency/index'),
   'labs/snapshots': () => import('./snapshots/index'),
+  'labs/cdn': () => import('./cdn/index'),
 };
 
 /** Loads the named modules, or throws naming the first unknown specifier. */
