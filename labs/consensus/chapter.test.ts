@@ -3,7 +3,7 @@
 // and traces it shows; an edit the prose invites ("replace X with Y and you will see Z") is applied to the source
 // as text and its promised outcome checked too. A change to the lab or the cell that moves a quoted number fails here.
 import { describe, expect, it } from 'vitest';
-import { diagram, edit, expectReferencesCited, readChapter, run, table } from '../runtime/chapter-cells';
+import { chapterAnchors, diagram, edit, expectReferencesCited, readChapter, run, table } from '../runtime/chapter-cells';
 import type { SpaceTimeOutput } from '../display/outputs';
 import type { Trace } from '../sim/trace';
 import { acceptorRule, runPaxos } from './paxos';
@@ -281,13 +281,6 @@ function paragraphWith(phrase: string): string {
   return found[0];
 }
 
-/** The headings of a chapter as Starlight slugs them (lower case, punctuation dropped, spaces to dashes). */
-function anchorsOf(path: string): Set<string> {
-  const { source } = readChapter(`${path}.mdx`);
-  const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s+/g, '-');
-  return new Set([...source.matchAll(/^#{2,4} (.+)$/gm)].map((m) => slug(m[1])));
-}
-
 describe('Settings the chapter quotes are the labs\' defaults', () => {
   it('links take 5 to 15 ms, a leader sends heartbeats every 50 ms, and a lease lasts longer than the 50 ms pause the prose suggests', () => {
     expect(defaultNetwork.latency).toEqual({ kind: 'uniform', minMs: 5, maxMs: 15 });
@@ -384,6 +377,6 @@ describe('What the chapter states, held to its sources', () => {
   it('links into other chapters name sections that exist, among them the system models of How to read this book', () => {
     const links = [...chapter.matchAll(/\]\(\.\.\/\.\.\/((?:start|time)\/[a-z-]+)\/#([a-z0-9-]+)\)/g)].map((m) => ({ path: m[1], anchor: m[2] }));
     expect(links).toContainEqual({ path: 'start/how-to-read', anchor: 'system-models' });
-    for (const { path, anchor } of links) expect(anchorsOf(path).has(anchor), `${path}#${anchor}`).toBe(true);
+    for (const { path, anchor } of links) expect(chapterAnchors(path).has(anchor), `${path}#${anchor}`).toBe(true);
   });
 });

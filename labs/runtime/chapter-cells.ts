@@ -113,3 +113,20 @@ export function expectReferencesCited(mdx: string): void {
   expect([...cited].filter((id) => !ids.includes(id)), 'citations of references the chapter does not list').toEqual([]);
   expect(ids.filter((id) => !cited.has(id)), 'references the text never cites').toEqual([]);
 }
+
+/** The headings of a chapter (`time/clocks`) as the site slugs them: lower case, punctuation dropped, spaces to dashes. */
+export function chapterAnchors(path: string): Set<string> {
+  const { source } = readChapter(`${path}.mdx`);
+  const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s+/g, '-');
+  return new Set([...source.matchAll(/^#{2,4} (.+)$/gm)].map((m) => slug(m[1] as string)));
+}
+
+/**
+ * Every link from `mdx` into a section of another chapter (`](../../time/clocks/#happens-before)`) names a heading
+ * that exists there. Returns the links, so a test can also require particular ones.
+ */
+export function expectChapterLinksResolve(mdx: string): { path: string; anchor: string }[] {
+  const links = [...mdx.matchAll(/\]\(\.\.\/\.\.\/([a-z-]+\/[a-z-]+)\/#([a-z0-9-]+)\)/g)].map((m) => ({ path: m[1] as string, anchor: m[2] as string }));
+  for (const { path, anchor } of links) expect(chapterAnchors(path).has(anchor), `${path}#${anchor}`).toBe(true);
+  return links;
+}
