@@ -9,3 +9,4 @@ export * from './billing';
 export * from './workload';
 export * from './anycast';
 export * from './che';
+export * from './failover';
