@@ -25,6 +25,12 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'global-state/snapshots', section: 'barrier-snapshots-in-stream-processors' },
   },
   {
+    id: 'anycast',
+    term: 'anycast',
+    definition: "Announcing the same block of addresses from many sites, so that the Internet's routing (BGP) delivers each client's packets to one of them, the one its network's routes lead to. BGP prefers short AS paths, not low latency, and a route change can move a connection in flight to a site that does not know it.",
+    taught: { chapter: 'serving/cdn', section: 'anycast' },
+  },
+  {
     id: 'bounded-loads',
     term: 'consistent hashing with bounded loads',
     definition: 'Consistent hashing in which every node takes at most ⌈(1 + ε) × average⌉ keys; a key whose successor is full goes to the next node clockwise with room. It caps the busiest node at the price of moving a few more keys on a change.',
@@ -181,6 +187,12 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'consistency/consistency-models', section: 'histories' },
   },
   {
+    id: 'hit-ratio',
+    term: 'hit ratio',
+    definition: 'The share of requests a cache answers from a copy it holds, without asking the origin; the byte hit ratio is the same share counted in bytes. With a hit ratio h the origin sees a fraction 1 - h of the requests.',
+    taught: { chapter: 'serving/cdn', section: 'what-the-origin-cannot-carry' },
+  },
+  {
     id: 'hot-key',
     term: 'hot key',
     definition: 'A key that receives a large share of all requests. Balanced placement of keys cannot spread it, since one key lives on one node; replicas, splitting and caching can.',
@@ -197,6 +209,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'indeterminate operation',
     definition: 'An operation whose client never learned the outcome, because of a timeout or a crash; Jepsen records it as :info. It may have taken effect at any time after its invocation, or never, so a checker may place it or leave it out.',
     taught: { chapter: 'consistency/consistency-models', section: 'histories' },
+  },
+  {
+    id: 'internet-exchange-point',
+    term: 'internet exchange point',
+    definition: "A shared switching fabric, usually in a city's data centres, where many networks connect and exchange traffic with each other by peering through one port instead of a separate link to each.",
+    taught: { chapter: 'serving/cdn', section: 'transit-peering-and-exchange-points' },
   },
   {
     id: 'k-bucket',
@@ -253,6 +271,12 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'time/clocks', section: 'ntps-four-timestamps' },
   },
   {
+    id: 'origin-shield',
+    term: 'origin shield',
+    definition: "A designated cache between a CDN's edge sites and the origin: edges that miss ask the shield, and only the shield asks the origin, so the origin sees at most one request per object per freshness lifetime whatever the number of edges.",
+    taught: { chapter: 'serving/cdn', section: 'tiered-caching-and-origin-shields' },
+  },
+  {
     id: 'p-compositionality',
     term: 'P-compositionality',
     definition: 'Horn and Kroening\'s generalisation of linearizability\'s locality: a history can be split into parts, for example by key, such that the whole is linearizable exactly when every part is, so a checker searches each part on its own.',
@@ -283,6 +307,24 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'agreement/consensus', section: 'single-decree-paxos' },
   },
   {
+    id: 'peering',
+    term: 'peering',
+    definition: "An agreement between two networks to carry traffic destined for each other's customers, usually without payment, because each saves the transit it would otherwise buy for that traffic.",
+    taught: { chapter: 'serving/cdn', section: 'transit-peering-and-exchange-points' },
+  },
+  {
+    id: 'percentile-billing',
+    term: '95th-percentile billing',
+    definition: 'Billing a link by its rate: sample the average rate every few minutes (usually five) for a month, discard the highest 5% of the samples and bill the highest remaining one at a price per Mbps. Short bursts are free; a peak every day is billed.',
+    taught: { chapter: 'serving/cdn', section: '95th-percentile-billing' },
+  },
+  {
+    id: 'point-of-presence',
+    term: 'point of presence',
+    definition: 'A site of a content delivery network: servers and caches in one place, connected to the networks around it, that answer the clients routed to it. Often abbreviated PoP.',
+    taught: { chapter: 'serving/cdn', section: 'why-content-delivery-networks-exist' },
+  },
+  {
     id: 'pram-consistency',
     term: 'PRAM consistency',
     definition: 'Pipelined RAM, or FIFO consistency (Lipton and Sandberg, 1988): every client sees each other client\'s writes in the order they were issued, but writes of different clients may be seen in different orders and causality across clients is not kept.',
@@ -293,6 +335,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'preference list',
     definition: 'The first N distinct nodes clockwise from a key on a consistent-hashing ring: the key\'s owner followed by the nodes that hold its replicas, as in Dynamo.',
     taught: { chapter: 'scale/partitioning', section: 'consistent-hashing' },
+  },
+  {
+    id: 'purge',
+    term: 'purge',
+    definition: 'A command to remove or invalidate an object in every cache of a CDN before its freshness lifetime ends. It spreads over the network, so a CDN can only promise a bound: no cache serves a version older than the purge once the bound has passed.',
+    taught: { chapter: 'serving/cdn', section: 'purges' },
   },
   {
     id: 'quorum',
@@ -323,6 +371,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'replication factor',
     definition: 'The number of copies of each item a system keeps, often written R or N. With copies on R nodes that fail independently, a sudden failure of a fraction f of the nodes loses about f^R of the items.',
     taught: { chapter: 'scale/partitioning', section: 'storing-keys-copies-on-the-successor-list' },
+  },
+  {
+    id: 'request-collapsing',
+    term: 'request collapsing',
+    definition: 'Sending one upstream request per object while other requests for the same object wait for its answer, instead of forwarding every miss; RFC 9111 calls the waiting requests collapsed. A request must not be given an answer older than itself.',
+    taught: { chapter: 'serving/cdn', section: 'request-collapsing' },
   },
   {
     id: 'safety',
@@ -379,6 +433,12 @@ export const glossary: GlossaryEntry[] = [
     taught: { chapter: 'scale/partitioning', section: 'joins-stabilisation-and-why-they-work' },
   },
   {
+    id: 'stale-while-revalidate',
+    term: 'stale-while-revalidate',
+    definition: 'An HTTP Cache-Control directive (RFC 5861) that lets a cache serve a copy for a stated time after it expires while it fetches a fresh one in the background, so no reader waits for the origin.',
+    taught: { chapter: 'serving/cdn', section: 'serving-stale-stale-while-revalidate-and-stale-if-error' },
+  },
+  {
     id: 'state-machine',
     term: 'state machine (node)',
     definition: 'How this book writes a node: a pure function from its state and one input (a message, a timer, a client request) to a new state and a list of effects (sends, timers, replies). It reads no clock and draws no randomness of its own.',
@@ -413,6 +473,12 @@ export const glossary: GlossaryEntry[] = [
     term: 'TrueTime',
     definition: 'Google\'s clock interface in Spanner: it returns an interval [earliest, latest] guaranteed to contain the true time, whose width 2ε comes from GPS and atomic-clock references and a bound on how fast a clock can run away from them.',
     taught: { chapter: 'time/clocks', section: 'truetime-and-commit-wait' },
+  },
+  {
+    id: 'ttl',
+    term: 'time to live (TTL)',
+    definition: 'How long a cached answer may be used before it must be fetched again: in DNS, the seconds a resolver may reuse a record; in HTTP, the freshness lifetime a response carries. A short TTL reacts to change quickly at the price of more queries.',
+    taught: { chapter: 'serving/cdn', section: 'mapping-by-dns' },
   },
   {
     id: 'vector-clock',
