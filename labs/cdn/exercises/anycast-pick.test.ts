@@ -1,0 +1,71 @@
+// Method: the grader (the lab's anycastRouting) is held on 1,500 variants to a brute force over every simple path
+// from the client's AS: the fewest AS hops to any PoP's AS, ties broken by walking to the lowest-numbered neighbour
+// one hop nearer, and the lowest RTT over all paths. Exactly one option is correct in every variant, both answers
+// (the fastest PoP, another one) occur, and each wrong option explains itself.
+import { describe, expect, it } from 'vitest';
+import { grade, variantParams } from '../../exercises/grade';
+import { enumerateSeeds, feedbackTexts, MARKDOWN_IN_FEEDBACK } from '../../exercises/oracle-support';
+import { choice, itPassesEveryVariant } from '../../exercises/test-support';
+import type { AsGraph } from '../anycast';
+import { anycastPick, clientRoute, type AnycastPickParams } from './anycast-pick';
+
+const SEEDS = enumerateSeeds(1500);
+
+function simplePaths(graph: AsGraph, from: number): { path: number[]; rttMs: number }[] {
+  const out: { path: number[]; rttMs: number }[] = [];
+  const walk = (path: number[], rttMs: number) => {
+    out.push({ path, rttMs });
+    const at = path[path.length - 1] as number;
+    for (const l of graph.links) {
+      const next = l.a === at ? l.b : l.b === at ? l.a : undefined;
+      if (next !== undefined && !path.includes(next)) walk([...path, next], rttMs + l.rttMs);
+    }
+  };
+  walk([from], 0);
+  return out;
+}
+
+function oracle(p: AnycastPickParams): { pop: string; fastest: string } {
+  const popAt = new Map(p.pops.map((pop) => [pop.asn, pop.id]));
+  const hops = (from: number) => Math.min(...simplePaths(p.graph, from).filter((x) => popAt.has(x.path.at(-1) as number)).map((x) => x.path.length - 1));
+  let at = p.clientAs;
+  while (!popAt.has(at)) {
+    const d = hops(at);
+    const neighbours = p.graph.links.flatMap((l) => (l.a === at ? [l.b] : l.b === at ? [l.a] : [])).filter((n) => hops(n) === d - 1);
+    at = Math.min(...neighbours);
+  }
+  const toPops = simplePaths(p.graph, p.clientAs).filter((x) => popAt.has(x.path.at(-1) as number)).sort((a, b) => a.rttMs - b.rttMs);
+  return { pop: popAt.get(at) as string, fastest: popAt.get(toPops[0]?.path.at(-1) as number) as string };
+}
+
+describe('RFC 4271 §9.1.2.2: anycast follows the shortest AS path, not the lowest RTT', () => {
+  itPassesEveryVariant([anycastPick]);
+
+  it('the lab\'s routing agrees with a brute force over simple paths on 1,500 variants', () => {
+    let detours = 0;
+    for (const seed of SEEDS) {
+      const p = variantParams(anycastPick, seed) as AnycastPickParams;
+      const route = clientRoute(p);
+      const expected = oracle(p);
+      expect({ pop: route.pop, fastest: route.fastestPop }, `seed ${seed}`).toEqual(expected);
+      if (expected.pop !== expected.fastest) detours++;
+      expect(anycastPick.kind === 'choice' && anycastPick.correct(p)).toHaveLength(1);
+    }
+    expect(detours / SEEDS.length).toBeGreaterThan(0.35);
+    expect(detours / SEEDS.length).toBeLessThan(0.65);
+  });
+
+  it('every other option fails and says why, without markdown', async () => {
+    for (const seed of enumerateSeeds(15)) {
+      const p = variantParams(anycastPick, seed) as AnycastPickParams;
+      if (anycastPick.kind !== 'choice') throw new Error('choice');
+      const right = anycastPick.correct(p)[0];
+      for (const option of anycastPick.options(p)) {
+        const result = await grade(anycastPick, seed, choice(option.id));
+        expect(result.passed).toBe(option.id === right);
+        expect(result.checks[0]?.feedback.length).toBeGreaterThan(20);
+      }
+      for (const text of feedbackTexts(anycastPick, p)) expect(text).not.toMatch(MARKDOWN_IN_FEEDBACK);
+    }
+  });
+});

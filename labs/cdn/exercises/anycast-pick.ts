@@ -1,0 +1,88 @@
+/**
+ * Exercise: where does anycast send a client? A small graph of autonomous systems with link round-trip times,
+ * and PoPs announcing one prefix from their own ASes: which PoP does BGP route a client AS to (shortest AS path,
+ * RFC 4271 §9.1.2.2 (a), ties to the lowest neighbour AS number, standing in for (f)), and is it the PoP with the
+ * lowest RTT? One option per (PoP, yes or no), exactly one right. Graded by the lab's `anycastRouting`; the test
+ * holds it to a brute force over every simple path. Variants are drawn so that about half of them send the client
+ * somewhere other than the fastest PoP, and the lowest RTT is never tied.
+ */
+import { defineExercise, type ChoiceOption } from '../../exercises/types';
+import { anycastRouting, randomAsGraph, type AnycastRoute, type AsGraph, type Pop } from '../anycast';
+
+export interface AnycastPickParams {
+  graph: AsGraph;
+  pops: Pop[];
+  clientAs: number;
+}
+
+/** The lab's route for the variant's client. */
+export function clientRoute(p: AnycastPickParams): AnycastRoute {
+  return anycastRouting(p.graph, p.pops).find((r) => r.clientAs === p.clientAs) as AnycastRoute;
+}
+
+/** The lowest RTT from one AS to another over any path (Dijkstra), to keep the fastest PoP untied. */
+function rttTo(graph: AsGraph, from: number, to: number): number {
+  const dist = new Map<number, number>(graph.ases.map((a) => [a, Infinity]));
+  dist.set(from, 0);
+  const open = new Set(graph.ases);
+  while (open.size > 0) {
+    let u = -1;
+    for (const a of open) if (u < 0 || (dist.get(a) as number) < (dist.get(u) as number)) u = a;
+    open.delete(u);
+    for (const l of graph.links) {
+      const v = l.a === u ? l.b : l.b === u ? l.a : undefined;
+      if (v !== undefined && (dist.get(u) as number) + l.rttMs < (dist.get(v) as number)) dist.set(v, (dist.get(u) as number) + l.rttMs);
+    }
+  }
+  return dist.get(to) as number;
+}
+
+const optionId = (pop: string, fastest: boolean) => `${pop}:${fastest ? 'fastest' : 'slower'}`;
+
+export const anycastPick = defineExercise({
+  id: 'cdn/anycast-pick',
+  title: 'Which PoP does anycast pick?',
+  kind: 'choice',
+  multiple: false,
+  generate(rng): AnycastPickParams {
+    const wantDetour = rng.chance(0.5);
+    for (;;) {
+      const { graph, pops } = randomAsGraph({ seed: rng.int(1, 1_000_000_000), ases: 7, extraLinks: rng.int(2, 4), pops: 3, rttMsMin: 4, rttMsMax: 60 });
+      const hosts = new Set(pops.map((pop) => pop.asn));
+      const clients = graph.ases.filter((a) => !hosts.has(a));
+      const clientAs = rng.pick(clients);
+      const p = { graph: { ases: [...graph.ases], links: graph.links.map((l) => ({ ...l })) }, pops, clientAs };
+      const route = clientRoute(p);
+      if (route.pop === null || route.asPathLength < 2) continue;
+      const rtts = pops.map((pop) => rttTo(graph, clientAs, pop.asn)).sort((a, b) => a - b);
+      if ((rtts[1] as number) - (rtts[0] as number) < 3) continue;
+      if ((route.pop !== route.fastestPop) === wantDetour) return p;
+    }
+  },
+  prompt: (p) => ({
+    text: `Three PoPs announce the same anycast prefix: ${p.pops.map((pop) => `**${pop.id}** from AS ${pop.asn}`).join(', ')}. The ASes are linked as follows (round-trip time of each link):\n\n${p.graph.links.map((l) => `- AS ${Math.min(l.a, l.b)} — AS ${Math.max(l.a, l.b)}: ${l.rttMs} ms`).join('\n')}\n\nEvery AS runs BGP with no policies: it selects the route with the **shortest AS path** among those its neighbours offer (a route already through itself is ignored), and breaks ties by the **lowest neighbour AS number**. A PoP's own AS uses its own route. Which PoP do packets from a client in **AS ${p.clientAs}** reach, and is it the PoP with the lowest round-trip time from AS ${p.clientAs} (over any path, adding link RTTs)?`,
+  }),
+  options: (p) => p.pops.flatMap((pop): ChoiceOption[] => [
+    { id: optionId(pop.id, true), label: `${pop.id}, and it is the lowest-RTT PoP` },
+    { id: optionId(pop.id, false), label: `${pop.id}, but another PoP has a lower RTT` },
+  ]),
+  correct: (p) => {
+    const route = clientRoute(p);
+    return [optionId(route.pop as string, route.pop === route.fastestPop)];
+  },
+  explain: (p, id) => {
+    const route = clientRoute(p);
+    const [pop, kind] = id.split(':');
+    if (id === optionId(route.pop as string, route.pop === route.fastestPop)) return `Right: the selected path ${route.asPath.join(' → ')} has ${route.asPathLength} AS hops and ${route.rttMs} ms.`;
+    if (pop === route.pop) return kind === 'fastest' ? `BGP does pick ${pop}, but ${route.fastestPop} is faster, ${route.fastestRttMs} ms against ${route.rttMs} ms.` : `BGP picks ${pop}, and no PoP is faster: ${route.rttMs} ms is the lowest RTT.`;
+    if (pop === route.fastestPop) return `${pop} is the lowest-RTT PoP, but BGP counts AS hops, not milliseconds: its path is not the shortest.`;
+    return `BGP does not select a path to ${pop}: count the AS hops from AS ${p.clientAs} to each PoP.`;
+  },
+  hints: (p) => [`Find the fewest AS hops from AS ${p.clientAs} to any PoP's AS first; only paths of that length compete.`, 'For the RTT, add the link times along each path; the fastest path may take more hops.'],
+  solution: (p) => {
+    const route = clientRoute(p);
+    return {
+      text: `**${route.pop}**, ${route.pop === route.fastestPop ? 'which is also the lowest-RTT PoP' : `though **${route.fastestPop}** has a lower RTT`}. BGP selects the path ${route.asPath.map((a) => `AS ${a}`).join(' → ')}: ${route.asPathLength} AS hops, ${route.rttMs} ms. The lowest-RTT path is ${route.fastestPath.map((a) => `AS ${a}`).join(' → ')} to ${route.fastestPop}, ${route.fastestRttMs} ms${route.fastestPath.length - 1 !== route.asPathLength ? `, ${route.fastestPath.length - 1} hops` : ''}. An AS path counts networks crossed, not their distance, so anycast sends clients to the PoP that is near in the routing graph, which need not be the one near in time; operators steer it with peering and path prepending, and measure it.`,
+    };
+  },
+});
