@@ -1,11 +1,18 @@
 // Method: the two reference mappers on hand-made queries that hit each rule (budget, load, ties, no healthy site),
 // then fast-check against a brute-force oracle that ranks every site by one tuple and sorts the whole list. The
 // random queries draw RTTs and loads from tiny sets so that ties, which the rules must break, are common.
+// The failover runs are small (a few clients per region, tens of simulated seconds) and seeded; each claim is
+// checked against a bound worked out from the model's parameters (TTL, health-check interval, hold timer,
+// convergence delay, link latencies), and the DNS bound is shown to be reached within one request interval on one
+// of a sweep of failure instants, so it is the true worst case and not a loose one.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  MapperError,
   mapNearest,
   mapWithinBudget,
+  runFailover,
+  type FailoverOptions,
   type SiteCandidate,
   type SiteQuery,
 } from "./failover";
@@ -147,5 +154,202 @@ describe("mapNearest (lowest RTT among healthy sites)", () => {
       }),
       { numRuns: 3000, seed: 13 },
     );
+  });
+});
+
+// Three client regions and two sites. With the default budget (80 ms round trip) eu's clients map to fra and the
+// others to iad, so a failure of fra concerns eu's clients.
+const latencyMs = { eu: { eu: 5, us: 40, as: 80 }, us: { us: 5, as: 60 }, as: { as: 5 } };
+const world = {
+  regions: [
+    { id: "eu", clients: 5 },
+    { id: "us", clients: 5 },
+    { id: "as", clients: 5 },
+  ],
+  sites: [
+    { id: "fra", region: "eu", asn: 1 },
+    { id: "iad", region: "us", asn: 2 },
+  ],
+  latencyMs,
+};
+// Client ASes 11 (eu) and 12 (us, as) each next to one site's AS; 11 and 12 are linked, so when fra withdraws
+// eu's clients reach iad in two more hops.
+const graph = {
+  ases: [1, 2, 11, 12],
+  links: [
+    { a: 1, b: 11, rttMs: 5 },
+    { a: 2, b: 12, rttMs: 5 },
+    { a: 11, b: 12, rttMs: 80 },
+  ],
+};
+const anycast = { kind: "anycast" as const, graph, clientAs: { eu: 11, us: 12, as: 12 } };
+const REQUEST_EVERY_MS = 1000;
+
+describe("runFailover: one seed, one run", () => {
+  it("gives a byte-identical trace for the same seed, and a different one for another seed", () => {
+    const options: FailoverOptions = { ...world, seed: 7, routing: { kind: "dns", ttlSeconds: 10 }, failures: [{ site: "fra", atMs: 8000 }], untilMs: 20_000 };
+    const a = runFailover(options);
+    expect(JSON.stringify(runFailover(options).trace)).toBe(JSON.stringify(a.trace));
+    expect(JSON.stringify(runFailover({ ...options, seed: 8 }).trace)).not.toBe(JSON.stringify(a.trace));
+    expect(a.trace.truncated).toBe(false);
+  });
+
+  it("counts every finished request once in the series, by the second it was sent", () => {
+    const run = runFailover({ ...world, seed: 1, routing: anycast, failures: [{ site: "fra", atMs: 5000 }], untilMs: 15_000 });
+    const total = run.series.reduce((sum, s) => sum + s.requests, 0);
+    expect(total).toBe(run.requests.filter((r) => r.atMs < 15_000).length);
+    for (const s of run.series) {
+      expect(Object.values(s.bySite).reduce((x, y) => x + y, 0)).toBe(s.requests);
+      expect(s.failed).toBeLessThanOrEqual(s.requests);
+    }
+    // 15 clients, one request a second each: 15 requests in every second whose requests have all finished (a
+    // download and its timeout take 6 s, and requests open at the end are not counted).
+    expect(run.series.slice(0, 9).map((s) => s.requests)).toEqual(Array(9).fill(15));
+    // Before the failure, the only requests that fail are downloads to fra that were still open when it crashed.
+    for (const r of run.requests.filter((r) => r.atMs < 5000 && r.outcome !== "ok")) {
+      expect([r.download, r.site, r.endMs >= 5000]).toEqual([true, "fra", true]);
+    }
+  });
+});
+
+describe("DNS failover (RFC 1034 §4.3.5, RFC 2181 §8: a cached answer is used until its TTL runs out)", () => {
+  const ttlSeconds = 10;
+  const healthCheckEveryMs = 1000;
+  const failuresToMarkDown = 3;
+  // A resolver answers from its cache until the TTL runs out, so the last request to the dead site can leave as late
+  // as: the authoritative server's last answer naming it (just before it marks the site down), plus that answer's
+  // trip to the resolver, the TTL, and the trip from the resolver to the clients (here all in eu: 5 ms each).
+  const boundAfterMarkDownMs = 5 + ttlSeconds * 1000 + 5;
+  const sweep = Array.from({ length: 11 }, (_, j) => {
+    const atMs = 15_000 + j * 1000;
+    return runFailover({
+      ...world, seed: j, routing: { kind: "dns", ttlSeconds, healthCheckEveryMs, failuresToMarkDown },
+      failures: [{ site: "fra", atMs }], untilMs: atMs + 20_000,
+    }).outages[0]!;
+  });
+
+  it("marks a dead site down after failuresToMarkDown missed checks, within one more check interval", () => {
+    for (const outage of sweep) {
+      const detectionMs = outage.detectedAtMs! - outage.atMs;
+      expect(detectionMs).toBeGreaterThanOrEqual((failuresToMarkDown - 1) * healthCheckEveryMs);
+      expect(detectionMs).toBeLessThanOrEqual((failuresToMarkDown + 1) * healthCheckEveryMs);
+    }
+  });
+
+  it("sends clients to the dead site for at most failure + detection + TTL, over a sweep of failure instants", () => {
+    for (const outage of sweep) {
+      expect(outage.lastRequestToDeadSiteMs).toBeLessThanOrEqual(outage.detectedAtMs! + boundAfterMarkDownMs);
+      expect(outage.recoveredAfterMs).toBeLessThanOrEqual(outage.detectedAtMs! - outage.atMs + boundAfterMarkDownMs);
+    }
+  });
+
+  it("reaches that bound within one request interval on some failure instant (the bound is tight)", () => {
+    const slack = sweep.map((o) => o.detectedAtMs! + boundAfterMarkDownMs - o.lastRequestToDeadSiteMs);
+    expect(Math.min(...slack)).toBeLessThan(REQUEST_EVERY_MS);
+    // And on others the resolver's answer was fresh long before the mark-down, so clients left sooner.
+    expect(Math.max(...slack)).toBeGreaterThan(ttlSeconds * 1000 / 2);
+  });
+
+  it("trades recovery for load: a shorter TTL recovers sooner and sends more queries to the authoritative server", () => {
+    const run = (ttl: number) =>
+      runFailover({ ...world, seed: 3, routing: { kind: "dns", ttlSeconds: ttl }, failures: [{ site: "fra", atMs: 31_000 }], untilMs: 60_000 });
+    const short = run(2);
+    const long = run(30);
+    expect(short.outages[0]!.recoveredAfterMs).toBeLessThan(long.outages[0]!.recoveredAfterMs);
+    expect(short.outages[0]!.recoveredAfterMs).toBeLessThanOrEqual(short.outages[0]!.detectedAtMs! - 31_000 + 5 + 2000 + 5);
+    // Three resolvers, each refreshing at most once per TTL and at least once per TTL plus one request interval
+    // plus a lookup's round trips (here well under 200 ms).
+    for (const [result, ttlMs] of [[short, 2000], [long, 30_000]] as const) {
+      expect(result.authoritativeQueries).toBeLessThanOrEqual(3 * Math.ceil(60_000 / ttlMs));
+      expect(result.authoritativeQueries).toBeGreaterThanOrEqual(3 * Math.floor(60_000 / (ttlMs + REQUEST_EVERY_MS + 200)));
+    }
+    expect(short.authoritativeQueries).toBeGreaterThan(5 * long.authoritativeQueries);
+    expect(short.outages[0]!.connectionsReset).toBe(0);
+  });
+
+  it("with EDNS Client Subnet (RFC 7871) maps a client far from its resolver by the client's location", () => {
+    // Asia's clients use a public resolver in eu; the budget (80 ms round trip) admits iad from as but not fra.
+    const options: FailoverOptions = {
+      ...world,
+      regions: [{ id: "as", clients: 4, resolverRegion: "eu" }],
+      seed: 2, routing: { kind: "dns", ttlSeconds: 10 }, untilMs: 10_000,
+    };
+    const sitesOf = (ecs: boolean) =>
+      new Set(runFailover({ ...options, routing: { kind: "dns", ttlSeconds: 10, ecs } }).requests.map((r) => r.site));
+    expect(sitesOf(false)).toEqual(new Set(["fra"]));
+    expect(sitesOf(true)).toEqual(new Set(["iad"]));
+  });
+
+  it("reports a mapper that throws or answers with something that is not a site, naming the mapper", () => {
+    const options = (mapper: (q: SiteQuery) => string): FailoverOptions => ({
+      ...world, seed: 1, routing: { kind: "dns", ttlSeconds: 5, mapper }, untilMs: 3000,
+    });
+    function throwingMapper(): string {
+      throw new Error("no idea");
+    }
+    function wrongMapper(): string {
+      return "ams";
+    }
+    expect(() => runFailover(options(throwingMapper))).toThrow(MapperError);
+    expect(() => runFailover(options(throwingMapper))).toThrow(/^the site mapper "throwingMapper" threw on a query from resolver region (eu|us|as): no idea$/);
+    expect(() => runFailover(options(wrongMapper))).toThrow(
+      /^the site mapper "wrongMapper" answered "ams" on a query from resolver region (eu|us|as), which is not a site \(sites: fra, iad\)$/,
+    );
+  });
+
+  it("refuses a failure of a site that does not exist", () => {
+    expect(() => runFailover({ ...world, seed: 1, routing: { kind: "dns", ttlSeconds: 5 }, failures: [{ site: "ams", atMs: 1 }], untilMs: 10 })).toThrow(
+      'runFailover: failures name an unknown site "ams" (sites: fra, iad)',
+    );
+  });
+});
+
+describe("anycast failover (Labovitz et al. 2000: routes converge seconds to minutes after a withdrawal)", () => {
+  const holdMs = 3000;
+  const keepaliveMs = 1000;
+  const run = (convergenceMs: number, failure: FailoverOptions["failures"]) =>
+    runFailover({ ...world, seed: 4, routing: { ...anycast, convergenceMs, holdMs, keepaliveMs }, failures: failure, untilMs: 60_000 });
+
+  it("keeps sending to the dead site until the withdrawal has converged, whatever the convergence delay", () => {
+    for (const convergenceMs of [5000, 20_000]) {
+      const outage = run(convergenceMs, [{ site: "fra", atMs: 10_000 }]).outages[0]!;
+      const detectionMs = outage.detectedAtMs! - outage.atMs;
+      expect(detectionMs).toBeGreaterThanOrEqual(holdMs - keepaliveMs);
+      expect(detectionMs).toBeLessThanOrEqual(holdMs + keepaliveMs);
+      // The route update takes 1 ms to reach the clients; they send to the dead site up to that moment.
+      const routeChangeMs = outage.detectedAtMs! + convergenceMs + 1;
+      expect(outage.lastRequestToDeadSiteMs).toBeLessThan(routeChangeMs);
+      expect(outage.lastRequestToDeadSiteMs).toBeGreaterThan(routeChangeMs - REQUEST_EVERY_MS);
+    }
+  });
+
+  it("resets every download in flight when its packets move to a site that has no state for it", () => {
+    const result = run(5000, [{ site: "fra", atMs: 10_000 }]);
+    const outage = result.outages[0]!;
+    const routeChangeMs = outage.detectedAtMs! + 5000 + 1;
+    const resets = result.requests.filter((r) => r.outcome === "reset");
+    expect(outage.connectionsReset).toBe(resets.length);
+    expect(resets.length).toBeGreaterThan(0);
+    // Exactly the downloads to fra still open at the route change: sent to it, not yet timed out.
+    const open = result.requests.filter(
+      (r) => r.download && r.site === "fra" && r.atMs < routeChangeMs && r.endMs >= routeChangeMs,
+    );
+    expect(resets.map((r) => r.id).sort()).toEqual(open.map((r) => r.id).sort());
+    // The reset comes back from iad: one more round trip eu <-> us after the route change.
+    for (const r of resets) expect(r.endMs).toBeCloseTo(routeChangeMs + 2 * 40, 6);
+  });
+
+  it("resets connections to a live site too, when the failed site comes back and routes move back", () => {
+    const result = run(5000, [{ site: "fra", atMs: 10_000, untilMs: 25_000 }]);
+    const resetsAtIad = result.requests.filter((r) => r.outcome === "reset" && r.site === "iad" && r.region === "eu");
+    expect(resetsAtIad.length).toBeGreaterThan(0);
+    // After routes move back, eu's requests go to fra again and succeed.
+    const late = result.requests.filter((r) => r.region === "eu" && r.atMs > 40_000);
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((r) => r.site === "fra" && r.outcome === "ok")).toBe(true);
+  });
+
+  it("does not depend on DNS: no queries reach an authoritative server", () => {
+    expect(run(5000, [{ site: "fra", atMs: 10_000 }]).authoritativeQueries).toBe(0);
   });
 });
