@@ -10,3 +10,5 @@ export * from './workload';
 export * from './anycast';
 export * from './che';
 export * from './failover';
+export * from './edge';
+export * from './edge-checkers';

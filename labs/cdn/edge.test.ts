@@ -1,0 +1,101 @@
+// Method: small scenarios with constant link latencies, where every answer's outcome and time can be worked out by
+// hand from RFC 9111 §4.2 (freshness), RFC 9111 §4.3 (conditional requests), RFC 5861 §3-4 (stale-while-revalidate,
+// stale-if-error) and the collapsing contract; each run also passes the three CDN checkers. Then the naive oracle:
+// one PoP, no collapsing, no purges and an infinite max-age give exactly `simulateCache`'s hits and misses.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { collapseRequests, noCollapsing, runCdn } from './edge';
+import type { CdnOptions, CdnRun, ObjectPolicy } from './edge';
+import { fifo, lru, lfu, simulateCache } from './cache';
+import type { CachePolicy } from './cache';
+import { formatCheck } from '../sim/check';
+
+const latencyMs = { eu: { eu: 5, us: 40, asia: 90 }, us: { us: 5, asia: 80 }, asia: { asia: 5 } };
+
+function base(policy: ObjectPolicy, requests: CdnOptions['requests'], extra: Partial<CdnOptions> = {}): CdnOptions {
+  return {
+    seed: 1,
+    objects: [{ key: '/a', sizeBytes: 1000, policy }, { key: '/b', sizeBytes: 2000, policy }],
+    pops: [{ id: 'eu', region: 'eu', capacityBytes: 100_000 }],
+    origin: { region: 'us' },
+    latencyMs,
+    requests,
+    untilMs: requests.reduce((m, r) => Math.max(m, r.atMs), 0) + 1,
+    ...extra,
+  };
+}
+
+const at = (times: number[], key = '/a', pop = 'eu') => times.map((atMs) => ({ atMs, pop, key }));
+const outcomes = (run: CdnRun) => run.requests.map((r) => r.outcome);
+const allOk = (run: CdnRun) => expect(run.checks.map(formatCheck).filter((c) => !c.startsWith('ok'))).toEqual([]);
+
+describe('RFC 9111 §4.2 freshness at a PoP', () => {
+  it('a copy is a hit while its age is below max-age, then a miss revalidated with a 304 (RFC 9111 §4.3.1)', () => {
+    // The origin generates the copy at 40 ms (eu -> us is 40 ms one way); max-age 1,000 ms: fresh until 1,040 ms.
+    const run = runCdn(base({ maxAgeMs: 1000 }, at([0, 500, 1039, 1041])));
+    expect(outcomes(run)).toEqual(['miss', 'hit', 'hit', 'revalidated']);
+    expect(run.requests.map((r) => r.latencyMs)).toEqual([90, 10, 10, 90]);
+    expect(run.metrics.originRequests).toBe(2);
+    expect(run.metrics.originBytes).toBe(1000); // the 304 carries no body
+    expect(run.metrics.hitRatio).toBe(0.5);
+    expect(run.metrics.byteHitRatio).toBe(0.75); // hits and the revalidated answer come from the stored body
+    allOk(run);
+  });
+
+  it('a new version published at the origin is fetched in full once the old copy expires', () => {
+    const run = runCdn(base({ maxAgeMs: 1000 }, at([0, 500, 2000]), { publishes: [{ atMs: 300, key: '/a' }] }));
+    expect(run.requests.map((r) => [r.outcome, r.version])).toEqual([['miss', 1], ['hit', 1], ['miss', 2]]);
+    allOk(run);
+  });
+
+  it('is the same run for the same seed', () => {
+    const options = base({ maxAgeMs: 300, staleWhileRevalidateMs: 200 }, at([0, 10, 350, 400, 900, 910]));
+    expect(JSON.stringify(runCdn(options).trace)).toBe(JSON.stringify(runCdn(options).trace));
+  });
+});
+
+describe('request collapsing', () => {
+  const crowd = at(Array.from({ length: 20 }, (_, i) => 10 + i * 3));
+
+  it('collapseRequests: twenty misses in flight together cost one origin fetch, and all get its copy', () => {
+    const run = runCdn(base({ maxAgeMs: 10_000 }, crowd, { collapser: collapseRequests }));
+    expect(run.metrics.originRequests).toBe(1);
+    expect(outcomes(run).filter((o) => o === 'collapsed')).toHaveLength(19);
+    expect(new Set(run.requests.map((r) => r.answeredAtMs))).toEqual(new Set([90])); // all at the one answer (10 ms + 40 + 40)
+    allOk(run);
+  });
+
+  it('noCollapsing: every miss before the first answer goes to the origin', () => {
+    const run = runCdn(base({ maxAgeMs: 10_000 }, crowd, { collapser: noCollapsing }));
+    // The first copy arrives at 90 ms; requests at 10, 13, ..., 67 all missed before it.
+    expect(run.metrics.originRequests).toBe(20);
+    expect(outcomes(run).every((o) => o === 'miss')).toBe(true);
+    allOk(run);
+  });
+});
+
+describe('the naive oracle: one PoP without collapsing, purges or expiry is simulateCache', () => {
+  it('hits and byte hits equal simulateCache with the same policy on the same stream (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 60 }),
+        fc.constantFrom<CachePolicy>(lru, lfu, fifo),
+        fc.integer({ min: 1000, max: 6000 }),
+        (ranks, policy, capacityBytes) => {
+          const objects = Array.from({ length: 8 }, (_, r) => ({ key: `/o/${r}`, sizeBytes: 500 + 250 * r, policy: { maxAgeMs: Infinity } }));
+          // 200 ms apart: each miss is answered (90 ms round trip) before the next request arrives.
+          const requests = ranks.map((r, i) => ({ atMs: i * 200, pop: 'eu', key: `/o/${r}` }));
+          const run = runCdn({
+            seed: 2, objects, requests, latencyMs, origin: { region: 'us' }, collapser: noCollapsing,
+            pops: [{ id: 'eu', region: 'eu', capacityBytes, policy }], untilMs: ranks.length * 200,
+          });
+          const oracle = simulateCache(policy, ranks.map((r) => ({ key: `/o/${r}`, sizeBytes: 500 + 250 * r })), capacityBytes);
+          expect(run.metrics.hits).toBe(oracle.hits);
+          expect(run.metrics.byteHitRatio).toBeCloseTo(oracle.byteHitRatio, 12);
+          allOk(run);
+        },
+      ),
+      { seed: 12, numRuns: 60 },
+    );
+  });
+});
