@@ -1,10 +1,11 @@
 // Method: the rows against their definition (each simulated row recomputed with simulateCache on the documented
 // stream, each Che row with cheApproximation on the same popularity); LRU's hit ratio never falls as the cache
 // grows on one stream (LRU is a stack algorithm: Mattson, Gecsei, Slutz and Traiger 1970, "Evaluation techniques
-// for storage hierarchies", IBM Systems Journal 9(2), whose inclusion property says a larger cache holds a superset); Che's approximation
-// (Che, Tung and Wang 2002) within 0.015 of simulated LRU at the chapter's sizes (the sampling error of 18,000
-// counted requests is about 0.004); then the figure: a colour per exponent and a symbol per curve, both legends,
-// every row in the first mark (the data table), within the display caps, rendered by the book's renderer.
+// for storage hierarchies", IBM Systems Journal 9(2), whose inclusion property says a larger cache holds a
+// superset of a smaller one); Che's approximation (Che, Tung and Wang 2002) within 0.015 of simulated LRU at the
+// chapter's sizes (the sampling error of 18,000 counted requests is about 0.004); then the figure: a colour per
+// exponent and a symbol per curve, both legends, every row in the first mark (the data table), within the display
+// caps, rendered by the book's renderer.
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { renderOutputs } from '../../src/views/render';
