@@ -99,3 +99,108 @@ describe('the naive oracle: one PoP without collapsing, purges or expiry is simu
     );
   });
 });
+
+describe('RFC 5861 §3 stale-while-revalidate', () => {
+  const policy = { maxAgeMs: 1000, staleWhileRevalidateMs: 500 };
+
+  it('answers at once with the stale copy inside the window, revalidates once in the background, then hits', () => {
+    // Fresh until 1,040 ms; at 1,100 and 1,120 ms the copy is stale but within 500 ms: both answered at once, one
+    // background fetch (sent at 1,100 ms, answered 304 at 1,180 ms) renews it: 1,300 ms is a hit.
+    const run = runCdn(base(policy, at([0, 1100, 1120, 1300])));
+    expect(outcomes(run)).toEqual(['miss', 'stale-while-revalidate', 'stale-while-revalidate', 'hit']);
+    expect(run.requests.map((r) => r.latencyMs)).toEqual([90, 10, 10, 10]);
+    expect(run.metrics.originRequests).toBe(2);
+    allOk(run);
+  });
+
+  it('past the window, or with stale-while-revalidate turned off, the request waits for a revalidation', () => {
+    expect(outcomes(runCdn(base(policy, at([0, 1600]))))).toEqual(['miss', 'revalidated']);
+    const off = runCdn(base(policy, at([0, 1100]), { staleWhileRevalidate: false }));
+    expect(outcomes(off)).toEqual(['miss', 'revalidated']);
+    expect(off.requests[1]?.latencyMs).toBe(90);
+    allOk(off);
+  });
+});
+
+describe('RFC 5861 §4 stale-if-error and origin outages', () => {
+  const policy = { maxAgeMs: 1000, staleIfErrorMs: 5000 };
+  const outage = { originOutages: [{ fromMs: 500, untilMs: 20_000 }] };
+
+  it('an origin answering 503 is hidden by the stale copy inside the window, and shows after it', () => {
+    // The copy (generated at 40 ms) may be served on error until 40 + 1,000 + 5,000 = 6,040 ms.
+    const run = runCdn(base(policy, at([0, 2000, 6100]), outage));
+    expect(outcomes(run)).toEqual(['miss', 'stale-if-error', 'error']);
+    expect(run.metrics.errors).toBe(1);
+    allOk(run);
+    const off = runCdn(base(policy, at([0, 2000]), { ...outage, staleIfError: false }));
+    expect(outcomes(off)).toEqual(['miss', 'error']);
+    allOk(off);
+  });
+
+  it('an origin that does not answer at all: the PoP gives up after upstreamTimeoutMs and serves stale', () => {
+    const run = runCdn(base(policy, at([0, 2000, 2100]), { ...outage, originOutageMode: 'silent', upstreamTimeoutMs: 800 }));
+    expect(outcomes(run)).toEqual(['miss', 'stale-if-error', 'stale-if-error']);
+    expect(run.requests.map((r) => r.answeredAtMs)).toEqual([80, 2800, 2800]); // the second joined the first's fetch
+    allOk(run);
+  });
+
+  it('a crashed origin is an origin that does not answer', () => {
+    const run = runCdn(base(policy, at([0, 2000]), { interventions: [{ atMs: 1000, kind: 'crash', node: 'origin' }] }));
+    expect(outcomes(run)).toEqual(['miss', 'stale-if-error']);
+    allOk(run);
+  });
+});
+
+describe('tiered caching: an origin shield', () => {
+  const pops = [
+    { id: 'pop-eu', region: 'eu', capacityBytes: 100_000 },
+    { id: 'pop-us', region: 'us', capacityBytes: 100_000 },
+    { id: 'pop-asia', region: 'asia', capacityBytes: 100_000 },
+  ];
+  const requests = [...at([0, 5], '/a', 'pop-eu'), ...at([0, 30], '/a', 'pop-us'), ...at([0], '/a', 'pop-asia'), ...at([400], '/a', 'pop-eu')];
+
+  it('three PoPs missing together cost the origin one fetch behind a shield, three without', () => {
+    const options = base({ maxAgeMs: 10_000 }, requests, { pops, origin: { region: 'asia' } });
+    const direct = runCdn(options);
+    const shielded = runCdn({ ...options, shield: { region: 'us', capacityBytes: 100_000 } });
+    expect(direct.metrics.originRequests).toBe(3);
+    expect(shielded.metrics.originRequests).toBe(1);
+    expect(outcomes(shielded)).toEqual(['miss', 'collapsed', 'miss', 'collapsed', 'miss', 'hit']);
+    allOk(direct);
+    allOk(shielded);
+  });
+
+  it('a PoP that misses later is served from the shield store, and the copy keeps its age from the origin', () => {
+    const options = base({ maxAgeMs: 1000 }, [...at([0], '/a', 'pop-us'), ...at([300, 900], '/a', 'pop-eu')], {
+      pops, origin: { region: 'asia' }, shield: { region: 'us', capacityBytes: 100_000 },
+    });
+    const run = runCdn(options);
+    // pop-us -> shield (5 ms) -> origin (80 ms): generated at 85 ms, fresh until 1,085 ms everywhere.
+    expect(run.requests.map((r) => [r.outcome, r.servedBy])).toEqual([['miss', 'origin'], ['miss', 'shield'], ['hit', 'edge']]);
+    allOk(run);
+  });
+});
+
+describe('purges', () => {
+  const policy = { maxAgeMs: 100_000 };
+
+  it('a purge after a publish makes every PoP fetch the new version', () => {
+    const pops = [{ id: 'pop-eu', region: 'eu', capacityBytes: 10_000 }, { id: 'pop-asia', region: 'asia', capacityBytes: 10_000 }];
+    const run = runCdn(base(policy, [...at([0, 700], '/a', 'pop-eu'), ...at([0, 700], '/a', 'pop-asia')], {
+      pops, publishes: [{ atMs: 500, key: '/a' }], purges: [{ atMs: 600, key: '/a', boundMs: 500 }],
+    }));
+    expect(run.requests.map((r) => [r.pop, r.outcome, r.version])).toEqual([
+      ['pop-eu', 'miss', 1], ['pop-eu', 'miss', 2], ['pop-asia', 'miss', 1], ['pop-asia', 'miss', 2],
+    ]);
+    allOk(run);
+  });
+
+  it('a copy already on its way when the purge arrives is fetched again, not stored or served', () => {
+    // The expired copy is revalidated by a fetch sent at 570 ms; the origin answers at 610 ms. The purge is issued
+    // at 620 ms from a control node in eu and reaches the PoP at 625 ms; the answer, generated before the purge,
+    // arrives at 650 ms: it is refused and fetched again in full (the purge dropped the copy), answered at 730 ms.
+    const run = runCdn(base({ maxAgeMs: 100 }, at([0, 570, 1000]), { controlRegion: 'eu', purges: [{ atMs: 620, key: '/a' }] }));
+    expect(run.requests.map((r) => [r.outcome, r.answeredAtMs])).toEqual([['miss', 80], ['miss', 730], ['revalidated', 1080]]);
+    allOk(run);
+  });
+});
