@@ -12,3 +12,7 @@ export * from './che';
 export * from './failover';
 export * from './edge';
 export * from './edge-checkers';
+export * from './latency-figure';
+export * from './hit-ratio-figure';
+export * from './bill-figure';
+export * from './pop-balance';
