@@ -16,3 +16,4 @@ export * from './latency-figure';
 export * from './hit-ratio-figure';
 export * from './bill-figure';
 export * from './pop-balance';
+export * from './failover-figure';
