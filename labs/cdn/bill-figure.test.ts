@@ -65,6 +65,10 @@ describe('billFigure', () => {
     expect(spec.caption).toContain('The top 432 (36 hours) are free bursts');
     expect(spec.caption).toContain(`$${Math.round(bill.cost)}`);
     expect(spec.caption!.length).toBeLessThanOrEqual(displayLimits.maxLabelChars);
+    // A note that does not fit after the full caption follows the short one.
+    const noted = billFigure(month, terms, { note: 'Look at the red dots above the orange line: those samples cost nothing, however high they go, because the bill reads only the orange line.' }).caption!;
+    expect(noted).toMatch(/^The 95th percentile, .* are free\. Look at the red dots/);
+    expect(noted.length).toBeLessThanOrEqual(displayLimits.maxLabelChars);
   });
 
   it('draws a short series sample by sample, and leaves the free-burst entry out when nothing is discarded', () => {

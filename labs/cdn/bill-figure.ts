@@ -25,7 +25,10 @@ export const BILL_ROLES = {
 const COLOURS = { series: '#4e79a7', free: '#e15759', billed: '#f28e2b' };
 
 export interface BillFigureOptions {
+  /** The caption; default: the samples, how many are free, the billed rate and the bill. */
   caption?: string;
+  /** Words after the default caption, e.g. what to look at; the default is shortened to make room if need be. */
+  note?: string;
   /** Most buckets the series is drawn as (default 720: an hour each for a 30-day month of 5-minute samples). */
   maxBuckets?: number;
   /** The currency sign written before amounts (default '$'). */
@@ -81,7 +84,9 @@ export function billFigure(series: TrafficSeries, terms: BillingTerms, options: 
     `${samplesMbps.length.toLocaleString('en-US')} samples of ${intervalMinutes} minutes over ${+spanDays.toFixed(1)} days${perBucket > 1 ? `, drawn as the range of each ${bucketWords}` : ''}. ` +
     `The top ${bill.discardedSamples.toLocaleString('en-US')} (${+freeHours.toFixed(1)} hours) are free bursts; the ${percentile}th percentile, ${mbps(bill.billableMbps)}, sets the ${billText.replace(/^bill /, 'bill of ')}: ` +
     `${sign}${bill.costPerGb.toFixed(4)} per GB sent.`;
-  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : `The ${percentile}th percentile, ${mbps(bill.billableMbps)}, sets the ${billText.replace(/^bill /, 'bill of ')}; the top ${bill.discardedSamples} samples are free.`);
+  const note = options.note ? ` ${options.note}` : '';
+  const short = `The ${percentile}th percentile, ${mbps(bill.billableMbps)}, sets the ${billText.replace(/^bill /, 'bill of ')}; the top ${bill.discardedSamples} samples (red) are free.`;
+  const caption = options.caption ?? ((text + note).length <= displayLimits.maxLabelChars ? text + note : short + note);
 
   const roles = [seriesRole, ...(free.length > 0 ? [BILL_ROLES.free] : []), billedRole];
   const range = [COLOURS.series, ...(free.length > 0 ? [COLOURS.free] : []), COLOURS.billed];

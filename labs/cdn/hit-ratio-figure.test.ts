@@ -71,6 +71,7 @@ describe('hitRatioFigure', () => {
     expect(spec.marks[0]!.data).toHaveLength(chapter.length);
     expect(spec.caption).toMatch(/within 0\.\d points of simulated LRU/);
     expect(spec.caption!.length).toBeLessThanOrEqual(displayLimits.maxLabelChars);
+    expect(hitRatioFigure(chapter, { note: 'Look at the crosses.' }).caption).toMatch(/Look at the crosses\.$/);
   });
 
   it('leaves Che out of the legend when there are no Che rows, and refuses no rows', () => {

@@ -105,7 +105,7 @@ const ALPHA_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#
 
 export interface HitRatioFigureOptions {
   caption?: string;
-  /** Words after the default caption, e.g. the catalogue and stream the rows came from. */
+  /** Words after the default caption, e.g. what to look at; the default is shortened to make room if need be. */
   note?: string;
 }
 
@@ -148,8 +148,9 @@ export function hitRatioFigure(rows: readonly HitRatioRow[], options: HitRatioFi
   const best = (alpha: number) => Math.max(...simulated.filter((p) => p.alpha === alpha).map((p) => p.hitRatio));
   const span = alphas.length > 1 ? ` At the largest size, α = ${alphas[0]} reaches ${(best(alphas[0]!) * 100).toFixed(0)}% and α = ${alphas.at(-1)} ${(best(alphas.at(-1)!) * 100).toFixed(0)}%.` : '';
   const gapText = gap === undefined ? '' : ` Che's approximation (×, dashed) is within ${(gap * 100).toFixed(1)} points of simulated LRU everywhere.`;
-  const text = `Hit ratio against cache size (${sizes[0]} to ${sizes.at(-1)} objects, log scale) for ${policies.join(' and ')}.${span}${gapText}${options.note ? ` ${options.note}` : ''}`;
-  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : `Hit ratio against cache size for ${policies.join(' and ')}.${gapText}`.slice(0, displayLimits.maxLabelChars));
+  const note = options.note ? ` ${options.note}` : '';
+  const text = `Hit ratio against cache size (${sizes[0]} to ${sizes.at(-1)} objects, log scale) for ${policies.join(' and ')}.${span}${gapText}${note}`;
+  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : `Hit ratio against cache size for ${policies.join(' and ')}.${gapText}${note}`);
 
   return {
     marks: [

@@ -71,6 +71,7 @@ describe('latencyFigure: one bar per path, stacked by phase', () => {
   it('passes the display caps unchanged and renders at 390 px and at the page width with a data table', () => {
     const spec = latencyFigure(paths, { caption: 'Three paths.' });
     expect(spec.caption).toBe('Three paths.');
+    expect(latencyFigure(paths, { note: 'Look at the red segment.' }).caption).toMatch(/faster than direct to origin\. Look at the red segment\.$/);
     const long = latencyFigure(paths.map((p, i) => ({ ...p, label: `${p.label} ${'x'.repeat(80)}${i}` })));
     expect(long.caption!.length).toBeLessThanOrEqual(displayLimits.maxLabelChars);
     const capped = capOutput({ kind: 'plot', ...spec });

@@ -30,6 +30,8 @@ export const LATENCY_PHASES: readonly { name: PhaseName; label: string; colour: 
 export interface LatencyFigureOptions {
   /** The caption; default: each path's total and how much faster the quickest is than the slowest. */
   caption?: string;
+  /** Words after the default caption, e.g. what to look at; the default is shortened to make room if need be. */
+  note?: string;
   /** The x axis' upper end in ms; default the longest total. Fix it to compare figures side by side. */
   maxMs?: number;
 }
@@ -80,7 +82,8 @@ export function latencyFigure(paths: readonly LatencyFigurePath[], options: Late
   const summary = totals.map((t) => `${t.path} ${t.text}`).join(', ');
   const ratio = fastest.totalMs > 0 && paths.length > 1 ? ` ${fastest.path[0]!.toUpperCase()}${fastest.path.slice(1)} is ${(slowest.totalMs / fastest.totalMs).toFixed(1)}× faster than ${slowest.path}.` : '';
   const text = `One request's latency by phase, in round trips of each path: ${summary}.${ratio}`;
-  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : `Latency by phase: ${summary}.`.slice(0, displayLimits.maxLabelChars));
+  const note = options.note ? ` ${options.note}` : '';
+  const caption = options.caption ?? ((text + note).length <= displayLimits.maxLabelChars ? text + note : `Latency by phase: ${summary}.${note}`);
 
   return {
     marks: [
