@@ -109,6 +109,9 @@ export interface HitRatioFigureOptions {
   note?: string;
 }
 
+/** Words joined as a reader lists them: "a", "a and b", "a, b and c". */
+const listWords = (words: readonly string[]) => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
+
 /** Largest |Che − simulated LRU| over the points where both exist, or undefined if there are none. */
 export function cheGap(rows: readonly HitRatioRow[]): number | undefined {
   let gap: number | undefined;
@@ -149,8 +152,8 @@ export function hitRatioFigure(rows: readonly HitRatioRow[], options: HitRatioFi
   const span = alphas.length > 1 ? ` At the largest size, α = ${alphas[0]} reaches ${(best(alphas[0]!) * 100).toFixed(0)}% and α = ${alphas.at(-1)} ${(best(alphas.at(-1)!) * 100).toFixed(0)}%.` : '';
   const gapText = gap === undefined ? '' : ` Che's approximation (×, dashed) is within ${(gap * 100).toFixed(1)} points of simulated LRU everywhere.`;
   const note = options.note ? ` ${options.note}` : '';
-  const text = `Hit ratio against cache size (${sizes[0]} to ${sizes.at(-1)} objects, log scale) for ${policies.join(' and ')}.${span}${gapText}${note}`;
-  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : `Hit ratio against cache size for ${policies.join(' and ')}.${gapText}${note}`);
+  const text = `Hit ratio against cache size (${sizes[0]!.toLocaleString('en-US')} to ${sizes.at(-1)!.toLocaleString('en-US')} objects, log scale) for ${listWords(policies)}.${span}${gapText}${note}`;
+  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : `Hit ratio against cache size for ${listWords(policies)}.${gapText}${note}`);
 
   return {
     marks: [
