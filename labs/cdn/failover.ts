@@ -253,7 +253,8 @@ const AUTH = "auth";
 const BGP = "bgp";
 const REQUEST_LOG = "request";
 
-interface PendingRequest {
+interface OpenRequest {
+  id: string;
   site: string | null;
   atMs: number;
   downloadMs: number;
@@ -268,7 +269,8 @@ interface ClientState {
   lookingUp: boolean;
   /** Requests waiting for a DNS answer: their ids and download times. */
   queued: { id: string; downloadMs: number }[];
-  pending: Record<string, PendingRequest>;
+  /** Requests sent and not yet finished, oldest first (a list: it is copied on every change, and stays short). */
+  open: OpenRequest[];
 }
 
 interface ClientConfig {
@@ -286,17 +288,15 @@ interface ClientConfig {
 
 function clientBehavior(config: ClientConfig): NodeBehavior<ClientState, Message> {
   const finish = (state: ClientState, id: string, endMs: number, outcome: FailoverRequest["outcome"]): Effects => {
-    const request = state.pending[id]!;
-    const pending = { ...state.pending };
-    delete pending[id];
-    state.pending = pending;
+    const request = state.open.find((r) => r.id === id)!;
+    state.open = state.open.filter((r) => r.id !== id);
     const record: FailoverRequest = {
       id, region: config.region, site: request.site, atMs: request.atMs, endMs, outcome, download: request.downloadMs > 0,
     };
     return [{ type: "cancelTimer", name: `timeout:${id}` }, { type: "log", text: REQUEST_LOG, data: record }];
   };
   const sendToSite = (state: ClientState, id: string, downloadMs: number, nowMs: number): Effects => {
-    state.pending = { ...state.pending, [id]: { site: state.site, atMs: nowMs, downloadMs } };
+    state.open = [...state.open, { id, site: state.site, atMs: nowMs, downloadMs }];
     if (state.site === null) return finish(state, id, nowMs, "unreachable");
     return [
       { type: "send", to: siteNode(state.site), message: { type: "get", id, downloadMs } },
@@ -312,7 +312,7 @@ function clientBehavior(config: ClientConfig): NodeBehavior<ClientState, Message
         expiresAtMs: config.resolver === undefined ? Infinity : -Infinity,
         lookingUp: false,
         queued: [],
-        pending: {},
+        open: [],
       };
     },
     step(state, input, ctx) {
@@ -348,7 +348,7 @@ function clientBehavior(config: ClientConfig): NodeBehavior<ClientState, Message
       }
       if (input.type === "timer" && input.name.startsWith("timeout:")) {
         const id = input.payload as string;
-        if (next.pending[id] !== undefined) effects.push(...finish(next, id, now, "timeout"));
+        if (next.open.some((r) => r.id === id)) effects.push(...finish(next, id, now, "timeout"));
         return { state: next, effects };
       }
       if (input.type !== "message") return { state };
@@ -364,18 +364,19 @@ function clientBehavior(config: ClientConfig): NodeBehavior<ClientState, Message
           break;
         }
         case "done":
-          if (next.pending[message.id] !== undefined) effects.push(...finish(next, message.id, now, "ok"));
+          if (next.open.some((r) => r.id === message.id)) effects.push(...finish(next, message.id, now, "ok"));
           break;
         case "reset":
-          if (next.pending[message.id] !== undefined) effects.push(...finish(next, message.id, now, "reset"));
+          if (next.open.some((r) => r.id === message.id)) effects.push(...finish(next, message.id, now, "reset"));
           break;
         case "route": {
           const old = next.site;
           next.site = message.site;
           if (old === message.site || message.site === null) break;
           // The connections in flight to the old site now send their packets to the new one.
-          const moved = Object.keys(next.pending).filter((id) => next.pending[id]!.site === old && next.pending[id]!.downloadMs > 0);
-          for (const id of moved.sort()) effects.push({ type: "send", to: siteNode(message.site), message: { type: "continue", id } });
+          for (const r of next.open) {
+            if (r.site === old && r.downloadMs > 0) effects.push({ type: "send", to: siteNode(message.site), message: { type: "continue", id: r.id } });
+          }
           break;
         }
       }
