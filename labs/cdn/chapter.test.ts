@@ -1,11 +1,184 @@
 // Method: read "Content delivery networks" from its MDX source, run each cell with the runtime the build uses, and
-// hold every number the prose or a caption quotes from a run to that run's outputs. Where the prose invites an edit,
-// the test applies it to the cell's source and checks what the prose promises. Each cell runs once and its outputs
-// are shared by the tests that read them, to keep the file fast. Citations and cross-chapter links must resolve.
+// hold every number the prose or a caption quotes from a run to that run's outputs, or, where the claim is about the
+// model itself (which rows the figure drew, which samples were free), to the same run rebuilt from the lab. Where the
+// prose invites an edit, the test applies it to the cell's source and checks what the prose promises. Each cell runs
+// once per source and its outputs are shared by the tests that read them, to keep the file fast. Citations,
+// cross-chapter links and the exercises placed must resolve.
 import { describe, expect, it } from 'vitest';
-import { expectChapterLinksResolve, expectReferencesCited, readChapter } from '../runtime/chapter-cells';
+import type { Output } from '../display/outputs';
+import { edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
+import { exerciseSets } from '../catalog';
+import { hitRatioCurves, lru, percentileBill, segmentedLru, slowStartRounds, trafficSeries } from './index';
 
-const { source: chapter } = readChapter('serving/cdn.mdx');
+const { source: chapter, cells, cellSource, cellCaption, says } = readChapter('serving/cdn.mdx');
+
+/** Each cell's outputs for one source, computed once. */
+const runs = new Map<string, Promise<Output[]>>();
+function outputsOf(source: string): Promise<Output[]> {
+  let found = runs.get(source);
+  if (found === undefined) {
+    found = run(source);
+    runs.set(source, found);
+  }
+  return found;
+}
+
+const figureCaptions = (outputs: Output[]): string[] =>
+  outputs.filter((o) => o.kind === 'plot' || o.kind === 'spacetime' || o.kind === 'timeseries' || o.kind === 'histogram').map((o) => ('caption' in o && o.caption ? o.caption : ''));
+
+/** What each figure's or table's caption must tell the reader to look at, by cell, in output order. */
+const guidance: Record<string, { figures: string[]; tables: string[] }> = {
+  latency: { figures: ['Look at the blue and purple handshakes'], tables: [] },
+  'pop-balance': { figures: [], tables: ['Look at the distinct objects', 'Look at the busiest server'] },
+  'hit-ratio': { figures: ['Look at how each curve keeps climbing'], tables: ['Look at how little the two columns differ'] },
+  bill: { figures: ['Look at the red bursts'], tables: [] },
+};
+
+describe('the chapter and its cells', () => {
+  it('has its cells in page order, none silencing the type checker, and no placeholder left', () => {
+    expect([...cells.keys()]).toEqual(Object.keys(guidance));
+    for (const [id, { code }] of cells) expect(code, id).not.toMatch(/\bas never\b|\bas any\b|\bas unknown\b/);
+    expect(chapter).not.toMatch(/\{\/\* cell:|TODO|CHAPTER_BODY/);
+  });
+
+  it.each(Object.keys(guidance))('cell %s: every figure and table has a caption that says what to look at, within 300 characters', async (id) => {
+    const outputs = await outputsOf(cellSource(id));
+    const expected = guidance[id] as { figures: string[]; tables: string[] };
+    const shown = figureCaptions(outputs);
+    expect(shown).toHaveLength(expected.figures.length);
+    expected.figures.forEach((phrase, i) => expect(shown[i], `${id} figure ${i + 1}`).toContain(phrase));
+    const tables = ofKind(outputs, 'table').map((t) => t.caption ?? '');
+    expect(tables).toHaveLength(expected.tables.length);
+    expected.tables.forEach((phrase, i) => expect(tables[i], `${id} table ${i + 1}`).toContain(phrase));
+    for (const caption of [...shown, ...tables]) expect(caption.length, caption).toBeLessThanOrEqual(300);
+    expect(cellCaption(id), `${id} has a fence caption no figure shows`).toBe('');
+  });
+
+  it.skipIf(exerciseSets.cdn === undefined)("places every exercise of the cdn set, in the set's order, under its Exercises heading", async () => {
+    const placed = [...chapter.split('## Exercises')[1]!.matchAll(/<Exercise id="([^"]+)" \/>/g)].map((m) => m[1]);
+    const load = exerciseSets.cdn;
+    expect(load, 'the cdn exercise set is registered in labs/catalog.ts').toBeDefined();
+    const set = await load!();
+    expect(set.chapter).toBe('serving/cdn');
+    expect(placed).toEqual(set.exercises.map((e) => e.id));
+    expect(placed.length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('Why content delivery networks exist: cell latency (RFC 8446 §2, RFC 6928 §2, RFC 5681 §3.1)', () => {
+  it('direct 610 ms, edge hit 85 ms, edge miss 415 ms, with three origin-fetch rounds', async () => {
+    const text = printed(await outputsOf(cellSource('latency')));
+    expect(text).toContain('direct to origin: 610 ms (dns 1×, tcp 1×, tls 1×, request 1×, transfer 2×)');
+    expect(text).toContain('edge hit: 85 ms (dns 1×, tcp 1×, tls 1×, request 1×, transfer 2×)');
+    expect(text).toContain('edge miss: 415 ms (dns 1×, tcp 1×, tls 1×, request 1×, origin-fetch 3×, transfer 2×)');
+    says('Direct to the origin the request takes 610 ms: one round trip to the resolver, then five to the origin');
+    says('The edge hit takes 85 ms for the very same round trips, each of them eight times cheaper');
+    says('The edge miss takes 415 ms, and most of it is the edge\'s own fetch: three round trips of 110 ms');
+  });
+
+  it('the slow-start arithmetic the text works by hand: 14.6 kB, 43.8 kB and 102 kB in one, two and three rounds', () => {
+    expect(slowStartRounds(14_600)).toBe(1);
+    expect(slowStartRounds(14_601)).toBe(2);
+    expect(slowStartRounds(43_800)).toBe(2);
+    expect(slowStartRounds(102_200)).toBe(3);
+    expect(slowStartRounds(100_000)).toBe(3);
+    says('14.6 kB arrive in the first round trip, 43.8 kB within two, 102 kB within three');
+    says('thus costs one round trip to the resolver and $1 + 1 + 3 = 5$ round trips to the server');
+  });
+
+  it("the invited edit tls12: 730 ms direct, 100 ms at the edge", async () => {
+    const text = printed(await outputsOf(edit(cellSource('latency'), "'tls13'", "'tls12'")));
+    expect(text).toContain('direct to origin: 730 ms');
+    expect(text).toContain('edge hit: 100 ms');
+    says("Change `tls` to `'tls12'` and every path gains one handshake round trip: 120 ms more on the direct path (730 ms), 15 ms more at the edge (100 ms)");
+  });
+
+  it('the invited edit responseBytes 1_000_000: six further windows, 1,090 ms direct and 145 ms at the edge', async () => {
+    const text = printed(await outputsOf(edit(cellSource('latency'), '100_000;', '1_000_000;')));
+    expect(text).toContain('direct to origin: 1090 ms (dns 1×, tcp 1×, tls 1×, request 1×, transfer 6×)');
+    expect(text).toContain('edge hit: 145 ms');
+    says('six further windows instead of two, and the direct path grows to 1,090 ms while the edge hit takes 145 ms');
+  });
+});
+
+describe('Karger et al. 1997 within a site: cell pop-balance', () => {
+  it('random 0.194 against one home 0.447, beside a pooled cache of 2,000 at 0.448; 1,599 distinct objects; busiest 1.16', async () => {
+    const outputs = await outputsOf(cellSource('pop-balance'));
+    const [random, home] = table(outputs, 0);
+    expect(random).toMatchObject({ spreading: 'random', 'hit ratio': '0.194', 'distinct objects stored': 1599, 'copies stored': 2000 });
+    expect(home).toMatchObject({ spreading: 'one home per object', 'hit ratio': '0.447', 'distinct objects stored': 2000, 'busiest server ÷ mean': '1.16' });
+    expect(ofKind(outputs, 'table')[0]!.caption).toContain('one cache of 2,000 objects would hit 0.448');
+    says('Spread at random, the site answers 0.194 of the requests from cache; with one home per object it answers 0.447');
+    says('almost exactly the 0.448 of a single cache of 2,000 objects on the same stream');
+    says('its 2,000 slots hold only 1,599 different objects');
+    says('the busiest receives 1.16 times the mean');
+  });
+
+  it('the invited edit alpha 1.1: the busiest server carries 1.91 times the mean', async () => {
+    const outputs = await outputsOf(edit(cellSource('pop-balance'), 'alpha: 0.8', 'alpha: 1.1'));
+    expect(table(outputs, 0)[1]).toMatchObject({ 'busiest server ÷ mean': '1.91' });
+    says("Change `alpha: 0.8` to `alpha: 1.1`, a more skewed popularity, and the busiest server's load rises to 1.91 times the mean");
+  });
+});
+
+describe("Breslau et al. 1999 and Che et al. 2002: cell hit-ratio", () => {
+  const rows = hitRatioCurves({ seed: 1, catalogSize: 5_000, alphas: [0.6, 0.9], policies: [lru, segmentedLru()], sizes: [25, 100, 400, 1_600], requests: 24_000, warmupRequests: 6_000 });
+  const at = (alpha: number, policy: string, size: number, method: string) =>
+    rows.find((r) => r.alpha === alpha && r.policy === policy && r.capacity === size && r.method === method)!.hitRatio;
+
+  it('the cell is this run; LRU hits 0.151 and 0.020 at 25 objects, 0.745 and 0.512 at 1,600, and Che is within a fraction of a point', async () => {
+    expect(cellSource('hit-ratio')).toContain('seed: 1,');
+    const t = table(await outputsOf(cellSource('hit-ratio')), 0);
+    const sim = (alpha: number, size: number) => t.find((r) => r.alpha === alpha && r.size === size)?.['LRU simulated'];
+    expect([sim(0.9, 25), sim(0.6, 25), sim(0.9, 1600), sim(0.6, 1600)]).toEqual(['0.151', '0.020', '0.745', '0.512']);
+    for (const r of t) expect(Math.abs(Number(r['LRU simulated']) - Number(r["Che's approximation"]))).toBeLessThan(0.01);
+    says('catches 0.151 of the requests at $\\alpha = 0.9$ and 0.020 at $\\alpha = 0.6$; at 1,600 objects LRU hits 0.745 and 0.512');
+    says('the largest difference is a fraction of a percentage point');
+  });
+
+  it('every quadrupling helps, by less each time; segmented LRU beats LRU at every point', () => {
+    for (const alpha of [0.6, 0.9]) {
+      const curve = [25, 100, 400, 1_600].map((c) => at(alpha, 'LRU', c, 'simulated'));
+      for (let i = 1; i < curve.length; i++) expect(curve[i]!).toBeGreaterThan(curve[i - 1]!);
+      for (const c of [25, 100, 400, 1_600]) expect(at(alpha, 'SLRU 80%', c, 'simulated')).toBeGreaterThan(at(alpha, 'LRU', c, 'simulated'));
+    }
+    says('Segmented LRU does better than LRU here');
+  });
+
+  it('the invited edit alphas [0.6, 0.9, 1.2]: 0.920 at 1,600 objects, Che still within a point', async () => {
+    const t = table(await outputsOf(edit(cellSource('hit-ratio'), 'alphas: [0.6, 0.9]', 'alphas: [0.6, 0.9, 1.2]')), 0);
+    expect(t.find((r) => r.alpha === 1.2 && r.size === 1600)?.['LRU simulated']).toBe('0.920');
+    for (const r of t) expect(Math.abs(Number(r['LRU simulated']) - Number(r["Che's approximation"]))).toBeLessThan(0.01);
+    says('at $\\alpha = 1.2$ a cache of 1,600 objects hits 0.920, and Che\'s approximation still stays within a point of the simulation');
+  });
+});
+
+describe('Dimitropoulos et al. 2009, 95th-percentile billing: cell bill', () => {
+  const month = trafficSeries({ seed: 1, troughMbps: 200, peakMbps: 1_000, noiseFraction: 0.05, randomBursts: { count: 4, durationSamples: 36, extraMbps: 1_500 } });
+
+  it('billed at 1,024 Mbps against a mean of 625 and a peak of 2,606; $512.23 for 202,621 GB; every burst sample free', async () => {
+    const text = printed(await outputsOf(cellSource('bill')));
+    expect(text).toContain('billed rate 1024 Mbps, mean 625 Mbps, peak 2606 Mbps');
+    expect(text).toContain('432 samples free; bill $512.23 for 202621 GB');
+    const bill = percentileBill(month.samplesMbps, { pricePerMbps: 0.5 });
+    const burstSamples = month.bursts.flatMap((b) => month.samplesMbps.slice(b.startSample, b.startSample + b.durationSamples));
+    expect(burstSamples).toHaveLength(144);
+    for (const mbps of burstSamples) expect(mbps).toBeGreaterThan(bill.billableMbps);
+    says('The month is billed at 1,024 Mbps');
+    says('averaged 625 Mbps and reached 2,606 Mbps in a burst');
+    says('The four bursts, twelve hours in all, fall entirely in the 432 free samples: they cost nothing');
+    says('The bill, $512.23 for 202,621 GB');
+    says('A month of 30 days has 8,640 five-minute samples; the top 432 of them, 36 hours\' worth, are free');
+  });
+
+  it('the invited edit durationSamples 144: 2,006 Mbps, $1,003.24, for 12% more traffic', async () => {
+    const text = printed(await outputsOf(edit(cellSource('bill'), 'durationSamples: 36', 'durationSamples: 144')));
+    expect(text).toContain('billed rate 2006 Mbps');
+    expect(text).toContain('bill $1003.24 for 226921 GB');
+    expect(Math.round((226_921 / 202_621 - 1) * 100)).toBe(12);
+    says('the billed rate jumps to the bursts\' level, 2,006 Mbps: the bill nearly doubles, to $1,003.24, for 12% more traffic');
+  });
+});
 
 describe('the chapter and its sources', () => {
   it('cites every reference it lists and lists every reference it cites', () => {
