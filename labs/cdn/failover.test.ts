@@ -353,3 +353,11 @@ describe("anycast failover (Labovitz et al. 2000: routes converge seconds to min
     expect(run(5000, [{ site: "fra", atMs: 10_000 }]).authoritativeQueries).toBe(0);
   });
 });
+
+describe("runFailover: options a run cannot honour", () => {
+  it("refuses a health-check interval shorter than the round trip to a site (every check would count as missed)", () => {
+    expect(() =>
+      runFailover({ ...world, seed: 1, routing: { kind: "dns", ttlSeconds: 5, healthCheckEveryMs: 50 }, untilMs: 10 }),
+    ).toThrow("runFailover: routing.healthCheckEveryMs (50) must exceed the round trip from the authoritative server to site iad (80 ms)");
+  });
+});

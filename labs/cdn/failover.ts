@@ -136,7 +136,8 @@ export interface DnsRouting {
   kind: "dns";
   /** The TTL the authoritative server gives its answers. Example: 30. */
   ttlSeconds: number;
-  /** Interval between the authoritative server's health checks of each site (default 1,000). */
+  /** Interval between the authoritative server's health checks of each site (default 1,000); it must exceed the round
+   *  trip to every site, since a check still unanswered at the next round counts as missed. */
   healthCheckEveryMs?: number;
   /** Consecutive missed checks before a site is marked down (default 3). */
   failuresToMarkDown?: number;
@@ -737,7 +738,14 @@ export function runFailover(options: FailoverOptions): FailoverRun {
       sites: siteIds, everyMs: routing.healthCheckEveryMs ?? 1000, missesToMarkDown: routing.failuresToMarkDown ?? 3, downLog: MARK_DOWN_LOG, upLog: MARK_UP_LOG,
     };
     const rttMs = (a: string, b: string) => 2 * latency(a, b);
-    add(AUTH, routing.authoritativeRegion ?? options.sites[0]!.region, authBehavior(health, options.sites, rttMs, {
+    const authRegion = routing.authoritativeRegion ?? options.sites[0]!.region;
+    for (const site of options.sites) {
+      // A check still unanswered at the next round counts as missed, so every answer must come back within one interval.
+      if (rttMs(authRegion, site.region) >= health.everyMs) {
+        throw new Error(`runFailover: routing.healthCheckEveryMs (${health.everyMs}) must exceed the round trip from the authoritative server to site ${site.id} (${rttMs(authRegion, site.region)} ms)`);
+      }
+    }
+    add(AUTH, authRegion, authBehavior(health, options.sites, rttMs, {
       mapper: routing.mapper ?? mapWithinBudget, budgetMs: routing.budgetMs ?? 80, ttlMs: routing.ttlSeconds * 1000,
     }));
     const resolverRegions = [...new Set(options.regions.map((region) => region.resolverRegion ?? region.id))];
