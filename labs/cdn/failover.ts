@@ -128,8 +128,13 @@ export const mapNearest: SiteMapper = (query) => {
 //
 // Every link's one-way latency is constant, from `latencyMs`; the `bgp` node's links take 1 ms (its delays are the
 // hold timer and `convergenceMs`). Requests still open when the run ends are not counted.
+//
+// What it leaves out: resolvers and the authoritative server never fail and never lose a message, so a lookup
+// needs no timeout or retry; every resolver honours the TTL, while Pang, Akella, Shaikh, Krishnamurthy and Seshan
+// (2004, "On the responsiveness of DNS-based network control", IMC) found a share of clients and resolvers that
+// keep answers well past it, which stretches DNS failover further; a client that sees a failure does not look
+// the name up again early; and anycast clients are whole ASes, so a route change moves all of a region at once.
 // ---------------------------------------------------------------------------------------------------------------
-
 
 /** DNS request routing: resolvers with TTL caches in front of an authoritative server that maps and health-checks. */
 export interface DnsRouting {
