@@ -21,6 +21,7 @@ export const exerciseSets: Record<string, () => Promise<ExerciseSet>> = {
   dht: () => import('./dht/exercises').then((m) => m.exerciseSet),
   consistency: () => import('./consistency/exercises').then((m) => m.exerciseSet),
   snapshots: () => import('./snapshots/exercises').then((m) => m.exerciseSet),
+  cdn: () => import('./cdn/exercises').then((m) => m.exerciseSet),
 };
 
 export class UnknownExerciseError extends Error {
