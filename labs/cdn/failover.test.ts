@@ -212,7 +212,7 @@ describe("runFailover: one seed, one run", () => {
   });
 });
 
-describe("DNS failover (RFC 1034 §4.3.5, RFC 2181 §8: a cached answer is used until its TTL runs out)", () => {
+describe("DNS failover (RFC 1034 §3.6, RFC 2181 §8: a cached answer is used until its TTL runs out)", () => {
   const ttlSeconds = 10;
   const healthCheckEveryMs = 1000;
   const failuresToMarkDown = 3;

@@ -109,7 +109,7 @@ export const mapNearest: SiteMapper = (query) => {
 //   `downloadMs` (a connection in flight); the rest are answered in one round trip. A request that gets no answer
 //   within `timeoutMs` (after its download time) has failed; the client sends its next request as usual.
 // - DNS routing: `resolver:<region>`, a recursive resolver, caches the authoritative answer until its TTL runs out
-//   (RFC 1034 §4.3.5, RFC 2181 §8) and answers the clients with the TTL that remains; with EDNS Client Subnet the
+//   (RFC 1034 §3.6, RFC 2181 §8) and answers the clients with the TTL that remains; with EDNS Client Subnet the
 //   cache is kept per client subnet, here per client region (RFC 7871 §7.3.1). The client keeps the answer for that
 //   remaining TTL, as a stub resolver or browser cache does. `auth`, the authoritative server, answers each query
 //   with the site the mapper chooses and health-checks every site every `healthCheckEveryMs`; a site that misses
