@@ -280,6 +280,21 @@ describe("DNS failover (RFC 1034 §3.6, RFC 2181 §8: a cached answer is used un
     expect(sitesOf(true)).toEqual(new Set(["iad"]));
   });
 
+  it("hands the mapper each site's measured load: mapWithinBudget spreads clients over sites in budget, mapNearest does not", () => {
+    // Two sites in eu, both within budget of eu's clients; each reports its request rate against a capacity of 2/s.
+    const options = (mapper: (q: SiteQuery) => string): FailoverOptions => ({
+      seed: 5,
+      regions: [{ id: "eu", clients: 3 }, { id: "us", clients: 3 }],
+      sites: [{ id: "fra", region: "eu", capacityRps: 2 }, { id: "ams", region: "eu", capacityRps: 2 }],
+      latencyMs: { eu: { eu: 5, us: 30 }, us: { us: 5 } },
+      routing: { kind: "dns", ttlSeconds: 2, mapper },
+      untilMs: 20_000,
+    });
+    const sitesUsed = (mapper: (q: SiteQuery) => string) => new Set(runFailover(options(mapper)).requests.map((r) => r.site));
+    expect(sitesUsed(mapNearest)).toEqual(new Set(["ams"])); // equal RTTs: the lower id
+    expect(sitesUsed(mapWithinBudget)).toEqual(new Set(["ams", "fra"]));
+  });
+
   it("reports a mapper that throws or answers with something that is not a site, naming the mapper", () => {
     const options = (mapper: (q: SiteQuery) => string): FailoverOptions => ({
       ...world, seed: 1, routing: { kind: "dns", ttlSeconds: 5, mapper }, untilMs: 3000,
