@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { exerciseSets } from '../catalog';
 import { variantParams } from '../exercises/grade';
 import { ExerciseRegistry } from '../exercises/registry';
+import { MARKDOWN_IN_FEEDBACK, enumerateSeeds, feedbackTexts } from '../exercises/oracle-support';
 import { SEEDS } from '../exercises/test-support';
 import { exerciseSet } from './exercises';
 
@@ -41,6 +42,14 @@ describe('the chapter\'s exercise set', () => {
           expect(text.text.length, def.id).toBeGreaterThan(50);
           expect(JSON.parse(JSON.stringify(text)), def.id).toEqual(text);
         }
+      }
+    }
+  });
+
+  it('writes its numeric and choice feedback as plain text, which the page prints escaped', () => {
+    for (const def of exerciseSet.exercises) {
+      for (const seed of enumerateSeeds(50)) {
+        for (const text of feedbackTexts(def, variantParams(def, seed))) expect(text, `${def.id}, seed ${seed}`).not.toMatch(MARKDOWN_IN_FEEDBACK);
       }
     }
   });
