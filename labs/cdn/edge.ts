@@ -33,6 +33,7 @@
 import { Simulation } from '../sim/simulation';
 import { observeReplies } from '../sim/observe';
 import type { Intervention } from '../sim/interventions';
+import { roundMs } from '../sim/network';
 import type { LinkOverride } from '../sim/network';
 import type { CheckResult } from '../sim/check';
 import type { Trace } from '../sim/trace';
@@ -41,6 +42,8 @@ import { lru } from './cache';
 import type { CachePolicy } from './cache';
 import { percentileIndex } from './billing';
 import { checkCdn } from './edge-checkers';
+import { Random } from '../sim/random';
+import type { ZipfWorkload } from './workload';
 
 /** What the origin says about an object (RFC 9111 freshness; RFC 5861 stale extensions). All in ms. */
 export interface ObjectPolicy {
@@ -83,13 +86,14 @@ export interface Collapser<S = unknown> {
   onResponse(state: S, key: string): { state: S; answer: string[] };
 }
 
-/** Waiting request ids per key, oldest first. */
-type WaitersByKey = Readonly<Record<string, readonly string[]>>;
+/** Waiting request ids per key, oldest first. A `Map` copied on each change: copying it costs far less than
+ *  spreading an object whose keys come and go, and the old state is left as it was. */
+type WaitersByKey = ReadonlyMap<string, readonly string[]>;
 
 function withWaiters(state: WaitersByKey, key: string, waiters: readonly string[]): WaitersByKey {
-  const next: Record<string, readonly string[]> = { ...state };
-  if (waiters.length === 0) delete next[key];
-  else next[key] = waiters;
+  const next = new Map(state);
+  if (waiters.length === 0) next.delete(key);
+  else next.set(key, waiters);
   return next;
 }
 
@@ -100,26 +104,26 @@ function withWaiters(state: WaitersByKey, key: string, waiters: readonly string[
  */
 export const collapseRequests: Collapser<WaitersByKey> = {
   name: 'collapse requests',
-  init: () => ({}),
+  init: () => new Map(),
   onMiss(state, key, requestId) {
-    const waiting = state[key];
+    const waiting = state.get(key);
     if (waiting !== undefined) return { state: withWaiters(state, key, [...waiting, requestId]), fetch: false };
     return { state: withWaiters(state, key, [requestId]), fetch: true };
   },
   onResponse(state, key) {
-    return { state: withWaiters(state, key, []), answer: [...(state[key] ?? [])] };
+    return { state: withWaiters(state, key, []), answer: [...(state.get(key) ?? [])] };
   },
 };
 
 /** No collapsing: every miss sends its own fetch, and each answer answers the oldest request waiting for its key. */
 export const noCollapsing: Collapser<WaitersByKey> = {
   name: 'no collapsing',
-  init: () => ({}),
+  init: () => new Map(),
   onMiss(state, key, requestId) {
-    return { state: withWaiters(state, key, [...(state[key] ?? []), requestId]), fetch: true };
+    return { state: withWaiters(state, key, [...(state.get(key) ?? []), requestId]), fetch: true };
   },
   onResponse(state, key) {
-    const waiting = state[key] ?? [];
+    const waiting = state.get(key) ?? [];
     if (waiting.length === 0) return { state, answer: [] };
     return { state: withWaiters(state, key, waiting.slice(1)), answer: [waiting[0] as string] };
   },
@@ -792,12 +796,13 @@ export function runCdn(options: CdnOptions): CdnRun {
 
 function servedRequests(options: CdnOptions, replies: readonly { reply: EdgeReply; atMs: number }[]): ServedRequest[] {
   const popById = new Map(options.pops.map((p) => [p.id, p]));
+  const sizeOf = new Map(options.objects.map((o) => [o.key, o.sizeBytes]));
   const served: ServedRequest[] = options.requests.map((r, i) => ({
     id: `r${i}`,
     atMs: r.atMs,
     pop: r.pop,
     key: r.key,
-    sizeBytes: options.objects.find((o) => o.key === r.key)?.sizeBytes ?? 0,
+    sizeBytes: sizeOf.get(r.key) ?? 0,
     outcome: 'error',
     servedBy: 'none',
     answers: 0,
@@ -813,7 +818,7 @@ function servedRequests(options: CdnOptions, replies: readonly { reply: EdgeRepl
     entry.answeredAtMs = atMs;
     entry.outcome = reply.outcome;
     entry.servedBy = reply.servedBy;
-    entry.latencyMs = 2 * clientMs + (atMs - entry.atMs);
+    entry.latencyMs = roundMs(2 * clientMs + (atMs - entry.atMs));
     if (reply.copy !== undefined) entry.version = reply.copy.version;
   }
   return served;
@@ -849,4 +854,45 @@ function cdnMetrics(requests: readonly ServedRequest[], accessLog: readonly Orig
     latencyMs: { p50: nearestRank(latencies, 50), p95: nearestRank(latencies, 95), p99: nearestRank(latencies, 99) },
     series,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workloads.
+
+/** The key of a catalogue object of popularity rank `rank` (1 = most popular). */
+export const objectKey = (rank: number): string => `/o/${rank}`;
+
+export interface WorkloadMapping {
+  /** Seeds the draw of each request's PoP. */
+  seed: number | string;
+  /** The region mix: each PoP's share of the clients (any positive weights; they are normalised). Example:
+   *  `{ 'pop-eu': 3, 'pop-us': 2, 'pop-asia': 1 }`. */
+  popShares: Record<string, number>;
+  /** The origin's freshness policy: one for every object, or one per rank. */
+  policy: ObjectPolicy | ((rank: number) => ObjectPolicy);
+}
+
+/**
+ * Turns a `zipfWorkload` into `runCdn`'s `requests` and `objects`: rank r becomes the key `/o/r` (`objectKey`),
+ * with the workload's size for it; each request goes to a PoP drawn (seeded) by `popShares`, as if clients in each
+ * region sent their share of the stream to their nearest PoP. Every object of the catalogue is listed, requested
+ * or not.
+ */
+export function requestsFromWorkload(workload: ZipfWorkload, mapping: WorkloadMapping): Pick<CdnOptions, 'requests' | 'objects'> {
+  const pops = Object.keys(mapping.popShares).sort();
+  const weights = pops.map((pop) => mapping.popShares[pop] as number);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (pops.length === 0 || !weights.every((w) => Number.isFinite(w) && w >= 0) || !(total > 0)) {
+    throw new Error('requestsFromWorkload: popShares must give each PoP a weight >= 0, at least one of them > 0');
+  }
+  const random = new Random(mapping.seed).fork('pop-of-request');
+  const requests = workload.requests.map((r) => {
+    let u = random.next() * total;
+    let i = 0;
+    while (i < pops.length - 1 && u >= (weights[i] as number)) u -= weights[i++] as number;
+    return { atMs: r.atMs, pop: pops[i] as string, key: objectKey(r.key) };
+  });
+  const policyOf = typeof mapping.policy === 'function' ? mapping.policy : () => mapping.policy as ObjectPolicy;
+  const objects = workload.sizes.map((sizeBytes, i) => ({ key: objectKey(i + 1), sizeBytes, policy: policyOf(i + 1) }));
+  return { requests, objects };
 }

@@ -17,3 +17,4 @@ export * from './hit-ratio-figure';
 export * from './bill-figure';
 export * from './pop-balance';
 export * from './failover-figure';
+export * from './edge-figure';

@@ -1,0 +1,150 @@
+// Method: the figures' rows against the runs they draw (each bucket's origin fetches, each outcome's share, each
+// point's origin fetches), every colour named in a legend, within the display caps, rendered by the book's
+// renderer at 390 px and at the page width with a data table; and the claims the chapter's cells make, on small
+// runs: collapsing cuts a flash crowd's origin fetches, stale-while-revalidate answers the crowd at once, and a
+// shield keeps the origin's load flat as PoPs are added.
+import { JSDOM } from 'jsdom';
+import { describe, expect, it } from 'vitest';
+import { renderOutputs } from '../../src/views/render';
+import { capOutput, displayLimits } from '../display/caps';
+import { collapseRequests, noCollapsing, objectKey, requestsFromWorkload, runCdn } from './edge';
+import type { CdnOptions, CdnRun } from './edge';
+import { OUTCOMES, flashCrowdFigure, outcomeFigure, tierFigure } from './edge-figure';
+import type { TierPoint } from './edge-figure';
+import type { CdnPlotSpec } from './latency-figure';
+import { zipfWorkload } from './workload';
+
+const latencyMs = { eu: { eu: 5, us: 40, asia: 90 }, us: { us: 5, asia: 80 }, asia: { asia: 5 } };
+const pops = [
+  { id: 'pop-eu', region: 'eu', capacityBytes: 5e6 },
+  { id: 'pop-us', region: 'us', capacityBytes: 5e6 },
+  { id: 'pop-asia', region: 'asia', capacityBytes: 5e6 },
+];
+
+function flashRuns(): { label: string; run: CdnRun }[] {
+  const workload = zipfWorkload({
+    seed: 4, catalogSize: 1, alpha: 1, requests: 6, ratePerSecond: 3, sizes: { medianBytes: 100_000, sigma: 0 },
+    flashCrowds: [{ rank: 1, startMs: 2000, durationMs: 1000, ratePerSecond: 400 }],
+  });
+  const mapped = requestsFromWorkload(workload, { seed: 4, popShares: { 'pop-eu': 1, 'pop-us': 1, 'pop-asia': 1 }, policy: { maxAgeMs: 500, staleWhileRevalidateMs: 2000 } });
+  const base: CdnOptions = { seed: 4, ...mapped, pops, latencyMs, origin: { region: 'us', serviceMs: 150 }, untilMs: 3500, bucketMs: 250 };
+  return [
+    { label: 'no collapsing', run: runCdn({ ...base, collapser: noCollapsing, staleWhileRevalidate: false }) },
+    { label: 'collapsing', run: runCdn({ ...base, collapser: collapseRequests, staleWhileRevalidate: false }) },
+    { label: 'collapsing + SWR', run: runCdn({ ...base }) },
+  ];
+}
+
+function rendered(spec: CdnPlotSpec, width: number): Element {
+  const document = new JSDOM('<!doctype html><body></body>').window.document;
+  const container = document.createElement('div');
+  container.append(renderOutputs([capOutput({ kind: 'plot', ...spec })], { document, idPrefix: 'e', width }));
+  return container;
+}
+
+function expectReadable(spec: CdnPlotSpec, rows: number): void {
+  expect(capOutput({ kind: 'plot', ...spec })).not.toHaveProperty('truncated');
+  expect(spec.caption?.length).toBeLessThanOrEqual(displayLimits.maxLabelChars);
+  const colour = (spec.options as { color: { domain: string[]; range: string[]; legend: boolean } }).color;
+  expect(colour.legend).toBe(true);
+  expect(colour.range).toHaveLength(colour.domain.length);
+  expect(new Set(colour.range).size).toBe(colour.range.length);
+  for (const width of [390, 688]) {
+    const container = rendered(spec, width);
+    for (const entry of colour.domain) expect(container.textContent).toContain(entry);
+    expect(container.querySelectorAll('details table tbody tr')).toHaveLength(rows);
+  }
+}
+
+const runs = flashRuns();
+
+describe('a flash crowd on a stale object (RFC 5861 §3; request collapsing)', () => {
+  it('collapsing cuts the origin fetches, and stale-while-revalidate answers the crowd without waiting', () => {
+    const [none, collapsing, swr] = runs.map((r) => r.run) as [CdnRun, CdnRun, CdnRun];
+    expect(none.metrics.originRequests).toBeGreaterThan(10 * collapsing.metrics.originRequests);
+    expect(swr.metrics.originRequests).toBeLessThanOrEqual(collapsing.metrics.originRequests);
+    expect(swr.metrics.latencyMs.p99).toBeLessThan(collapsing.metrics.latencyMs.p99);
+    expect(swr.requests.filter((r) => r.outcome === 'stale-while-revalidate').length).toBeGreaterThan(0);
+    for (const { run } of runs) expect(run.checks.map((c) => c.status)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('flashCrowdFigure: one row per run and bucket up to the last request, each the bucket fetches as a rate', () => {
+    const spec = flashCrowdFigure(runs, { highlight: { fromMs: 2000, untilMs: 3000, label: 'flash crowd' } });
+    const rows = spec.marks[0]?.data as { configuration: string; second: number; originFetches: number; originFetchesPerSecond: number }[];
+    const buckets = Math.ceil(runs[0]!.run.requests.at(-1)!.atMs / 250 + 1e-9);
+    expect(rows).toHaveLength(runs.length * buckets);
+    runs.forEach(({ label, run }) => {
+      const mine = rows.filter((r) => r.configuration.startsWith(`${label}:`));
+      expect(mine.map((r) => r.originFetches)).toEqual(run.metrics.series.slice(0, buckets).map((b) => b.originRequests));
+      expect(mine.every((r) => r.originFetchesPerSecond === r.originFetches * 4)).toBe(true);
+    });
+    expect(spec.caption).toContain(`no collapsing: ${runs[0]!.run.metrics.originRequests} in all`);
+    expectReadable(spec, rows.length);
+    expect(rendered(spec, 390).textContent).toContain('flash crowd');
+  });
+
+  it('outcomeFigure: each run is one bar of its requests by outcome, summing to 100%, a fixed colour per outcome', () => {
+    const spec = outcomeFigure(runs);
+    const rows = spec.marks[0]?.data as { configuration: string; outcome: string; requests: number; percent: number }[];
+    for (const { label, run } of runs) {
+      const mine = rows.filter((r) => r.configuration === label);
+      expect(mine.reduce((sum, r) => sum + r.requests, 0)).toBe(run.requests.length);
+      expect(mine.reduce((sum, r) => sum + r.percent, 0)).toBeCloseTo(100, 0);
+    }
+    const colour = (spec.options as { color: { domain: string[]; range: string[] } }).color;
+    colour.domain.forEach((label, i) => expect(OUTCOMES.find((o) => o.label === label)?.colour).toBe(colour.range[i]));
+    expectReadable(spec, rows.length);
+  });
+
+  it('refuses runs it cannot tell apart or colour', () => {
+    expect(() => flashCrowdFigure([])).toThrow('needs at least one run');
+    expect(() => outcomeFigure([runs[0]!, runs[0]!])).toThrow('each run needs its own label');
+  });
+});
+
+describe('tiered caching: an origin shield', () => {
+  const workload = zipfWorkload({ seed: 5, catalogSize: 300, alpha: 0.8, requests: 600, ratePerSecond: 400 });
+  const regions = ['eu', 'us', 'asia'];
+  const points: TierPoint[] = [];
+  for (const count of [1, 2, 3]) {
+    const mine = regions.slice(0, count).map((region) => ({ id: `pop-${region}`, region, capacityBytes: 50e6 }));
+    const mapped = requestsFromWorkload(workload, { seed: 5, popShares: Object.fromEntries(mine.map((p) => [p.id, 1])), policy: { maxAgeMs: 60_000 } });
+    const options: CdnOptions = { seed: 5, ...mapped, pops: mine, latencyMs, origin: { region: 'us' }, untilMs: 2000 };
+    points.push({ label: 'no shield', pops: count, run: runCdn(options) });
+    points.push({ label: 'shield', pops: count, run: runCdn({ ...options, shield: { region: 'us', capacityBytes: 100e6 } }) });
+  }
+
+  it('behind a shield the origin fetches each object once, however many PoPs; without one, once per PoP', () => {
+    const distinct = new Set(workload.requests.map((r) => r.key)).size;
+    for (const p of points) {
+      expect(p.run.checks.map((c) => c.status)).toEqual(['ok', 'ok', 'ok']);
+      const perPop = new Set(p.run.requests.map((r) => `${r.pop} ${r.key}`)).size;
+      expect(p.run.metrics.originRequests).toBe(p.label === 'shield' ? distinct : perPop);
+    }
+  });
+
+  it('tierFigure: one point per tiering and PoP count, with the origin fetches as its label', () => {
+    const spec = tierFigure(points);
+    const rows = spec.marks[0]?.data as { tiering: string; pops: number; originFetches: number }[];
+    expect(rows.map((r) => [r.tiering, r.pops, r.originFetches])).toEqual(
+      [...points].sort((a, b) => (a.label === b.label ? a.pops - b.pops : a.label === 'no shield' ? -1 : 1)).map((p) => [p.label, p.pops, p.run.metrics.originRequests]),
+    );
+    expectReadable(spec, rows.length);
+  });
+});
+
+describe('requestsFromWorkload', () => {
+  it('keeps the stream, names rank r /o/r, and spreads requests over PoPs by their shares (seeded)', () => {
+    const workload = zipfWorkload({ seed: 9, catalogSize: 100, alpha: 0.9, requests: 4000 });
+    const mapping = { seed: 3, popShares: { a: 3, b: 1 }, policy: (rank: number) => ({ maxAgeMs: rank * 10 }) };
+    const { requests, objects } = requestsFromWorkload(workload, mapping);
+    expect(requests.map((r) => [r.atMs, r.key])).toEqual(workload.requests.map((r) => [r.atMs, objectKey(r.key)]));
+    expect(objects).toHaveLength(100);
+    expect(objects[4]).toEqual({ key: '/o/5', sizeBytes: workload.sizes[4], policy: { maxAgeMs: 50 } });
+    const shareA = requests.filter((r) => r.pop === 'a').length / requests.length;
+    expect(shareA).toBeGreaterThan(0.72);
+    expect(shareA).toBeLessThan(0.78);
+    expect(requestsFromWorkload(workload, mapping)).toEqual({ requests, objects });
+    expect(() => requestsFromWorkload(workload, { ...mapping, popShares: {} })).toThrow('popShares');
+  });
+});
