@@ -37,6 +37,15 @@ function rttTo(graph: AsGraph, from: number, to: number): number {
   return dist.get(to) as number;
 }
 
+/** The links as the prompt lists them, in order of their lower and then higher AS number. */
+function linkLines(graph: AsGraph): string {
+  return graph.links
+    .map((l) => ({ a: Math.min(l.a, l.b), b: Math.max(l.a, l.b), rttMs: l.rttMs }))
+    .sort((x, y) => x.a - y.a || x.b - y.b)
+    .map((l) => `- AS ${l.a} — AS ${l.b}: ${l.rttMs} ms`)
+    .join('\n');
+}
+
 const optionId = (pop: string, fastest: boolean) => `${pop}:${fastest ? 'fastest' : 'slower'}`;
 
 export const anycastPick = defineExercise({
@@ -60,7 +69,7 @@ export const anycastPick = defineExercise({
     }
   },
   prompt: (p) => ({
-    text: `Three PoPs announce the same anycast prefix: ${p.pops.map((pop) => `**${pop.id}** from AS ${pop.asn}`).join(', ')}. The ASes are linked as follows (round-trip time of each link):\n\n${p.graph.links.map((l) => `- AS ${Math.min(l.a, l.b)} — AS ${Math.max(l.a, l.b)}: ${l.rttMs} ms`).join('\n')}\n\nEvery AS runs BGP with no policies: it selects the route with the **shortest AS path** among those its neighbours offer (a route already through itself is ignored), and breaks ties by the **lowest neighbour AS number**. A PoP's own AS uses its own route. Which PoP do packets from a client in **AS ${p.clientAs}** reach, and is it the PoP with the lowest round-trip time from AS ${p.clientAs} (over any path, adding link RTTs)?`,
+    text: `Three PoPs announce the same anycast prefix: ${p.pops.map((pop) => `**${pop.id}** from AS ${pop.asn}`).join(', ')}. The ASes are linked as follows (round-trip time of each link):\n\n${linkLines(p.graph)}\n\nEvery AS runs BGP with no policies: it selects the route with the **shortest AS path** among those its neighbours offer (a route already through itself is ignored), and breaks ties by the **lowest neighbour AS number**. A PoP's own AS uses its own route. Which PoP do packets from a client in **AS ${p.clientAs}** reach, and is it the PoP with the lowest round-trip time from AS ${p.clientAs} (over any path, adding link RTTs)?`,
   }),
   options: (p) => p.pops.flatMap((pop): ChoiceOption[] => [
     { id: optionId(pop.id, true), label: `${pop.id}, and it is the lowest-RTT PoP` },

@@ -10,6 +10,7 @@
  */
 import { distinctMistakes } from '../../exercises/grade';
 import { defineExercise } from '../../exercises/types';
+import { ordinal } from './text';
 
 export interface DnsTtlParams {
   healthCheckEveryMs: number;
@@ -68,7 +69,7 @@ export const dnsTtl = defineExercise({
     const first = (Math.floor(p.failAtMs / p.healthCheckEveryMs) + 1) * p.healthCheckEveryMs;
     const down = markedDownAtMs(p);
     return {
-      text: `**${lastSendBoundMs(p).toLocaleString('en-US')} ms.** The first check the site misses is the one at ${first.toLocaleString('en-US')} ms; it counts as missed at ${(first + p.healthCheckEveryMs).toLocaleString('en-US')} ms, and the ${p.failuresToMarkDown}-th miss in a row at ${down.toLocaleString('en-US')} ms, when the server marks the site down. Until then it still answers with the dead site; a resolver that asked just before ${down.toLocaleString('en-US')} ms caches that answer for ${p.ttlSeconds} s, and its clients are sent there until ${lastSendBoundMs(p).toLocaleString('en-US')} ms. The outage a DNS-routed client can see is detection plus TTL: a short TTL shortens it at the price of more queries to the authoritative server; anycast has no TTL but waits for BGP to withdraw the route and converge.`,
+      text: `**${lastSendBoundMs(p).toLocaleString('en-US')} ms.** The first check the site misses is the one at ${first.toLocaleString('en-US')} ms; it counts as missed at ${(first + p.healthCheckEveryMs).toLocaleString('en-US')} ms, and the ${ordinal(p.failuresToMarkDown)} miss in a row at ${down.toLocaleString('en-US')} ms, when the server marks the site down. Until then it still answers with the dead site; a resolver that asked just before ${down.toLocaleString('en-US')} ms caches that answer for ${p.ttlSeconds} s, and its clients are sent there until ${lastSendBoundMs(p).toLocaleString('en-US')} ms. The outage a DNS-routed client can see is detection plus TTL: a short TTL shortens it at the price of more queries to the authoritative server; anycast has no TTL but waits for BGP to withdraw the route and converge.`,
     };
   },
 });

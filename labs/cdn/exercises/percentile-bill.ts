@@ -9,6 +9,7 @@
 import { defineExercise, type Check } from '../../exercises/types';
 import type { TableOutput } from '../../display/outputs';
 import { percentileBill, percentileIndex } from '../billing';
+import { money, ordinal } from './text';
 
 export interface PercentileBillParams {
   /** The samples in time order, Mbps, all different. */
@@ -35,7 +36,6 @@ export function samplesTable(p: PercentileBillParams): TableOutput {
   return { kind: 'table', columns: ['from', '+0 min', '+5 min', '+10 min', '+15 min', '+20 min'], rows, caption: `${p.samplesMbps.length} five-minute samples of the port's rate, in Mbps, in time order (read each row left to right).` };
 }
 
-const money = (x: number) => `$${Number.isInteger(x) ? x : x.toFixed(2)}`;
 const near = (a: number, b: number) => Math.abs(a - b) < 0.005;
 
 export const percentileBillExercise = defineExercise({
@@ -63,7 +63,7 @@ export const percentileBillExercise = defineExercise({
   prompt: (p) => {
     const n = p.samplesMbps.length;
     return {
-      text: `A transit provider bills a CDN's port by the **95th percentile**: it samples the rate every 5 minutes, sorts the samples, and bills the sample at the nearest rank, the ⌈0.95 × n⌉-th smallest of the n samples, at $${p.pricePerMbps} per Mbps. Suppose the billing period had only the ${n} samples in the table. What is the billable rate in Mbps, and what is the bill in dollars? Answer with two numbers, like \`[120, 360]\`.`,
+      text: `A transit provider bills a CDN's port by the **95th percentile**: it samples the rate every 5 minutes, sorts the samples, and bills the sample at the nearest rank, the ⌈0.95 × n⌉th smallest of the n samples, at $${p.pricePerMbps} per Mbps. Suppose the billing period had only the ${n} samples in the table. What is the billable rate in Mbps, and what is the bill in dollars? Answer with two numbers, like \`[120, 360]\`.`,
       figures: [samplesTable(p)],
     };
   },
@@ -84,7 +84,7 @@ export const percentileBillExercise = defineExercise({
     const [rate, cost] = value as [number, number];
     const index = sorted.indexOf(rate);
     const mean = p.samplesMbps.reduce((s, x) => s + x, 0) / n;
-    let rateFeedback = `Sort the ${n} samples in ascending order; the billed one is the ${percentileIndex(n) + 1}-th smallest.`;
+    let rateFeedback = `Sort the ${n} samples in ascending order; the billed one is the ${ordinal(percentileIndex(n) + 1)} smallest.`;
     if (rate === sorted[n - 1]) rateFeedback = 'That is the peak sample. The 95th percentile exists so that the top 5% of samples, short bursts, cost nothing: discard them first.';
     else if (index >= 0 && index > percentileIndex(n)) rateFeedback = `You discarded too few samples: with ${n} samples, the top ${discarded} are discarded and the next one is billed.`;
     else if (index >= 0 && index < percentileIndex(n)) rateFeedback = `You discarded too many samples: with ${n} samples, ⌈0.95 × ${n}⌉ = ${percentileIndex(n) + 1}, so only the top ${discarded} are discarded.`;
@@ -104,7 +104,7 @@ export const percentileBillExercise = defineExercise({
     const sorted = [...p.samplesMbps].sort((a, b) => b - a);
     const discarded = n - 1 - percentileIndex(n);
     return {
-      text: `**${rateMbps} Mbps** and **${money(bill)}**. The largest samples, from the top: ${sorted.slice(0, discarded + 2).join(', ')}, … With n = ${n}, the billed sample is the ⌈0.95 × ${n}⌉ = ${percentileIndex(n) + 1}-th smallest, so the top ${discarded} (${sorted.slice(0, discarded).join(', ')} Mbps) are free and ${rateMbps} Mbps is billed: ${rateMbps} × $${p.pricePerMbps} = ${money(bill)}. The burst in the table is paid for only where it lasts longer than the 5% the rule forgives; a real month has 8,640 samples, so about 36 hours of bursts are free. The mean rate, ${(p.samplesMbps.reduce((s, x) => s + x, 0) / n).toFixed(1)} Mbps, is what the traffic costs to carry; the billed rate over the mean is what its shape costs.`,
+      text: `**${rateMbps} Mbps** and **${money(bill)}**. The largest samples, from the top: ${sorted.slice(0, discarded + 2).join(', ')}, … With n = ${n}, the billed sample is the ⌈0.95 × ${n}⌉ = ${ordinal(percentileIndex(n) + 1)} smallest, so the top ${discarded === 1 ? 'one' : discarded} (${sorted.slice(0, discarded).join(', ')} Mbps) ${discarded === 1 ? 'is' : 'are'} free and ${rateMbps} Mbps is billed: ${rateMbps} × $${p.pricePerMbps} = ${money(bill)}. The burst in the table is paid for only where it lasts longer than the 5% the rule forgives; a real month has 8,640 samples, so about 36 hours of bursts are free. The mean rate, ${(p.samplesMbps.reduce((s, x) => s + x, 0) / n).toFixed(1)} Mbps, is what the traffic costs to carry; the billed rate over the mean is what its shape costs.`,
       figures: [samplesTable(p)],
     };
   },
