@@ -67,40 +67,97 @@ function checkSize(sizeBytes: number): void {
   }
 }
 
+interface ListNode {
+  key: CacheKey;
+  sizeBytes: number;
+  prev: ListNode | undefined;
+  next: ListNode | undefined;
+}
+
 /**
- * A list in recency or arrival order, kept in a `Map`: a `Map` iterates in insertion order, so deleting and
- * re-setting a key moves it to the end (most recent) and the first key is the least recent, both in O(1).
+ * Keys in recency or arrival order: a doubly linked list for the order and a `Map` from key to its list node, so
+ * a lookup, a move to the back (most recent) and taking the front (least recent) are each O(1). (Taking a `Map`'s
+ * first key instead is not O(1) in practice: deleted entries stay as holes at the front of the table until it is
+ * rebuilt, and every scan from the front skips them.)
  */
+class OrderedList {
+  private readonly nodes = new Map<CacheKey, ListNode>();
+  private head: ListNode | undefined;
+  private tail: ListNode | undefined;
+  bytes = 0;
+
+  get size(): number {
+    return this.nodes.size;
+  }
+  has(key: CacheKey): boolean {
+    return this.nodes.has(key);
+  }
+  sizeOf(key: CacheKey): number | undefined {
+    return this.nodes.get(key)?.sizeBytes;
+  }
+  /** Appends a key that is not in the list at the back. */
+  push(key: CacheKey, sizeBytes: number): void {
+    const node: ListNode = { key, sizeBytes, prev: this.tail, next: undefined };
+    if (this.tail) this.tail.next = node;
+    else this.head = node;
+    this.tail = node;
+    this.nodes.set(key, node);
+    this.bytes += sizeBytes;
+  }
+  /** Removes a key and returns its size, or undefined if it is not in the list. */
+  remove(key: CacheKey): number | undefined {
+    const node = this.nodes.get(key);
+    if (!node) return undefined;
+    if (node.prev) node.prev.next = node.next;
+    else this.head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else this.tail = node.prev;
+    this.nodes.delete(key);
+    this.bytes -= node.sizeBytes;
+    return node.sizeBytes;
+  }
+  /** Moves a key in the list to the back; false if it is not in the list. */
+  touch(key: CacheKey): boolean {
+    const node = this.nodes.get(key);
+    if (!node) return false;
+    if (node !== this.tail) {
+      this.remove(key);
+      this.push(key, node.sizeBytes);
+    }
+    return true;
+  }
+  /** Removes the front key and returns it with its size. */
+  shift(): ListNode | undefined {
+    const front = this.head;
+    if (front) this.remove(front.key);
+    return front;
+  }
+  keys(): CacheKey[] {
+    const keys: CacheKey[] = [];
+    for (let node = this.head; node; node = node.next) keys.push(node.key);
+    return keys;
+  }
+}
+
 interface OrderedBytes {
   capacityBytes: number;
-  usedBytes: number;
-  sizes: Map<CacheKey, number>;
+  list: OrderedList;
 }
 
 function createOrdered(capacityBytes: number): OrderedBytes {
   checkCapacity(capacityBytes);
-  return { capacityBytes, usedBytes: 0, sizes: new Map() };
+  return { capacityBytes, list: new OrderedList() };
 }
 
-function firstKey(sizes: Map<CacheKey, number>): CacheKey | undefined {
-  for (const key of sizes.keys()) return key;
-  return undefined;
-}
-
-/** Evicts from the front of `state.sizes` until `sizeBytes` more fit, then appends the key at the back. */
+/** Evicts from the front of the list until `sizeBytes` more fit, then appends the key at the back. */
 function insertOrdered(state: OrderedBytes, key: CacheKey, sizeBytes: number): InsertResult {
   checkSize(sizeBytes);
-  if (state.sizes.has(key)) throw new Error(`insert(${String(key)}): the key is already cached; call lookup first`);
+  const { list } = state;
+  if (list.has(key)) throw new Error(`insert(${String(key)}): the key is already cached; call lookup first`);
   if (sizeBytes > state.capacityBytes) return { admitted: false, evicted: [] };
   const evicted: CacheKey[] = [];
-  while (state.usedBytes + sizeBytes > state.capacityBytes) {
-    const victim = firstKey(state.sizes) as CacheKey;
-    state.usedBytes -= state.sizes.get(victim) as number;
-    state.sizes.delete(victim);
-    evicted.push(victim);
-  }
-  state.sizes.set(key, sizeBytes);
-  state.usedBytes += sizeBytes;
+  while (list.bytes + sizeBytes > state.capacityBytes) evicted.push((list.shift() as ListNode).key);
+  list.push(key, sizeBytes);
   return { admitted: true, evicted };
 }
 
@@ -108,26 +165,20 @@ function insertOrdered(state: OrderedBytes, key: CacheKey, sizeBytes: number): I
 export const fifo: CachePolicy<OrderedBytes> = {
   name: 'FIFO',
   create: createOrdered,
-  lookup: (state, key) => state.sizes.has(key),
+  lookup: (state, key) => state.list.has(key),
   insert: insertOrdered,
-  keys: (state) => [...state.sizes.keys()],
-  usedBytes: (state) => state.usedBytes,
+  keys: (state) => state.list.keys(),
+  usedBytes: (state) => state.list.bytes,
 };
 
 /** Least recently used: a hit moves the object to the most recent end; evicts from the least recent end. */
 export const lru: CachePolicy<OrderedBytes> = {
   name: 'LRU',
   create: createOrdered,
-  lookup(state, key) {
-    const size = state.sizes.get(key);
-    if (size === undefined) return false;
-    state.sizes.delete(key);
-    state.sizes.set(key, size);
-    return true;
-  },
+  lookup: (state, key) => state.list.touch(key),
   insert: insertOrdered,
-  keys: (state) => [...state.sizes.keys()],
-  usedBytes: (state) => state.usedBytes,
+  keys: (state) => state.list.keys(),
+  usedBytes: (state) => state.list.bytes,
 };
 
 interface LfuEntry {
@@ -204,11 +255,9 @@ interface SlruState {
   capacityBytes: number;
   protectedCapacityBytes: number;
   /** Objects seen once since admission (or demoted from protected), least recent first. */
-  probationary: Map<CacheKey, number>;
+  probationary: OrderedList;
   /** Objects hit at least once while cached, least recent first. */
-  protected: Map<CacheKey, number>;
-  probationaryBytes: number;
-  protectedBytes: number;
+  protected: OrderedList;
 }
 
 /**
@@ -236,31 +285,19 @@ export function segmentedLru(protectedFraction = 0.8): CachePolicy<SlruState> {
       return {
         capacityBytes,
         protectedCapacityBytes: protectedFraction * capacityBytes,
-        probationary: new Map(),
-        protected: new Map(),
-        probationaryBytes: 0,
-        protectedBytes: 0,
+        probationary: new OrderedList(),
+        protected: new OrderedList(),
       };
     },
     lookup(state, key) {
-      let size = state.protected.get(key);
-      if (size !== undefined) {
-        state.protected.delete(key);
-      } else {
-        size = state.probationary.get(key);
+      if (!state.protected.touch(key)) {
+        const size = state.probationary.remove(key);
         if (size === undefined) return false;
-        state.probationary.delete(key);
-        state.probationaryBytes -= size;
-        state.protectedBytes += size;
+        state.protected.push(key, size);
       }
-      state.protected.set(key, size);
-      while (state.protectedBytes > state.protectedCapacityBytes) {
-        const demoted = firstKey(state.protected) as CacheKey;
-        const demotedSize = state.protected.get(demoted) as number;
-        state.protected.delete(demoted);
-        state.protectedBytes -= demotedSize;
-        state.probationary.set(demoted, demotedSize);
-        state.probationaryBytes += demotedSize;
+      while (state.protected.bytes > state.protectedCapacityBytes) {
+        const demoted = state.protected.shift() as ListNode;
+        state.probationary.push(demoted.key, demoted.sizeBytes);
       }
       return true;
     },
@@ -271,22 +308,15 @@ export function segmentedLru(protectedFraction = 0.8): CachePolicy<SlruState> {
       }
       if (sizeBytes > state.capacityBytes) return { admitted: false, evicted: [] };
       const evicted: CacheKey[] = [];
-      while (state.probationaryBytes + state.protectedBytes + sizeBytes > state.capacityBytes) {
-        const fromProbation = state.probationary.size > 0;
-        const segment = fromProbation ? state.probationary : state.protected;
-        const victim = firstKey(segment) as CacheKey;
-        const victimSize = segment.get(victim) as number;
-        segment.delete(victim);
-        if (fromProbation) state.probationaryBytes -= victimSize;
-        else state.protectedBytes -= victimSize;
-        evicted.push(victim);
+      while (state.probationary.bytes + state.protected.bytes + sizeBytes > state.capacityBytes) {
+        const segment = state.probationary.size > 0 ? state.probationary : state.protected;
+        evicted.push((segment.shift() as ListNode).key);
       }
-      state.probationary.set(key, sizeBytes);
-      state.probationaryBytes += sizeBytes;
+      state.probationary.push(key, sizeBytes);
       return { admitted: true, evicted };
     },
     keys,
-    usedBytes: (state) => state.probationaryBytes + state.protectedBytes,
+    usedBytes: (state) => state.probationary.bytes + state.protected.bytes,
   };
 }
 
