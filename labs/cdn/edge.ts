@@ -365,7 +365,7 @@ function isFresh(copy: CachedCopy, nowMs: number): boolean {
   return ageMs(copy, nowMs) < copy.policy.maxAgeMs;
 }
 
-function describe(value: unknown): string {
+function preview(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
@@ -392,7 +392,7 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
       return false;
     }
     if (result === null || typeof result !== 'object' || !('state' in result) || typeof (result as { fetch?: unknown }).fetch !== 'boolean') {
-      recordError(state, effects, `onMiss(${key}, ${id}) must return { state, fetch: boolean } (got ${describe(result)})`);
+      recordError(state, effects, `onMiss(${key}, ${id}) must return { state, fetch: boolean } (got ${preview(result)})`);
       return false;
     }
     const ok = result as { state: unknown; fetch: boolean };
@@ -411,7 +411,7 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
     }
     const answer = result !== null && typeof result === 'object' ? (result as { answer?: unknown }).answer : undefined;
     if (!('state' in Object(result)) || !Array.isArray(answer) || !answer.every((id) => typeof id === 'string')) {
-      recordError(state, effects, `onResponse(${key}) must return { state, answer: string[] } (got ${describe(result)})`);
+      recordError(state, effects, `onResponse(${key}) must return { state, answer: string[] } (got ${preview(result)})`);
       return [];
     }
     state.collapser = (result as { state: unknown }).state;
