@@ -470,7 +470,6 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
   };
 
   const onDemand = (state: CacheState, effects: Effects, demand: Demand, nowMs: number): void => {
-    state.demands.set(demand.id, demand);
     const stored = policy.lookup(state.cache, demand.key);
     let copy = stored ? state.copies.get(demand.key) : undefined;
     if (copy !== undefined && demand.notBeforeMs !== undefined && copy.generatedAtMs < demand.notBeforeMs) copy = undefined;
@@ -484,6 +483,9 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
       if (!state.backgroundKeys.has(demand.key)) sendFetch(state, effects, demand.key, nowMs, true);
       return;
     }
+    // Only requests that wait are remembered (hits are answered above and never reach the collapser); answered
+    // ones stay, so that a collapser answering one again is carried out and shows in the trace.
+    state.demands.set(demand.id, demand);
     const fetch = callOnMiss(state, effects, demand.key, demand.id);
     demand.joined = !fetch;
     if (fetch) sendFetch(state, effects, demand.key, nowMs, false);
