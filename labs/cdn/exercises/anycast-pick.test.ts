@@ -1,13 +1,13 @@
 // Method: the grader (the lab's anycastRouting) is held on 1,500 variants to a brute force over every simple path
 // from the client's AS: the fewest AS hops to any PoP's AS, ties broken by walking to the lowest-numbered neighbour
 // one hop nearer, and the lowest RTT over all paths. Exactly one option is correct in every variant, both answers
-// (the fastest PoP, another one) occur, and each wrong option explains itself.
+// (the fastest PoP, another one) occur, and each wrong option explains itself. The prompt's figure draws the graph.
 import { describe, expect, it } from 'vitest';
 import { grade, variantParams } from '../../exercises/grade';
 import { enumerateSeeds, feedbackTexts, MARKDOWN_IN_FEEDBACK } from '../../exercises/oracle-support';
 import { choice, itPassesEveryVariant } from '../../exercises/test-support';
 import type { AsGraph } from '../anycast';
-import { anycastPick, clientRoute, type AnycastPickParams } from './anycast-pick';
+import { anycastPick, asGraphFigure, clientRoute, type AnycastPickParams } from './anycast-pick';
 
 const SEEDS = enumerateSeeds(1500);
 
@@ -66,6 +66,19 @@ describe('RFC 4271 §9.1.2.2: anycast follows the shortest AS path, not the lowe
         expect(result.checks[0]?.feedback.length).toBeGreaterThan(20);
       }
       for (const text of feedbackTexts(anycastPick, p)) expect(text).not.toMatch(MARKDOWN_IN_FEEDBACK);
+    }
+  });
+
+  it('the prompt\'s figure draws every AS and link once, and names the PoPs and the client', () => {
+    for (const seed of enumerateSeeds(20)) {
+      const p = variantParams(anycastPick, seed) as AnycastPickParams;
+      const figure = asGraphFigure(p);
+      const dots = figure.marks.find((m) => m.mark === 'dot')?.data as { label: string; role: string }[];
+      expect(dots).toHaveLength(p.graph.ases.length);
+      expect(figure.marks.find((m) => m.mark === 'link')?.data).toHaveLength(p.graph.links.length);
+      for (const pop of p.pops) expect(dots.map((d) => d.label)).toContain(`AS ${pop.asn}: ${pop.id}`);
+      expect(dots.filter((d) => d.role === 'the client').map((d) => d.label)).toEqual([`AS ${p.clientAs}: client`]);
+      expect((figure.options?.color as { domain: string[] }).domain).toEqual(expect.arrayContaining([...new Set(dots.map((d) => d.role))]));
     }
   });
 });

@@ -6,6 +6,7 @@
  * holds it to a brute force over every simple path. Variants are drawn so that about half of them send the client
  * somewhere other than the fastest PoP, and the lowest RTT is never tied.
  */
+import type { PlotOutput } from '../../display/outputs';
 import { defineExercise, type ChoiceOption } from '../../exercises/types';
 import { anycastRouting, randomAsGraph, type AnycastRoute, type AsGraph, type Pop } from '../anycast';
 
@@ -46,6 +47,51 @@ function linkLines(graph: AsGraph): string {
     .join('\n');
 }
 
+/** Where along a link its RTT is written, from its lower-numbered end: off the middle, so crossing links' labels part. */
+const LABEL_AT = 0.4;
+
+const ROLE_COLOURS: Record<string, string> = { 'PoP': '#d95f02', 'the client': '#1b9e77', 'transit': '#999999' };
+
+/**
+ * The AS graph as a figure: ASes on a circle in order of number, links with their RTTs written along them, PoPs and
+ * the client's AS coloured and named. The prompt's list of links is the same information, for reading without it.
+ */
+export function asGraphFigure(p: AnycastPickParams): PlotOutput {
+  const sorted = [...p.graph.ases].sort((a, b) => a - b);
+  const at = new Map(sorted.map((asn, i) => {
+    const angle = (2 * Math.PI * i) / sorted.length - Math.PI / 2;
+    return [asn, { x: Math.round(100 * Math.cos(angle)) / 100, y: Math.round(-100 * Math.sin(angle)) / 100 }];
+  }));
+  const popAt = new Map(p.pops.map((pop) => [pop.asn, pop.id]));
+  const nodes = sorted.map((asn) => ({
+    ...(at.get(asn) as { x: number; y: number }),
+    label: popAt.has(asn) ? `AS ${asn}: ${popAt.get(asn)}` : asn === p.clientAs ? `AS ${asn}: client` : `AS ${asn}`,
+    role: popAt.has(asn) ? 'PoP' : asn === p.clientAs ? 'the client' : 'transit',
+  }));
+  const links = p.graph.links.map((l) => {
+    const a = at.get(Math.min(l.a, l.b)) as { x: number; y: number };
+    const b = at.get(Math.max(l.a, l.b)) as { x: number; y: number };
+    return { x1: a.x, y1: a.y, x2: b.x, y2: b.y, mx: Math.round(100 * (a.x + LABEL_AT * (b.x - a.x))) / 100, my: Math.round(100 * (a.y + LABEL_AT * (b.y - a.y))) / 100, rtt: `${l.rttMs} ms` };
+  });
+  const roles = Object.keys(ROLE_COLOURS);
+  return {
+    kind: 'plot',
+    marks: [
+      { mark: 'link', data: links, options: { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: '#bbbbbb', strokeWidth: 1.5 } },
+      { mark: 'text', data: links, options: { x: 'mx', y: 'my', text: 'rtt', fill: '#444444', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke', fontSize: 10 } },
+      { mark: 'dot', data: nodes, options: { x: 'x', y: 'y', fill: 'role', r: 7, stroke: 'white', strokeWidth: 1.5 } },
+      { mark: 'text', data: nodes, options: { x: 'x', y: 'y', text: 'label', dy: -14, fontWeight: 'bold', fill: '#222222', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' } },
+    ],
+    options: {
+      x: { axis: null, domain: [-1.35, 1.35] },
+      y: { axis: null, domain: [-1.25, 1.3] },
+      color: { domain: roles, range: roles.map((r) => ROLE_COLOURS[r]), legend: true },
+      height: 360,
+    },
+    caption: `The AS graph: each link with its round-trip time. Orange ASes host a PoP; the green one is the client's, AS ${p.clientAs}.`,
+  };
+}
+
 const optionId = (pop: string, fastest: boolean) => `${pop}:${fastest ? 'fastest' : 'slower'}`;
 
 export const anycastPick = defineExercise({
@@ -70,6 +116,7 @@ export const anycastPick = defineExercise({
   },
   prompt: (p) => ({
     text: `Three PoPs announce the same anycast prefix: ${p.pops.map((pop) => `**${pop.id}** from AS ${pop.asn}`).join(', ')}. The ASes are linked as follows (round-trip time of each link):\n\n${linkLines(p.graph)}\n\nEvery AS runs BGP with no policies: it selects the route with the **shortest AS path** among those its neighbours offer (a route already through itself is ignored), and breaks ties by the **lowest neighbour AS number**. A PoP's own AS uses its own route. Which PoP do packets from a client in **AS ${p.clientAs}** reach, and is it the PoP with the lowest round-trip time from AS ${p.clientAs} (over any path, adding link RTTs)?`,
+    figures: [asGraphFigure(p)],
   }),
   options: (p) => p.pops.flatMap((pop): ChoiceOption[] => [
     { id: optionId(pop.id, true), label: `${pop.id}, and it is the lowest-RTT PoP` },
