@@ -204,3 +204,23 @@ describe('purges', () => {
     allOk(run);
   });
 });
+
+describe('runCdn options', () => {
+  it('names what is wrong: an unknown PoP or key, a missing latency, a PoP id taken by another node', () => {
+    const ok = base({ maxAgeMs: 1000 }, at([0]));
+    expect(() => runCdn({ ...ok, requests: at([0], '/a', 'nowhere') })).toThrow('runCdn: requests[0].pop "nowhere" is not a PoP (eu)');
+    expect(() => runCdn({ ...ok, requests: at([0], '/z') })).toThrow('runCdn: requests[0].key "/z" is not in objects');
+    expect(() => runCdn({ ...ok, origin: { region: 'mars' } })).toThrow('latencyMs has no one-way ms between regions "eu" and "mars"');
+    expect(() => runCdn({ ...ok, pops: [{ id: 'origin', region: 'eu', capacityBytes: 1 }] })).toThrow('names the origin');
+  });
+
+  it('without a trace the metrics are the same and there are no checks', () => {
+    const options = base({ maxAgeMs: 300, staleWhileRevalidateMs: 200 }, at([0, 10, 350, 400, 900, 910]));
+    const traced = runCdn(options);
+    const bare = runCdn({ ...options, trace: false });
+    expect(bare.trace).toBeUndefined();
+    expect(bare.checks).toEqual([]);
+    expect(bare.metrics).toEqual(traced.metrics);
+    expect(bare.requests).toEqual(traced.requests);
+  });
+});
