@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Output } from '../display/outputs';
 import { edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
 import { exerciseSets } from '../catalog';
-import { hitRatioCurves, lru, percentileBill, segmentedLru, slowStartRounds, trafficSeries } from './index';
+import { hitRatioCurves, lru, percentileBill, segmentedLru, slowStartRounds, trafficSeries, zipfWorkload } from './index';
 
 const { source: chapter, cells, cellSource, cellCaption, says } = readChapter('serving/cdn.mdx');
 
@@ -32,6 +32,8 @@ const guidance: Record<string, { figures: string[]; tables: string[] }> = {
   failover: { figures: ['Look at when each line falls back to zero'], tables: ['how long after the failure it was detected, the last request any client sent to fra'] },
   'pop-balance': { figures: [], tables: ['Look at the distinct objects', 'Look at the busiest server'] },
   'hit-ratio': { figures: ['Look at how each curve keeps climbing'], tables: ['Look at how little the two columns differ'] },
+  'flash-crowd': { figures: ['Look at the spikes without collapsing', 'Collapsed requests waited for a revalidation'], tables: ['Compare the origin fetches, and the p99 latency'] },
+  'tiered-caching': { figures: ['behind the shield, its misses reach the origin only once'], tables: ['Compare the origin fetches of the two tierings'] },
   bill: { figures: ['Look at the red bursts'], tables: [] },
 };
 
@@ -175,6 +177,60 @@ describe("Breslau et al. 1999 and Che et al. 2002: cell hit-ratio", () => {
     expect(t.find((r) => r.alpha === 1.2 && r.size === 1600)?.['LRU simulated']).toBe('0.920');
     for (const r of t) expect(Math.abs(Number(r['LRU simulated']) - Number(r["Che's approximation"]))).toBeLessThan(0.01);
     says('at $\\alpha = 1.2$ a cache of 1,600 objects hits 0.920, and Che\'s approximation still stays within a point of the simulation');
+  });
+});
+
+describe('RFC 9111 §4 collapsed requests and RFC 5861 §3 stale-while-revalidate: cell flash-crowd', () => {
+  it('357 origin fetches (468/s at most, 1.0 MB) without collapsing, 10 with it, and p99 282 ms against 10 ms with stale-while-revalidate', async () => {
+    const outputs = await outputsOf(cellSource('flash-crowd'));
+    const rows = table(outputs, 0).map((r) => [r.configuration, r['origin fetches'], r['origin MB'], r['answered at once (%)'], r['p99 ms']]);
+    expect(rows).toEqual([
+      ['no collapsing', 357, '1.0', '81.7', '320'],
+      ['collapsing', 10, '0.6', '82.3', '282'],
+      ['collapsing + stale-while-revalidate', 10, '0.6', '99.7', '10'],
+    ]);
+    expect(ofKind(outputs, 'plot')[0]!.caption).toContain('no collapsing: 357 in all, at most 468/s');
+    // Most of the 357 fetches carried no body: at 200 kB each they would have been 71.4 MB, and the origin sent 1.0 MB.
+    const [first] = table(outputs, 0);
+    expect(Number(first!['origin MB'])).toBeLessThan((Number(first!['origin fetches']) * 200_000) / 1e6 / 10);
+    says('Without collapsing, the origin receives 357 fetches for a single object, up to 468 in one second');
+    says('the bytes stay small, 1.0 MB');
+    says('With collapsing the origin sees 10 fetches in all, but the requests that arrive while a fetch is out wait for it, and the slowest 1% take 282 ms');
+    says('99.7% of the requests are answered at once from the edge, and the 99th percentile falls to 10 ms');
+  });
+
+  it('the invited edit serviceMs 600: 518 fetches (852/s) without collapsing; 9 with it, 49.9% at once and p99 746 ms; nobody waits with stale-while-revalidate', async () => {
+    const outputs = await outputsOf(edit(cellSource('flash-crowd'), 'serviceMs: 150', 'serviceMs: 600'));
+    const rows = table(outputs, 0).map((r) => [r['origin fetches'], r['answered at once (%)'], r['p99 ms']]);
+    expect(rows).toEqual([[518, '73.5', '770'], [9, '49.9', '746'], [9, '99.7', '10']]);
+    expect(ofKind(outputs, 'plot')[0]!.caption).toContain('518 in all, at most 852/s');
+    says('without collapsing it now receives 518 fetches, up to 852 in a second');
+    says('with collapsing alone it still receives 9, but half the crowd waits for them (49.9% answered at once, p99 746 ms)');
+  });
+});
+
+describe('Che et al. 2002 on cache hierarchies, origin shields: cell tiered-caching', () => {
+  it('439 origin fetches (the distinct objects) with one PoP and at every count behind the shield, 718 with six and no shield', async () => {
+    const rows = table(await outputsOf(cellSource('tiered-caching')), 0);
+    const row = (pops: number, tiering: string) => rows.find((r) => r.PoPs === pops && r.tiering === tiering)!;
+    expect(new Set(zipfWorkload({ seed: 5, catalogSize: 1000, alpha: 0.8, requests: 1000, ratePerSecond: 500 }).requests.map((r) => r.key)).size).toBe(439);
+    for (const pops of [1, 2, 4, 6]) expect(row(pops, 'shield in us-east')['origin fetches']).toBe(439);
+    expect([1, 2, 4, 6].map((n) => row(n, 'no shield')['origin fetches'])).toEqual([439, 562, 659, 718]);
+    expect([row(1, 'no shield')['edge hit ratio'], row(6, 'no shield')['edge hit ratio'], row(6, 'shield in us-east')['edge hit ratio']]).toEqual(['0.535', '0.255', '0.255']);
+    expect([row(6, 'shield in us-east')['p95 ms'], row(6, 'no shield')['p95 ms']]).toEqual(['220', '210']);
+    says('With one point of presence the origin fetches 439 times, once for each distinct object the stream asks for');
+    says('the edge hit ratio falls from 0.535 to 0.255 and, without a shield, the origin\'s fetches grow to 718');
+    says('Behind the shield the origin fetches 439 times at every number of sites');
+    says('with six sites the 95th percentile is 220 ms behind the shield against 210 ms without');
+  });
+
+  it("the invited edit, a shield in Asia: still 439 fetches, p95 430 ms (530 ms with six sites)", async () => {
+    const rows = table(await outputsOf(edit(cellSource('tiered-caching'), "region: 'us-east', capacityBytes: 100_000_000", "region: 'asia', capacityBytes: 100_000_000")), 0);
+    const shielded = rows.filter((r) => r.tiering === 'shield in asia');
+    expect(shielded.map((r) => r['origin fetches'])).toEqual([439, 439, 439, 439]);
+    expect(shielded.map((r) => r['p95 ms'])).toEqual(['430', '430', '430', '530']);
+    says("in `const shield`, set `region: 'asia'`. The origin still sees 439 fetches");
+    says('the 95th percentile rises to 430 ms (530 ms with six sites)');
   });
 });
 
