@@ -248,7 +248,7 @@ describe('Dimitropoulos et al. 2009, 95th-percentile billing: cell bill', () => 
     says('The month is billed at 1,024 Mbps');
     says('averaged 625 Mbps and reached 2,606 Mbps in a burst');
     says('The four bursts, twelve hours in all, fall entirely in the 432 free samples: they cost nothing');
-    says('The bill, $512.23 for 202,621 GB');
+    says('The bill, \\$512.23 for 202,621 GB');
     says('A month of 30 days has 8,640 five-minute samples; the top 432 of them, 36 hours\' worth, are free');
   });
 
@@ -257,7 +257,7 @@ describe('Dimitropoulos et al. 2009, 95th-percentile billing: cell bill', () => 
     expect(text).toContain('billed rate 2006 Mbps');
     expect(text).toContain('bill $1003.24 for 226921 GB');
     expect(Math.round((226_921 / 202_621 - 1) * 100)).toBe(12);
-    says('the billed rate jumps to the bursts\' level, 2,006 Mbps: the bill nearly doubles, to $1,003.24, for 12% more traffic');
+    says('the billed rate jumps to the bursts\' level, 2,006 Mbps: the bill nearly doubles, to \\$1,003.24, for 12% more traffic');
   });
 });
 
