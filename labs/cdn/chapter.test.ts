@@ -270,6 +270,7 @@ describe('the chapter and its sources', () => {
     const links = expectChapterLinksResolve(chapter).map((l) => `${l.path}#${l.anchor}`);
     expect(links).toContain('scale/partitioning#consistent-hashing');
     expect(links).toContain('scale/partitioning#rendezvous-jump-and-maglev-hashing');
+    expect(links).toContain('scale/partitioning#hot-keys');
     expect(links).toContain('consistency/consistency-models#linearizability');
   });
 });
