@@ -34,6 +34,7 @@ const guidance: Record<string, { figures: string[]; tables: string[] }> = {
   'hit-ratio': { figures: ['Look at how each curve keeps climbing'], tables: ['Look at how little the two columns differ'] },
   'flash-crowd': { figures: ['Look at the spikes without collapsing', 'Collapsed requests waited for a revalidation'], tables: ['Compare the origin fetches, and the p99 latency'] },
   'tiered-caching': { figures: ['behind the shield, its misses reach the origin only once'], tables: ['Compare the origin fetches of the two tierings'] },
+  purge: { figures: [], tables: ['Look at how long each PoP goes on answering with version 1', 'Look at the purge checker'] },
   bill: { figures: ['Look at the red bursts'], tables: [] },
 };
 
@@ -231,6 +232,33 @@ describe('Che et al. 2002 on cache hierarchies, origin shields: cell tiered-cach
     expect(shielded.map((r) => r['p95 ms'])).toEqual(['430', '430', '430', '530']);
     says("in `const shield`, set `region: 'asia'`. The origin still sees 439 fetches");
     says('the 95th percentile rises to 430 ms (530 ms with six sites)');
+  });
+});
+
+describe('purges and their bound, checked by checkPurges: cell purge', () => {
+  it('the old version until 440 ms in Europe and 485 ms in Asia, the new one from 530 and 675 ms, and every checker accepts the run', async () => {
+    const outputs = await outputsOf(cellSource('purge'));
+    expect(table(outputs, 0)).toEqual([
+      { PoP: 'pop-eu', 'last version 1 answered at (ms)': 440, 'first version 2 answered at (ms)': 530, 'version 1 answers after 400 ms': 4 },
+      { PoP: 'pop-asia', 'last version 1 answered at (ms)': 485, 'first version 2 answered at (ms)': 675, 'version 1 answers after 400 ms': 9 },
+    ]);
+    expect(table(outputs, 1).map((r) => r.verdict)).toEqual(['ok', 'ok', 'ok']);
+    says('that edge answers its last request with the old version at 440 ms');
+    says('that edge serves the old version nine more times, until 485 ms');
+    says('and `checkPurges` accepts the run');
+    says('at 530 ms in Europe and 675 ms in Asia');
+  });
+
+  it('the invited edit boundMs 50: the purge checker reports pop-asia serving the old version at 455 ms, past 450 ms', async () => {
+    const edited = await outputsOf(edit(cellSource('purge'), 'boundMs: 200', 'boundMs: 50'));
+    expect(table(edited, 0), 'the bound is a promise checked on the trace; the run itself is the same').toEqual(table(await outputsOf(cellSource('purge')), 0));
+    const checks = table(edited, 1);
+    expect(checks.map((r) => r.verdict)).toEqual(['ok', 'violation', 'ok']);
+    expect(checks[1]!.checker).toBe('purges within their bound');
+    expect(checks[1]!.detail).toContain('pop-asia served request');
+    expect(checks[1]!.detail).toContain('at 455 ms');
+    expect(checks[1]!.detail).toContain('so by 450 ms');
+    says('set `boundMs: 50`. Nothing in the run changes, but the checker finds pop-asia serving the old version at 455 ms, after the deadline of 450 ms, and reports a violation');
   });
 });
 
