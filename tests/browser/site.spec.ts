@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { CHAPTER, SCHEME_RULES, watchErrors } from './helpers';
 
-const PAGES = ['', CHAPTER, 'time/clocks/', 'agreement/consensus/', 'scale/partitioning/', 'consistency/consistency-models/', 'global-state/snapshots/', 'scale/sharding/', 'glossary/', 'no-such-page/'];
+const PAGES = ['', CHAPTER, 'time/clocks/', 'agreement/consensus/', 'scale/partitioning/', 'consistency/consistency-models/', 'global-state/snapshots/', 'serving/cdn/', 'scale/sharding/', 'glossary/', 'no-such-page/'];
 
 test('the home page shows the book, its contents by part, and progress', async ({ page }) => {
   const errors = watchErrors(page);
