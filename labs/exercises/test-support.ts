@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { grade, referenceAnswer, variantParams, withinTolerance } from './grade';
-import { enumerateSeeds, parsedPlaceholder, referenceLikePlaceholder } from './oracle-support';
+import { exerciseSets } from '../catalog';
+import { MARKDOWN_IN_FEEDBACK, enumerateSeeds, feedbackTexts, parsedPlaceholder, referenceLikePlaceholder } from './oracle-support';
+import { ExerciseRegistry } from './registry';
 import { parseStructured } from './parse';
 import type { Answer, Exercise, NumericExercise, StructuredExercise } from './types';
 
@@ -133,4 +135,56 @@ export async function expectReferenceWrittenLikePlaceholder(def: Exercise, seeds
     expect((await grade(def, seed, structured(written))).passed, `${def.id} seed ${seed}: ${written}`).toBe(true);
   }
   expect(def.prompt(variantParams(def, 0) as never).text).toContain(`\`${def.placeholder}\``);
+}
+
+/**
+ * The tests every chapter's exercise set shares: it registers cleanly (the registry checks each definition's shape)
+ * with at least eight exercises, three of them code, and every kind; it is the set the catalog loads for its
+ * prefix; its variants differ from seed to seed; every prompt and solution can be drawn as plain JSON for a few
+ * seeds; and its numeric and choice feedback is plain text, which the page prints escaped.
+ */
+export function describeChapterSet(set: { chapter: string; exercises: readonly Exercise[] }, prefix: string): void {
+  describe('the chapter\'s exercise set', () => {
+    it('registers cleanly: at least eight exercises, three of them code, every kind', () => {
+      const registry = new ExerciseRegistry().register(...set.exercises);
+      expect(registry.list(prefix)).toHaveLength(set.exercises.length);
+      expect(set.exercises.length).toBeGreaterThanOrEqual(8);
+      expect(set.exercises.filter((def) => def.kind === 'code').length).toBeGreaterThanOrEqual(3);
+      expect(new Set(set.exercises.map((def) => def.kind))).toEqual(new Set(['choice', 'numeric', 'structured', 'code']));
+      for (const def of set.exercises) expect(def.id.startsWith(`${prefix}/`), def.id).toBe(true);
+    });
+
+    it(`is the set the catalog loads for ${prefix}/ ids`, async () => {
+      const loaded = await exerciseSets[prefix]?.();
+      expect(loaded?.chapter).toBe(set.chapter);
+      expect(loaded?.exercises.map((def) => def.id)).toEqual(set.exercises.map((def) => def.id));
+    });
+
+    it('draws different variants for different seeds', () => {
+      for (const def of set.exercises) {
+        const variants = new Set(SEEDS.map((seed) => JSON.stringify(variantParams(def, seed))));
+        expect(variants.size, def.id).toBeGreaterThan(6);
+      }
+    });
+
+    it('draws every prompt and solution, figures included, as plain JSON', () => {
+      for (const def of set.exercises) {
+        for (const seed of SEEDS.slice(0, 3)) {
+          const p = variantParams(def, seed);
+          for (const text of [def.prompt(p as never), def.solution(p as never)]) {
+            expect(text.text.length, def.id).toBeGreaterThan(50);
+            expect(JSON.parse(JSON.stringify(text)), def.id).toEqual(text);
+          }
+        }
+      }
+    });
+
+    it('writes its numeric and choice feedback as plain text, which the page prints escaped', () => {
+      for (const def of set.exercises) {
+        for (const seed of enumerateSeeds(50)) {
+          for (const text of feedbackTexts(def, variantParams(def, seed))) expect(text, `${def.id}, seed ${seed}`).not.toMatch(MARKDOWN_IN_FEEDBACK);
+        }
+      }
+    });
+  });
 }
