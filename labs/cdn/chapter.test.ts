@@ -6,22 +6,14 @@
 // cross-chapter links and the exercises placed must resolve.
 import { describe, expect, it } from 'vitest';
 import type { Output } from '../display/outputs';
-import { edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
+import { edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, run, runOnce, table } from '../runtime/chapter-cells';
 import { exerciseSets } from '../catalog';
 import { hitRatioCurves, lru, percentileBill, segmentedLru, slowStartRounds, trafficSeries, zipfWorkload } from './index';
 
 const { source: chapter, cells, cellSource, cellCaption, says } = readChapter('serving/cdn.mdx');
 
 /** Each cell's outputs for one source, computed once. */
-const runs = new Map<string, Promise<Output[]>>();
-function outputsOf(source: string): Promise<Output[]> {
-  let found = runs.get(source);
-  if (found === undefined) {
-    found = run(source);
-    runs.set(source, found);
-  }
-  return found;
-}
+const outputsOf = runOnce();
 
 const figureCaptions = (outputs: Output[]): string[] =>
   outputs.filter((o) => o.kind === 'plot' || o.kind === 'spacetime' || o.kind === 'timeseries' || o.kind === 'histogram').map((o) => ('caption' in o && o.caption ? o.caption : ''));

@@ -67,6 +67,22 @@ export function edit(source: string, from: string, to: string): string {
   return source.replace(from, to);
 }
 
+/**
+ * A `run` that runs each distinct source once and hands every later caller the same outputs: a chapter test reads
+ * one cell's outputs from several tests without paying for the run again.
+ */
+export function runOnce(): (source: string) => Promise<Output[]> {
+  const runs = new Map<string, Promise<Output[]>>();
+  return (source) => {
+    let found = runs.get(source);
+    if (found === undefined) {
+      found = run(source);
+      runs.set(source, found);
+    }
+    return found;
+  };
+}
+
 /** Runs a cell's source as the build does; a cell that fails fails the test with its error. */
 export async function run(source: string, file = 'cell.ts'): Promise<Output[]> {
   const result = await runCell(source, file);

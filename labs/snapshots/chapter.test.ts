@@ -6,7 +6,7 @@
 // are shared by the tests that read them, to keep the file fast. Citations and cross-chapter links must resolve.
 import { describe, expect, it } from 'vitest';
 import type { Output, PlotOutput } from '../display/outputs';
-import { chapterAnchors, edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, run, table } from '../runtime/chapter-cells';
+import { chapterAnchors, edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, run, runOnce, table } from '../runtime/chapter-cells';
 import { glossary } from '../../src/book/glossary';
 import { runExchange } from '../clocks/exchange';
 import { vectorClock } from '../clocks/logical';
@@ -16,15 +16,7 @@ import type { Cut } from './index';
 const { source: chapter, prose, cells, cellSource, cellCaption, says } = readChapter('global-state/snapshots.mdx');
 
 /** Each cell's outputs for one source, computed once. */
-const runs = new Map<string, Promise<Output[]>>();
-function outputsOf(source: string): Promise<Output[]> {
-  let found = runs.get(source);
-  if (found === undefined) {
-    found = run(source);
-    runs.set(source, found);
-  }
-  return found;
-}
+const outputsOf = runOnce();
 
 const plots = (outputs: Output[]): PlotOutput[] => ofKind(outputs, 'plot');
 
