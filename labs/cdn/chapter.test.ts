@@ -6,7 +6,7 @@
 // cross-chapter links and the exercises placed must resolve.
 import { describe, expect, it } from 'vitest';
 import type { Output } from '../display/outputs';
-import { edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, run, runOnce, table } from '../runtime/chapter-cells';
+import { edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, runOnce, table } from '../runtime/chapter-cells';
 import { exerciseSets } from '../catalog';
 import { hitRatioCurves, lru, percentileBill, segmentedLru, slowStartRounds, trafficSeries, zipfWorkload } from './index';
 

@@ -6,7 +6,7 @@
 // are shared by the tests that read them, to keep the file fast. Citations and cross-chapter links must resolve.
 import { describe, expect, it } from 'vitest';
 import type { Output, PlotOutput } from '../display/outputs';
-import { chapterAnchors, edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, run, runOnce, table } from '../runtime/chapter-cells';
+import { chapterAnchors, edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, runOnce, table } from '../runtime/chapter-cells';
 import { glossary } from '../../src/book/glossary';
 import { runExchange } from '../clocks/exchange';
 import { vectorClock } from '../clocks/logical';
