@@ -160,7 +160,40 @@ export interface TierPoint {
   run: CdnRun;
 }
 
-/** Origin fetches against the number of PoPs, one line per tiering, each point labelled with its count. */
+const TIER_HEIGHT = 300;
+const TIER_MARGIN_TOP = 24;
+/** The room the renderer leaves under the x axis (src/views/render.ts, X_LABEL_MARGIN). */
+const TIER_MARGIN_BOTTOM = 44;
+const TIER_LABEL_PX = 11;
+/** Least distance between two count labels' centres, in pixels: a line of 11 px text and a little air. */
+export const TIER_LABEL_GAP_PX = 14;
+
+/**
+ * The count labels of `tierFigure`: one per tiering, at its last point (the most PoPs it was run with), with
+ * `labelAt` the height it is written at. Labels are taken from the lowest count up, and each is raised, if need
+ * be, to `TIER_LABEL_GAP_PX` above the one below it at the same PoP count (pixels reckoned from the figure's height
+ * and a y axis from 0 to the highest count or label), so equal counts stack legibly instead of on top of each other.
+ */
+export function tierEndLabels<R extends { tiering: string; pops: number; originFetches: number }>(rows: readonly R[], labels: readonly string[]): (R & { labelAt: number })[] {
+  const last = labels.flatMap((label) => {
+    const mine = rows.filter((r) => r.tiering === label);
+    const end = mine.find((r) => r.pops === Math.max(...mine.map((m) => m.pops)));
+    return end === undefined ? [] : [end];
+  });
+  const top = Math.max(1, ...rows.map((r) => r.originFetches));
+  // A pixel is (axis top) / (plot height) counts; raising labels can lift the axis' top to at most top + gap·(n − 1),
+  // so the gap is solved for that axis: gap = k·(top + gap·(n − 1)), with k = TIER_LABEL_GAP_PX / plot height.
+  const k = TIER_LABEL_GAP_PX / (TIER_HEIGHT - TIER_MARGIN_TOP - TIER_MARGIN_BOTTOM);
+  const gap = (1.02 * k * top) / (1 - k * (labels.length - 1));
+  const placed: (R & { labelAt: number })[] = [];
+  for (const r of [...last].sort((a, b) => a.originFetches - b.originFetches || labels.indexOf(a.tiering) - labels.indexOf(b.tiering))) {
+    const below = placed.filter((p) => p.pops === r.pops).at(-1);
+    placed.push({ ...r, labelAt: Math.round(Math.max(r.originFetches, below === undefined ? -Infinity : below.labelAt + gap) * 100) / 100 });
+  }
+  return placed.sort((a, b) => labels.indexOf(a.tiering) - labels.indexOf(b.tiering));
+}
+
+/** Origin fetches against the number of PoPs, one line per tiering, each line's last point labelled with its count. */
 export function tierFigure(points: readonly TierPoint[], options: TierFigureOptions = {}): CdnPlotSpec {
   const labels = [...new Set(points.map((p) => p.label))];
   checkRuns('tierFigure', labels.map((label) => ({ label })));
@@ -177,20 +210,21 @@ export function tierFigure(points: readonly TierPoint[], options: TierFigureOpti
   const most = popCounts.at(-1) as number;
   const atMost = labels.map((label) => `${label}: ${rows.find((r) => r.tiering === label && r.pops === most)?.originFetches ?? '?'}`);
   const text = `Origin fetches against the number of PoPs. With ${most} PoPs, ${atMost.join('; ')}.${options.note ? ` ${options.note}` : ''}`;
+  const ends = tierEndLabels(rows, labels);
   return {
     marks: [
       { mark: 'dot', data: rows, options: { x: 'pops', y: 'originFetches', fill: 'tiering', r: 4, title: 'tiering' } },
       { mark: 'line', data: rows, options: { x: 'pops', y: 'originFetches', z: 'tiering', stroke: 'tiering', strokeWidth: 2 } },
-      // The first tiering's counts above its points, the others' below, so equal counts do not print on each other.
-      { mark: 'text', data: rows.filter((r) => r.tiering === labels[0]), options: { x: 'pops', y: 'originFetches', text: 'originFetches', dy: -10, fill: 'currentColor', fontSize: 11 } },
-      { mark: 'text', data: rows.filter((r) => r.tiering !== labels[0]), options: { x: 'pops', y: 'originFetches', text: 'originFetches', dy: 12, fill: 'currentColor', fontSize: 11 } },
+      // Each line's count at its last point, to the right of it in the line's colour; equal or near counts are
+      // moved apart (see tierEndLabels), so they never print on each other or on the y axis' ticks.
+      { mark: 'text', data: ends, options: { x: 'pops', y: 'labelAt', text: 'originFetches', fill: 'tiering', textAnchor: 'start', dx: 9, fontSize: TIER_LABEL_PX, fontWeight: 'bold' } },
       { mark: 'ruleY', data: [0], options: { stroke: 'currentColor', strokeOpacity: 0.5 } },
     ],
     options: {
-      height: 300,
+      height: TIER_HEIGHT,
       marginLeft: 48,
-      marginRight: 20,
-      marginTop: 24,
+      marginRight: 44,
+      marginTop: TIER_MARGIN_TOP,
       x: { label: 'points of presence', ticks: popCounts, tickFormat: 'd', grid: true },
       y: { label: 'origin fetches', grid: true },
       color: { domain: labels, range: labels.map((_, i) => RUN_COLOURS[(i + 1) % RUN_COLOURS.length]), legend: true },
