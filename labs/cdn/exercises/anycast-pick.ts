@@ -47,8 +47,71 @@ function linkLines(graph: AsGraph): string {
     .join('\n');
 }
 
-/** Where along a link its RTT is written, from its lower-numbered end: off the middle, so crossing links' labels part. */
-const LABEL_AT = 0.4;
+/**
+ * The figure's frame, fixed so that label sizes can be reckoned in data units: the narrowest column (390 px) is the
+ * tightest case, so labels placed apart there are apart at every wider width too (only x stretches with width).
+ */
+const FRAME = { xDomain: [-1.35, 1.35], yDomain: [-1.25, 1.3], height: 360, margin: 10, narrowWidth: 390 } as const;
+const PX_PER_X = (FRAME.narrowWidth - 2 * FRAME.margin) / (FRAME.xDomain[1] - FRAME.xDomain[0]);
+const PX_PER_Y = (FRAME.height - 2 * FRAME.margin) / (FRAME.yDomain[1] - FRAME.yDomain[0]);
+
+/** A box in data units, centre and half-sizes. */
+export interface LabelBox { x: number; y: number; halfWidth: number; halfHeight: number }
+
+/**
+ * The box a text of `chars` characters takes, centred at (x, y) `dyPx` pixels lower, at `fontPx` with a halo of
+ * `haloPx`: an upper bound on glyph widths (0.62 em a character) so that boxes that do not meet here do not meet drawn.
+ */
+export function textBox(x: number, y: number, chars: number, fontPx: number, haloPx: number, dyPx = 0): LabelBox {
+  return {
+    x,
+    y: y - dyPx / PX_PER_Y,
+    halfWidth: (chars * 0.62 * fontPx + 2 * haloPx) / 2 / PX_PER_X,
+    halfHeight: (1.2 * fontPx + 2 * haloPx) / 2 / PX_PER_Y,
+  };
+}
+
+export const boxesMeet = (a: LabelBox, b: LabelBox): boolean =>
+  Math.abs(a.x - b.x) < a.halfWidth + b.halfWidth && Math.abs(a.y - b.y) < a.halfHeight + b.halfHeight;
+
+const LINK_FONT_PX = 10;
+const NODE_FONT_PX = 12;
+const HALO_PX = 1.5;
+const NODE_LABEL_DY = -14;
+/** Fractions along a link where its RTT may be written, nearest the middle first. */
+const LABEL_FRACTIONS = [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.21, 0.79];
+
+/**
+ * Where to write each link's RTT: a fraction along the link, the same for every variant drawn from the same graph,
+ * chosen so that no two RTT labels meet, and, where the graph allows it, none covers an AS's dot or name. A search
+ * over the fractions (each link nearest its middle first), backing up when a link has nowhere left to go.
+ */
+export function placeLinkLabels(
+  links: readonly { x1: number; y1: number; x2: number; y2: number; chars: number }[],
+  obstacles: readonly LabelBox[],
+): LabelBox[] {
+  const candidates = links.map((l) => LABEL_FRACTIONS.map((t) => textBox(l.x1 + t * (l.x2 - l.x1), l.y1 + t * (l.y2 - l.y1), l.chars, LINK_FONT_PX, HALO_PX)));
+  const search = (avoid: readonly LabelBox[]): LabelBox[] | undefined => {
+    const chosen: LabelBox[] = [];
+    const open = candidates.map((c) => c.filter((box) => !avoid.some((o) => boxesMeet(box, o))));
+    let steps = 0;
+    const place = (i: number): boolean => {
+      if (i === open.length) return true;
+      for (const box of open[i] as LabelBox[]) {
+        if (++steps > 50_000) return false;
+        if (chosen.some((c) => boxesMeet(c, box))) continue;
+        chosen.push(box);
+        if (place(i + 1)) return true;
+        chosen.pop();
+      }
+      return false;
+    };
+    return place(0) ? chosen : undefined;
+  };
+  const placed = search(obstacles) ?? search([]);
+  if (placed === undefined) throw new Error('asGraphFigure: no placement keeps the link labels apart');
+  return placed;
+}
 
 const ROLE_COLOURS: Record<string, string> = { 'PoP': '#d95f02', 'the client': '#1b9e77', 'transit': '#999999' };
 
@@ -68,25 +131,37 @@ export function asGraphFigure(p: AnycastPickParams): PlotOutput {
     label: popAt.has(asn) ? `AS ${asn}: ${popAt.get(asn)}` : asn === p.clientAs ? `AS ${asn}: client` : `AS ${asn}`,
     role: popAt.has(asn) ? 'PoP' : asn === p.clientAs ? 'the client' : 'transit',
   }));
-  const links = p.graph.links.map((l) => {
+  const ends = p.graph.links.map((l) => {
     const a = at.get(Math.min(l.a, l.b)) as { x: number; y: number };
     const b = at.get(Math.max(l.a, l.b)) as { x: number; y: number };
-    return { x1: a.x, y1: a.y, x2: b.x, y2: b.y, mx: Math.round(100 * (a.x + LABEL_AT * (b.x - a.x))) / 100, my: Math.round(100 * (a.y + LABEL_AT * (b.y - a.y))) / 100, rtt: `${l.rttMs} ms` };
+    return { x1: a.x, y1: a.y, x2: b.x, y2: b.y, rtt: `${l.rttMs} ms` };
   });
+  const obstacles = nodes.flatMap((n) => [
+    { x: n.x, y: n.y, halfWidth: 9 / PX_PER_X, halfHeight: 9 / PX_PER_Y },
+    textBox(n.x, n.y, n.label.length, NODE_FONT_PX, HALO_PX, NODE_LABEL_DY),
+  ]);
+  const boxes = placeLinkLabels(ends.map((e) => ({ ...e, chars: e.rtt.length })), obstacles);
+  const round = (v: number) => Math.round(1000 * v) / 1000;
+  const links = ends.map((e, i) => ({ ...e, mx: round((boxes[i] as LabelBox).x), my: round((boxes[i] as LabelBox).y) }));
   const roles = Object.keys(ROLE_COLOURS);
   return {
     kind: 'plot',
     marks: [
       { mark: 'link', data: links, options: { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: '#bbbbbb', strokeWidth: 1.5 } },
-      { mark: 'text', data: links, options: { x: 'mx', y: 'my', text: 'rtt', fill: '#444444', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke', fontSize: 10 } },
+      // Each RTT on a white halo, where placeLinkLabels found room for it; the halo hides the links it crosses.
+      { mark: 'text', data: links, options: { x: 'mx', y: 'my', text: 'rtt', fill: '#333333', stroke: 'white', strokeWidth: 2 * HALO_PX + 1, paintOrder: 'stroke', fontSize: LINK_FONT_PX } },
       { mark: 'dot', data: nodes, options: { x: 'x', y: 'y', fill: 'role', r: 7, stroke: 'white', strokeWidth: 1.5 } },
-      { mark: 'text', data: nodes, options: { x: 'x', y: 'y', text: 'label', dy: -14, fontWeight: 'bold', fill: '#222222', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' } },
+      { mark: 'text', data: nodes, options: { x: 'x', y: 'y', text: 'label', dy: NODE_LABEL_DY, fontSize: NODE_FONT_PX, fontWeight: 'bold', fill: '#222222', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' } },
     ],
     options: {
-      x: { axis: null, domain: [-1.35, 1.35] },
-      y: { axis: null, domain: [-1.25, 1.3] },
+      x: { axis: null, domain: [...FRAME.xDomain] },
+      y: { axis: null, domain: [...FRAME.yDomain] },
+      marginTop: FRAME.margin,
+      marginBottom: FRAME.margin,
+      marginLeft: FRAME.margin,
+      marginRight: FRAME.margin,
       color: { domain: roles, range: roles.map((r) => ROLE_COLOURS[r]), legend: true },
-      height: 360,
+      height: FRAME.height,
     },
     caption: `The AS graph: each link with its round-trip time. Orange ASes host a PoP; the green one is the client's, AS ${p.clientAs}.`,
   };
