@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { renderOutputs } from "../../src/views/render";
 import { capOutput, displayLimits } from "../display/caps";
 import { runFailover, type FailoverOptions } from "./failover";
-import { failoverFigure } from "./failover-figure";
+import { failoverFigure, runStroke } from "./failover-figure";
 
 const world: Omit<FailoverOptions, "routing" | "seed"> = {
   regions: [
@@ -43,7 +43,7 @@ describe("failoverFigure: the failed share of requests per second, one line per 
   it("draws each run's series as percentages, names every line in the legend and marks the failure", () => {
     const spec = failoverFigure(runs, { untilSecond: 24 });
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec); // plain data only: it crosses to the page
-    expect(spec.marks.map((m) => m.mark)).toEqual(["line", "ruleY", "ruleX", "text"]);
+    expect(spec.marks.map((m) => m.mark)).toEqual(["dot", "line", "line", "ruleY", "ruleX", "text"]);
     for (const { label, run } of runs) {
       const line = pointsOf(spec).filter((p) => p.run === label);
       expect(line.map((p) => p.second)).toEqual(run.series.filter((s) => s.second < 24 && s.requests > 0).map((s) => s.second));
@@ -57,8 +57,32 @@ describe("failoverFigure: the failed share of requests per second, one line per 
     const justAfter = pointsOf(spec).filter((p) => p.second === 6);
     for (const p of justAfter) expect(p.failedPercent).toBeGreaterThanOrEqual(50);
     expect(spec.options!.color).toEqual({ domain: ["DNS, TTL 5 s", "anycast"], range: expect.any(Array), legend: true });
-    expect(spec.marks[2]!.data).toEqual([{ second: 5, text: "fra fails" }]);
+    expect(spec.marks.find((m) => m.mark === "ruleX")!.data).toEqual([{ second: 5, text: "fra fails" }]);
     expect(spec.caption).toMatch(/^Failed requests per second; clients all succeed again after DNS, TTL 5 s: [\d.]+ s, anycast: [\d.]+ s\.$/);
+  });
+
+  it("keeps every run visible where the lines coincide: one line each, the earlier ones wider underneath, each dashed its own way", () => {
+    // Before the failure the runs fail alike, second by second: the lines coincide there.
+    const spec = failoverFigure(runs, { untilSecond: 24 });
+    const at = (run: string, second: number) => pointsOf(spec).find((p) => p.run === run && p.second === second)?.failedPercent;
+    for (let second = 0; second < 5; second++) expect(at("anycast", second)).toBe(at("DNS, TTL 5 s", second));
+    const lines = spec.marks.filter((m) => m.mark === "line");
+    expect(lines.map((m) => [...new Set((m.data as Point[]).map((p) => p.run))])).toEqual(runs.map((r) => [r.label]));
+    const strokes = lines.map((m) => m.options as { strokeWidth: number; strokeDasharray?: string });
+    // Each line is at least 1.5 px wider than the one drawn on it, so a band of at least 0.75 px of it shows on each side.
+    strokes.slice(1).forEach((s, i) => expect(strokes[i]!.strokeWidth - s.strokeWidth).toBeGreaterThanOrEqual(1.5));
+    expect(new Set(strokes.map((s) => s.strokeDasharray ?? "solid")).size).toBe(runs.length);
+    for (let n = 1; n <= 8; n++) {
+      const all = Array.from({ length: n }, (_, i) => runStroke(i, n));
+      expect(new Set(all.map((s) => s.strokeDasharray ?? "solid")).size).toBe(n);
+      expect(all.at(-1)!.strokeWidth).toBeGreaterThanOrEqual(1.5);
+    }
+    // Drawn: one path per run in its own colour, width and dashes.
+    const svg = [...render(spec, 390).querySelectorAll("svg")].find((s) => s.querySelector('g[aria-label="line"]'))!;
+    const paths = [...svg.querySelectorAll('g[aria-label="line"]')].map((g) => ({ g, path: g.querySelector("path")! }));
+    expect(paths).toHaveLength(runs.length);
+    expect(new Set(paths.map(({ path }) => path.getAttribute("stroke"))).size).toBe(runs.length);
+    paths.forEach(({ g }, i) => expect(Number(g.getAttribute("stroke-width"))).toBe(strokes[i]!.strokeWidth));
   });
 
   it("refuses no runs, repeated labels and more runs than colours", () => {

@@ -4,7 +4,10 @@
  *
  * What the reader must see (STYLE 16): every run fails the same way at the failure instant, and the runs differ in
  * how long the failures last: a DNS line stays up until the site is marked down and the cached answers expire, an
- * anycast line until the routes converge. One colour per run, named in the legend; the failure instants are grey
+ * anycast line until the routes converge. One colour per run, named in the legend; runs often coincide (all at 0%
+ * before the failure, or failing alike at its instant), so each run also has its own width and dash pattern, the
+ * first drawn widest and solid underneath, the last narrowest on top, and every run's colour shows where they
+ * overlap (a bump shared by all runs reads as shared). The failure instants are grey
  * rules with the dead site's name written at the top, so nothing but the runs takes a colour. The first mark
  * carries one row per run and second (run, second, failed %, failed, requests), which the book's renderer turns
  * into the figure's data table.
@@ -15,6 +18,20 @@ import type { FailoverRun } from "./failover";
 
 /** Colours that read on light and dark pages alike (Tableau 10), one per run, in the order given. */
 const RUN_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f"];
+/** Dash patterns, one per run in the same order: the first run solid, the others broken, so a line on top of another
+ *  lets the one below show through its gaps. */
+const RUN_DASHES = [undefined, "8 4", "2 3", "12 3 2 3", "1 3", "5 5", "10 5", "3 6"];
+/** Line widths: the last run is drawn on top at `TOP_WIDTH`, each earlier one `WIDTH_STEP` wider underneath, so
+ *  where runs coincide (before the failure, say) every run's colour shows as a band beside the ones above it. */
+const TOP_WIDTH = 2;
+const WIDTH_STEP = 1.6;
+
+/** How run `i` of `n` is drawn: its width and dash pattern (exported for the figure's tests). */
+export function runStroke(i: number, n: number): { strokeWidth: number; strokeDasharray?: string } {
+  const strokeWidth = Math.round((TOP_WIDTH + WIDTH_STEP * (n - 1 - i)) * 10) / 10;
+  const dash = RUN_DASHES[i];
+  return dash === undefined ? { strokeWidth } : { strokeWidth, strokeDasharray: dash };
+}
 
 export interface FailoverFigureOptions {
   /** The caption; default: when each run's clients were all back. */
@@ -66,7 +83,14 @@ export function failoverFigure(runs: readonly FailoverFigureRun[], options: Fail
 
   return {
     marks: [
-      { mark: "line", data: points, options: { x: "second", y: "failedPercent", stroke: "run", strokeWidth: 2, curve: "step-after" } },
+      // Every row, for the data table; drawn as nothing itself (the lines below draw the runs).
+      { mark: "dot", data: points, options: { x: "second", y: "failedPercent", r: 0 } },
+      // One line per run, widest first, each narrower one on top with its own dashes (see runStroke).
+      ...runs.map(({ label }, i) => ({
+        mark: "line" as const,
+        data: points.filter((p) => p.run === label),
+        options: { x: "second", y: "failedPercent", stroke: "run", curve: "step-after", strokeLinejoin: "round", ...runStroke(i, runs.length) },
+      })),
       { mark: "ruleY", data: [0], options: { stroke: "currentColor", strokeOpacity: 0.5 } },
       { mark: "ruleX", data: failures, options: { x: "second", stroke: "#888", strokeDasharray: "4 3" } },
       { mark: "text", data: failures, options: { x: "second", text: "text", frameAnchor: "top", textAnchor: "start", dx: 4, dy: 2, fill: "currentColor", fontSize: 11 } },
