@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { renderOutputs } from '../../src/views/render';
 import { capOutput, displayLimits } from '../display/caps';
 import { percentileBill, trafficSeries } from './billing';
-import { BILL_ROLES, billFigure, discardedSampleIndices } from './bill-figure';
+import { BILL_ROLES, billFigure, burstVerdict, discardedSampleIndices } from './bill-figure';
 
 const month = trafficSeries({ seed: 1, troughMbps: 200, peakMbps: 1000, noiseFraction: 0.05, randomBursts: { count: 4, durationSamples: 36, extraMbps: 1500 } });
 const terms = { pricePerMbps: 0.5 };
@@ -62,13 +62,40 @@ describe('billFigure', () => {
     expect(new Set(legend.range).size).toBe(3);
     const drawn = spec.marks.flatMap((m) => ((m.data ?? []) as { role?: string }[]).map((d) => d.role)).filter(Boolean);
     expect(new Set(drawn)).toEqual(new Set(legend.domain));
-    expect(spec.caption).toContain('The top 432 (36 hours) are free bursts');
+    // With the sentence on the bursts the full caption would pass 300 characters, so the short one leads.
+    expect(spec.caption).toContain('the top 432 samples (red) are free');
+    expect(billFigure(month, terms, { burstNote: false }).caption).toContain('The top 432 (36 hours) are free bursts');
     expect(spec.caption).toContain(`$${Math.round(bill.cost)}`);
     expect(spec.caption!.length).toBeLessThanOrEqual(displayLimits.maxLabelChars);
     // A note that does not fit after the full caption follows the short one.
-    const noted = billFigure(month, terms, { note: 'Look at the red dots above the orange line: those samples cost nothing, however high they go, because the bill reads only the orange line.' }).caption!;
+    const noted = billFigure(month, terms, { burstNote: false, note: 'Look at the red dots above the orange line: those samples cost nothing, however high they go, because the bill reads only the orange line.' }).caption!;
     expect(noted).toMatch(/^The 95th percentile, .* are free\. Look at the red dots/);
     expect(noted.length).toBeLessThanOrEqual(displayLimits.maxLabelChars);
+  });
+
+  it('says from the counts whether the bursts were free or billed, before and after they are made long enough to be billed', () => {
+    // Three-hour bursts: every burst sample is above the billed rate and among the free ones.
+    const burstIndices = (series: typeof month) => [...new Set(series.bursts.flatMap((b) => Array.from({ length: b.durationSamples }, (_, k) => b.startSample + k)))];
+    const free = new Set(discardedSampleIndices(month.samplesMbps, bill.discardedSamples));
+    expect(burstIndices(month).every((i) => free.has(i) && month.samplesMbps[i]! > bill.billableMbps)).toBe(true);
+    expect(burstVerdict(month, [...free])).toEqual({ bursts: 4, samples: 144, free: 144, setsRate: false });
+    expect(spec.caption).toContain('Look at the red bursts: all 144 of their samples (12 hours) are among the 432 free ones, so they cost nothing.');
+    // Twelve-hour bursts (the chapter's invited edit): 576 burst samples, 432 free, so 144 are billed and set the rate.
+    const long = trafficSeries({ seed: 1, troughMbps: 200, peakMbps: 1000, noiseFraction: 0.05, randomBursts: { count: 4, durationSamples: 144, extraMbps: 1500 } });
+    const longBill = percentileBill(long.samplesMbps, terms);
+    const longFree = new Set(discardedSampleIndices(long.samplesMbps, longBill.discardedSamples));
+    const billed = burstIndices(long).filter((i) => !longFree.has(i));
+    expect(billed).toHaveLength(576 - 432);
+    expect(burstVerdict(long, [...longFree])).toEqual({ bursts: 4, samples: 576, free: 432, setsRate: true });
+    const caption = billFigure(long, terms).caption!;
+    expect(caption).not.toContain('cost nothing');
+    expect(caption).toContain(`The 4 bursts last 48 hours, more than the 36 hours that are free: 144 of their 576 samples are billed, and one sets the billed rate, ${Math.round(longBill.billableMbps).toLocaleString('en-US')} Mbps.`);
+    expect(caption.length).toBeLessThanOrEqual(displayLimits.maxLabelChars);
+    // Bursts in the quiet hours, below the daily peaks: billed, but not what sets the rate; none without bursts.
+    const quiet = { ...month, samplesMbps: month.samplesMbps.map((x, i) => (i >= 48 && i < 52 ? x + 50 : x)), bursts: [{ startSample: 48, durationSamples: 4, extraMbps: 50 }] };
+    expect(billFigure(quiet, terms).caption).toContain('The burst lasts');
+    expect(billFigure({ ...month, bursts: [] }, terms).caption).not.toMatch(/Look at the red bursts|billed:/);
+    expect(billFigure(month, terms, { burstNote: false }).caption).not.toContain('cost nothing');
   });
 
   it('draws a short series sample by sample, and leaves the free-burst entry out when nothing is discarded', () => {

@@ -8,7 +8,8 @@
  * A month has 8,640 samples, more than a figure may draw (displayLimits.maxPlotPoints), so the series is drawn as
  * the range (lowest to highest sample) of each bucket of consecutive samples, an hour for a month of 5-minute
  * samples; every discarded sample is still drawn as its own dot. The first mark carries the buckets, which the
- * book's renderer lists as the figure's data table.
+ * book's renderer lists as the figure's data table. When the series has bursts, the caption says, from the counts,
+ * whether they all fell among the free samples or some were billed, so the words follow an edit to the bursts.
  */
 import { displayLimits } from '../display/caps';
 import { percentileBill } from './billing';
@@ -27,12 +28,15 @@ const COLOURS = { series: '#4e79a7', free: '#e15759', billed: '#f28e2b' };
 export interface BillFigureOptions {
   /** The caption; default: the samples, how many are free, the billed rate and the bill. */
   caption?: string;
-  /** Words after the default caption, e.g. what to look at; the default is shortened to make room if need be. */
+  /** Words after the default caption (and its sentence on the bursts), e.g. what to look at; the default is shortened
+   *  to make room if need be. */
   note?: string;
   /** Most buckets the series is drawn as (default 720: an hour each for a 30-day month of 5-minute samples). */
   maxBuckets?: number;
   /** The currency sign written before amounts (default '$'). */
   currency?: string;
+  /** Say in the caption whether the series' bursts were free or billed (default true; see `burstSentence`). */
+  burstNote?: boolean;
 }
 
 const MINUTES_PER_DAY = 24 * 60;
@@ -47,6 +51,55 @@ export function discardedSampleIndices(samplesMbps: readonly number[], count: nu
     .slice(0, Math.max(0, count))
     .map((s) => s.index)
     .sort((a, b) => a - b);
+}
+
+/** What the bill made of the series' bursts (the ones that add traffic), counted in samples. */
+export interface BurstVerdict {
+  bursts: number;
+  /** Samples inside at least one burst. */
+  samples: number;
+  /** Of those, the ones among the discarded (free) samples. */
+  free: number;
+  /** Whether the billed rate is a burst sample's: the highest kept sample lies in a burst. */
+  setsRate: boolean;
+}
+
+/** Counts the series' bursts against the discarded samples (`discarded`: their indices); undefined without bursts. */
+export function burstVerdict(series: TrafficSeries, discarded: readonly number[]): BurstVerdict | undefined {
+  const n = series.samplesMbps.length;
+  const bursts = (series.bursts ?? []).filter((b) => b.extraMbps > 0 && b.durationSamples > 0 && b.startSample < n && b.startSample + b.durationSamples > 0);
+  if (bursts.length === 0) return undefined;
+  const inBurst = new Set<number>();
+  for (const b of bursts) for (let i = Math.max(0, b.startSample); i < Math.min(n, b.startSample + b.durationSamples); i++) inBurst.add(i);
+  const free = new Set(discarded);
+  let highestKept = -1;
+  series.samplesMbps.forEach((x, i) => {
+    if (!free.has(i) && (highestKept < 0 || x > (series.samplesMbps[highestKept] as number))) highestKept = i;
+  });
+  return { bursts: bursts.length, samples: inBurst.size, free: [...inBurst].filter((i) => free.has(i)).length, setsRate: inBurst.has(highestKept) };
+}
+
+const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+
+/**
+ * The caption's sentence on the bursts, worded from the counts so that it stays true after an edit: either every
+ * burst sample is among the free ones (the bursts cost nothing), or some are billed (and whether one sets the rate).
+ */
+export function burstSentence(verdict: BurstVerdict, freeSamples: number, intervalMinutes: number, billedMbps: number): string {
+  const hours = (samples: number) => `${+((samples * intervalMinutes) / 60).toFixed(1)} ${samples * intervalMinutes === 60 ? 'hour' : 'hours'}`;
+  const them = verdict.bursts === 1 ? 'the burst' : `the ${verdict.bursts} bursts`;
+  const Them = them[0]!.toUpperCase() + them.slice(1);
+  const their = verdict.bursts === 1 ? 'its' : 'their';
+  if (verdict.free === verdict.samples) {
+    return `Look at the red bursts: ${verdict.samples === 1 ? `${their} one sample` : `all ${verdict.samples.toLocaleString('en-US')} of ${their} samples`} (${hours(verdict.samples)}) ${verdict.samples === 1 ? 'is' : 'are'} among the ${plural(freeSamples, 'free one')}, so ${verdict.bursts === 1 ? 'it costs' : 'they cost'} nothing.`;
+  }
+  const billed = verdict.samples - verdict.free;
+  const sets = verdict.setsRate ? `, and one sets the billed rate, ${mbps(billedMbps)}` : '';
+  const billedWords = `${billed.toLocaleString('en-US')} of ${their} ${plural(verdict.samples, 'sample')} ${billed === 1 ? 'is' : 'are'} billed${sets}`;
+  const last = `${Them} ${verdict.bursts === 1 ? 'lasts' : 'last'} ${hours(verdict.samples)}`;
+  return verdict.samples > freeSamples
+    ? `${last}, more than the ${hours(freeSamples)} that are free: ${billedWords}.`
+    : `${last}, but ${billedWords}: not all of ${their} samples are among the highest.`;
 }
 
 /**
@@ -74,7 +127,8 @@ export function billFigure(series: TrafficSeries, terms: BillingTerms, options: 
     const end = start + part.length;
     buckets.push({ fromDay: day(start), toDay: day(end), lowMbps: Math.round(Math.min(...part) * 10) / 10, highMbps: Math.round(Math.max(...part) * 10) / 10, role: seriesRole });
   }
-  const free = discardedSampleIndices(samplesMbps, bill.discardedSamples).map((i) => ({ day: day(i + 0.5), mbps: Math.round((samplesMbps[i] as number) * 10) / 10, role: BILL_ROLES.free }));
+  const discarded = discardedSampleIndices(samplesMbps, bill.discardedSamples);
+  const free = discarded.map((i) => ({ day: day(i + 0.5), mbps: Math.round((samplesMbps[i] as number) * 10) / 10, role: BILL_ROLES.free }));
   const billedRole = `${BILL_ROLES.billed}: ${percentile}th percentile, ${mbps(bill.billableMbps)}`;
   const spanDays = day(samplesMbps.length);
   const freeHours = (bill.discardedSamples * intervalMinutes) / 60;
@@ -84,7 +138,8 @@ export function billFigure(series: TrafficSeries, terms: BillingTerms, options: 
     `${samplesMbps.length.toLocaleString('en-US')} samples of ${intervalMinutes} minutes over ${+spanDays.toFixed(1)} days${perBucket > 1 ? `, drawn as the range of each ${bucketWords}` : ''}. ` +
     `The top ${bill.discardedSamples.toLocaleString('en-US')} (${+freeHours.toFixed(1)} hours) are free bursts; the ${percentile}th percentile, ${mbps(bill.billableMbps)}, sets the ${billText.replace(/^bill /, 'bill of ')}: ` +
     `${sign}${bill.costPerGb.toFixed(4)} per GB sent.`;
-  const note = options.note ? ` ${options.note}` : '';
+  const verdict = options.burstNote === false ? undefined : burstVerdict(series, discarded);
+  const note = `${verdict ? ` ${burstSentence(verdict, bill.discardedSamples, intervalMinutes, bill.billableMbps)}` : ''}${options.note ? ` ${options.note}` : ''}`;
   const short = `The ${percentile}th percentile, ${mbps(bill.billableMbps)}, sets the ${billText.replace(/^bill /, 'bill of ')}; the top ${bill.discardedSamples} samples (red) are free.`;
   const caption = options.caption ?? ((text + note).length <= displayLimits.maxLabelChars ? text + note : short + note);
 
