@@ -3,9 +3,10 @@
  * `failover.ts`) that follows the rule of `mapWithinBudget`, stated in full in the prompt: among healthy sites
  * within the latency budget, the least loaded (ties: lower RTT, then id); if none is within the budget, the
  * nearest healthy site (ties: id); if none is healthy, the nearest site (ties: id). Graded on seeded queries
- * against the reference, every disagreement shown with the query and both answers (queries are drawn so that every
- * branch and every tie-break occurs), then plugged into `runFailover` with DNS routing while a site fails: from the
- * moment the authoritative server marks the site down until it marks it up, no answer may name it.
+ * against the reference, every disagreement shown with the query and both answers (queries are built so that every
+ * branch and every tie-break alone decides some of them, each tie listed against the rule), then plugged into
+ * `runFailover` with DNS routing while a site fails: from the moment the authoritative server marks the site down
+ * until it marks it up, no answer may name it.
  */
 import { WrongReturn, guarded } from '../../exercises/in-simulation';
 import { defineExercise, type Check, type CheckVerdict } from '../../exercises/types';
@@ -22,32 +23,108 @@ export interface SiteMapperParams {
 
 const SITE_IDS = ['ams', 'fra', 'lhr', 'mad', 'par', 'waw'];
 const QUERY_COUNT = 60;
-/** Each query stresses one branch or tie-break of the rule, in turn. */
-const QUERY_KINDS = ['mixed', 'load tie', 'rtt and load tie', 'none within budget', 'none healthy', 'all healthy'] as const;
 
-/** The graded queries of a variant, drawn from its seed. */
+type Site = SiteQuery['sites'][number];
+
+/**
+ * The kinds of graded query, taken in turn so that every seed has ten of each. All but `mixed` are built so that
+ * one part of the rule alone decides the answer, against the tempting wrong reading: a tie is listed with the
+ * site that must lose it first, so that taking the first in list order, or the larger id, or skipping the tie-break
+ * gives another site. The sites a kind needs are its roles; any others are drawn so that they cannot win.
+ * - `load tie` (rule 1): two healthy sites within the budget share the least load; the nearer has the larger id and
+ *   is listed second, and a third, nearer still but more loaded, catches a rule that ignores load.
+ * - `rtt and load tie` (rule 1): two healthy sites within the budget share the least load and the RTT; the larger id
+ *   is listed first.
+ * - `none within budget` (rule 2): every healthy site is outside the budget; two share the lowest RTT, the larger
+ *   id listed first; a farther one is less loaded, and a down site is within the budget.
+ * - `none healthy` (rule 3): two down sites share the lowest RTT, the larger id listed first; a farther one is less
+ *   loaded.
+ * - `all healthy` (rule 1 at its edge): the least loaded site within the budget sits exactly at it; a nearer one is
+ *   more loaded, and a site outside the budget is less loaded still.
+ */
+const QUERY_KINDS = ['mixed', 'load tie', 'rtt and load tie', 'none within budget', 'none healthy', 'all healthy'] as const;
+type QueryKind = (typeof QUERY_KINDS)[number];
+
+/** Multiples of 5 ms from `fromMs` to `toMs`, both included. */
+const rttsBetween = (fromMs: number, toMs: number) => Array.from({ length: Math.max(0, (toMs - fromMs) / 5 + 1) }, (_, k) => fromMs + 5 * k);
+
+/** The roles a kind needs, as sites without ids, the tied pair first when there is one; and the others' bounds. */
+function roles(kind: QueryKind, rng: Random, budgetMs: number): { sites: Omit<Site, 'id'>[]; pair: boolean; other: () => Omit<Site, 'id'> } {
+  const load = (min: number) => rng.int(min, 9) / 10;
+  const free = (): Omit<Site, 'id'> => ({ rttMs: 5 * rng.int(2, 30), healthy: rng.chance(0.7), load: load(1) });
+  switch (kind) {
+    case 'mixed':
+      return { sites: [], pair: false, other: free };
+    case 'load tie': {
+      // Loser first (smaller id, farther), then winner; the decoy is nearer than both and more loaded.
+      const [decoy, winner, loser] = rng.shuffle(rttsBetween(10, budgetMs)).slice(0, 3).sort((a, b) => a - b) as [number, number, number];
+      return {
+        sites: [{ rttMs: loser, healthy: true, load: 0.1 }, { rttMs: winner, healthy: true, load: 0.1 }, { rttMs: decoy, healthy: true, load: load(2) }],
+        pair: true,
+        other: () => ({ ...free(), load: load(2) }),
+      };
+    }
+    case 'rtt and load tie': {
+      const rttMs = 5 * rng.int(2, budgetMs / 5);
+      return { sites: [{ rttMs, healthy: true, load: 0.1 }, { rttMs, healthy: true, load: 0.1 }], pair: true, other: () => ({ ...free(), load: load(2) }) };
+    }
+    case 'none within budget': {
+      const rttMs = budgetMs + 5 * rng.int(1, 6);
+      return {
+        sites: [
+          { rttMs, healthy: true, load: load(3) },
+          { rttMs, healthy: true, load: load(3) },
+          { rttMs: rttMs + 5 * rng.int(1, 10), healthy: true, load: rng.int(1, 2) / 10 },
+          { rttMs: 5 * rng.int(2, budgetMs / 5), healthy: false, load: load(1) },
+        ],
+        pair: true,
+        other: () => (rng.chance(0.5) ? { rttMs: 5 * rng.int(2, 30), healthy: false, load: load(1) } : { rttMs: rttMs + 5 * rng.int(1, 10), healthy: true, load: load(1) }),
+      };
+    }
+    case 'none healthy': {
+      const rttMs = 5 * rng.int(2, 20);
+      return {
+        sites: [{ rttMs, healthy: false, load: load(3) }, { rttMs, healthy: false, load: load(3) }, { rttMs: rttMs + 5 * rng.int(1, 10), healthy: false, load: 0.1 }],
+        pair: true,
+        other: () => ({ rttMs: rttMs + 5 * rng.int(1, 10), healthy: false, load: load(1) }),
+      };
+    }
+    case 'all healthy':
+      return {
+        sites: [{ rttMs: budgetMs, healthy: true, load: 0.2 }, { rttMs: 5 * rng.int(2, budgetMs / 5 - 1), healthy: true, load: load(3) }, { rttMs: budgetMs + 5 * rng.int(1, 10), healthy: true, load: 0.1 }],
+        pair: false,
+        other: () => ({ ...free(), healthy: true, load: load(3) }),
+      };
+  }
+}
+
+/**
+ * The graded queries of a variant, drawn from its seed. In a kind with a tied pair, the pair's ids are the first
+ * two drawn, and the list is shuffled and then, if need be, the pair's places swapped: `load tie` lists the smaller
+ * id (the loser) first, every other tie the larger id.
+ */
 export function gradedQueries(seed: number): SiteQuery[] {
   const rng = new Random(seed).fork('site-queries');
   return Array.from({ length: QUERY_COUNT }, (_, i) => {
-    const kind = QUERY_KINDS[i % QUERY_KINDS.length] as (typeof QUERY_KINDS)[number];
-    const ids = rng.shuffle(SITE_IDS).slice(0, rng.int(3, 5));
+    const kind = QUERY_KINDS[i % QUERY_KINDS.length] as QueryKind;
     const budgetMs = 10 * rng.int(4, 10);
-    const sites = ids.map((id) => ({
-      id,
-      rttMs: 5 * rng.int(2, 30),
-      healthy: kind === 'all healthy' ? true : kind === 'none healthy' ? false : rng.chance(0.7),
-      load: rng.int(1, 9) / 10,
-    }));
-    if (kind === 'none within budget') for (const site of sites) site.rttMs = budgetMs + 5 * rng.int(1, 10);
-    if (kind === 'load tie' || kind === 'rtt and load tie') {
-      const [a, b] = sites as [(typeof sites)[0], (typeof sites)[0]];
-      a.healthy = b.healthy = true;
-      a.rttMs = Math.min(a.rttMs, budgetMs);
-      b.rttMs = kind === 'rtt and load tie' ? a.rttMs : Math.min(b.rttMs, budgetMs);
-      a.load = b.load = 0.1;
+    const { sites: needed, pair, other } = roles(kind, rng, budgetMs);
+    const count = Math.max(needed.length, rng.int(3, 5));
+    const ids = rng.shuffle(SITE_IDS).slice(0, count);
+    if (pair) {
+      const [a, b] = ids as [string, string];
+      // The tie's first role takes the id that must come first in the list.
+      const loserFirst = kind === 'load tie';
+      [ids[0], ids[1]] = loserFirst === (a < b) ? [a, b] : [b, a];
+    }
+    const sites: Site[] = ids.map((id, k) => ({ id, ...(needed[k] ?? other()) }));
+    const listed = rng.shuffle(sites);
+    if (pair) {
+      const [first, second] = [listed.indexOf(sites[0] as Site), listed.indexOf(sites[1] as Site)];
+      if (first > second) [listed[first], listed[second]] = [listed[second] as Site, listed[first] as Site];
     }
     const resolverRegion = rng.pick(['eu-west', 'eu-central', 'us-east']);
-    return rng.chance(0.3) ? { resolverRegion, clientRegion: rng.pick(['eu-west', 'eu-central']), budgetMs, sites } : { resolverRegion, budgetMs, sites };
+    return rng.chance(0.3) ? { resolverRegion, clientRegion: rng.pick(['eu-west', 'eu-central']), budgetMs, sites: listed } : { resolverRegion, budgetMs, sites: listed };
   });
 }
 
