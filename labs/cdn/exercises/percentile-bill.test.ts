@@ -2,12 +2,14 @@
 // ⌊0.05·n⌋ times and bill the largest left, the rule as contracts state it. On every 10th variant the answer
 // written as the placeholder shows passes, and the wrong rates learners give (the peak, one sample too high or too
 // low, the mean) each fail with their own feedback, with the bill's feedback saying when it follows from a wrong
-// rate.
+// rate. The series' burst is checked sample by sample: exactly its 2 to 4 consecutive samples stand far above the
+// ramp.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds, feedbackTexts, MARKDOWN_IN_FEEDBACK, structuredAccepts } from '../../exercises/oracle-support';
 import { gradeText, itPassesEveryVariant, itShowsTheAnswerFormat, structured } from '../../exercises/test-support';
-import { billOf, percentileBillExercise, type PercentileBillParams } from './percentile-bill';
+import { Random } from '../../sim/random';
+import { billOf, percentileBillExercise, trafficSeries, type PercentileBillParams } from './percentile-bill';
 
 const SEEDS = enumerateSeeds(3000);
 
@@ -42,6 +44,20 @@ describe('95th-percentile billing by nearest rank', () => {
       for (const text of feedbackTexts(percentileBillExercise, p, [[sorted.at(-1), 1], [sorted[k + 1] ?? 0, 0], [1, 2, 3]])) expect(text).not.toMatch(MARKDOWN_IN_FEEDBACK);
     }
     expect([...lengths].sort()).toEqual([30, 35, 40, 45]);
+  });
+
+  it('each variant\'s burst is one run of 2 to 4 consecutive samples, on 3,000 variants', () => {
+    const lengths = new Set<number>();
+    for (const seed of SEEDS) {
+      const series = trafficSeries(new Random(seed).fork(percentileBillExercise.id));
+      expect(series.samplesMbps, `seed ${seed}`).toEqual((variantParams(percentileBillExercise, seed) as PercentileBillParams).samplesMbps);
+      // Noise and the nudges that keep samples apart stay within 25 + n Mbps of the ramp; the burst adds 250 or more.
+      const lifted = series.samplesMbps.flatMap((mbps, i) => (mbps - (series.rampMbps[i] as number) > 150 ? [i] : []));
+      const { fromIndex, count } = series.burst;
+      expect(lifted, `seed ${seed}`).toEqual(Array.from({ length: count }, (_, k) => fromIndex + k));
+      lengths.add(count);
+    }
+    expect([...lengths].sort()).toEqual([2, 3, 4]);
   });
 
   it('names the mistake: the peak, too few or too many discarded, and a bill that follows from a wrong rate', async () => {

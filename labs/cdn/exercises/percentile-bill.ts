@@ -8,6 +8,7 @@
  */
 import { defineExercise, type Check } from '../../exercises/types';
 import type { TableOutput } from '../../display/outputs';
+import type { Random } from '../../sim/random';
 import { percentileBill, percentileIndex } from '../billing';
 import { money, ordinal } from './text';
 
@@ -36,6 +37,28 @@ export function samplesTable(p: PercentileBillParams): TableOutput {
   return { kind: 'table', columns: ['from', '+0 min', '+5 min', '+10 min', '+15 min', '+20 min'], rows, caption: `${p.samplesMbps.length} five-minute samples of the port's rate, in Mbps, in time order (read each row left to right).` };
 }
 
+/**
+ * A variant's samples, all different, and how they were made: a daily-looking ramp (`rampMbps`, before noise) with
+ * ±25 Mbps of noise, and one burst of 2 to 4 consecutive samples (`burst`) lifted 250 to 500 Mbps above it.
+ */
+export function trafficSeries(rng: Random): { samplesMbps: number[]; rampMbps: number[]; burst: { fromIndex: number; count: number } } {
+  const n = rng.pick([30, 35, 40, 45]);
+  const base = rng.int(20, 40) * 10;
+  // The burst's length is drawn once, so that its samples are consecutive.
+  const count = rng.int(2, 4);
+  const fromIndex = rng.int(0, n - count);
+  const rampMbps = Array.from({ length: n }, (_, i) => base * (0.6 + 0.6 * Math.sin((Math.PI * i) / n)));
+  const used = new Set<number>();
+  const samplesMbps = rampMbps.map((ramp, i) => {
+    const inBurst = i >= fromIndex && i < fromIndex + count;
+    let value = Math.round(ramp + rng.int(-25, 25) + (inBurst ? rng.int(250, 500) : 0));
+    while (used.has(value)) value += 1;
+    used.add(value);
+    return value;
+  });
+  return { samplesMbps, rampMbps, burst: { fromIndex, count } };
+}
+
 const near = (a: number, b: number) => Math.abs(a - b) < 0.005;
 
 export const percentileBillExercise = defineExercise({
@@ -45,20 +68,7 @@ export const percentileBillExercise = defineExercise({
   format: 'vector',
   placeholder: '[120, 360]',
   generate(rng): PercentileBillParams {
-    const n = rng.pick([30, 35, 40, 45]);
-    const base = rng.int(20, 40) * 10;
-    const used = new Set<number>();
-    const samplesMbps: number[] = [];
-    const burstStart = rng.int(0, n - 4);
-    for (let i = 0; i < n; i++) {
-      // A daily-looking ramp with noise, and a burst of a few samples well above it.
-      const burst = i >= burstStart && i < burstStart + rng.int(2, 4);
-      let value = Math.round(base * (0.6 + 0.6 * Math.sin((Math.PI * i) / n)) + rng.int(-25, 25) + (burst ? rng.int(250, 500) : 0));
-      while (used.has(value)) value += 1;
-      used.add(value);
-      samplesMbps.push(value);
-    }
-    return { samplesMbps, pricePerMbps: rng.pick([0.5, 1, 2, 3, 4]) };
+    return { samplesMbps: trafficSeries(rng).samplesMbps, pricePerMbps: rng.pick([0.5, 1, 2, 3, 4]) };
   },
   prompt: (p) => {
     const n = p.samplesMbps.length;
