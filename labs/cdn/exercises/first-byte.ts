@@ -51,6 +51,18 @@ function mistakes(p: FirstByteParams, path: 'edge' | 'direct'): { value: number;
   return out.filter((m) => Math.abs(m.value - right) > 0.5);
 }
 
+const COUNT_WORDS = ['', 'One', 'Two', 'Three', 'Four', 'Five', 'Six'];
+
+/**
+ * The feedback for a wrong time on one path: every known mistake that gives it, named, so that a number two slips
+ * share (with TLS 1.2, leaving out TCP and taking TLS for one round trip both drop one round trip) names both.
+ */
+function mistakeFeedback(p: FirstByteParams, path: 'edge' | 'direct', got: number): string | undefined {
+  const matching = mistakes(p, path).filter((m) => Math.abs(m.value - got) < 0.5).map((m) => m.feedback);
+  if (matching.length <= 1) return matching[0];
+  return `${COUNT_WORDS[matching.length]} different slips give this number. ${matching.join(' Or: ')}`;
+}
+
 export const firstByteExercise = defineExercise({
   id: 'cdn/first-byte',
   title: 'Time to the first byte, through an edge and direct',
@@ -85,7 +97,7 @@ export const firstByteExercise = defineExercise({
     return (['edge', 'direct'] as const).map((path, i) => {
       const got = value[i] as number;
       const ok = Math.abs(got - right[path]) < 0.5;
-      const known = mistakes(p, path).find((m) => Math.abs(m.value - got) < 0.5)?.feedback;
+      const known = mistakeFeedback(p, path, got);
       return { name: path === 'edge' ? 'through the edge' : 'directly', passed: ok, feedback: ok ? '' : known ?? (got > right[path] ? 'Too high.' : 'Too low.') };
     });
   },
