@@ -4,7 +4,8 @@
 // with noCollapsing. The reference source passes 10 variants. Wrong collapsers fail with the run, the request or
 // the key and the numbers: no collapsing (fetches in flight against the bound, and the totals), answering only the
 // first waiter and never clearing the pending entry (requests never answered), one list for all keys (a request
-// answered with another key, recorded by the cache).
+// answered with another key, recorded by the cache). The prompt states the rule the checker holds collapsers to, in
+// the chapter's words.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds } from '../../exercises/oracle-support';
@@ -59,6 +60,13 @@ export function createCollapser(): Collapser<string[] | null> {
       expect(result.passed, `seed ${seed}`).toBe(false);
       expect(result.text).toMatch(message);
     }
+  });
+
+  it('the prompt states the rule the checker enforces: the fetch a request joins, or the one it starts', () => {
+    const text = collapseExercise.prompt(variantParams(collapseExercise, 0)).text;
+    expect(text).toContain('a request that finds a fetch for its key in flight waits for that fetch and is answered by it (it is *collapsed*); a request that finds none starts a fetch and is answered by that fetch.');
+    expect(text).toContain('No request is answered by a fetch sent after it arrived if a fetch was already in flight when it arrived, nor by a fetch sent before it arrived that it did not join.');
+    expect(text).not.toMatch(/or sent after it/);
   });
 
   it('the starter fails both checks', async () => {

@@ -2,9 +2,11 @@
  * Exercise: request collapsing, written by the learner as a `Collapser` (the lab's `edge.ts`) and run by the real
  * caches of `runCdn` in flash crowds: several keys at two PoPs (and, in some variants, a shield that collapses with
  * the same code), misses overlapping while fetches are in flight, short max-ages so each crowd misses again, and
- * an origin that answers errors for a while. A collapser is right when every request is answered exactly once by a
- * fetch in flight when it arrived or sent after it (`checkCollapsedAnswers`, with no collapser errors), and when no
- * cache ever has more than one fetch for a key in flight (counted from the trace's fetch sends and responses).
+ * an origin that answers errors for a while. A collapser is right when every request is answered exactly once, as
+ * `checkCollapsedAnswers` holds it (with no collapser errors): a request that finds a fetch for its key in flight
+ * waits for that fetch and is answered by it (it is collapsed); a request that finds none starts a fetch and is
+ * answered by that fetch. And no cache may ever have more than one fetch for a key in flight (counted from the
+ * trace's fetch sends and responses).
  * This is what Varnish calls the waiting list and Fastly and Cloudflare call request collapsing.
  */
 import { guarded } from '../../exercises/in-simulation';
@@ -144,7 +146,7 @@ export const collapseExercise = defineExercise({
     return { runs: [{ seed: rng.int(1, 1_000_000_000), shield: false }, { seed: rng.int(1, 1_000_000_000), shield: true }, { seed: rng.int(1, 1_000_000_000), shield: rng.chance(0.5) }] };
   },
   prompt: (p) => ({
-    text: `When a popular object expires, hundreds of requests can miss on it before the origin's answer comes back. Write \`createCollapser()\`, returning a \`Collapser\` that a cache calls: \`onMiss(state, key, requestId)\` when a request needs the upstream, returning whether to send a fetch for \`key\` now; and \`onResponse(state, key)\` when the answer to a fetch for \`key\` arrives (a copy or an error), returning the ids of the requests that this answer answers. Return new states; do not change the one you are given.\n\nYour collapser must send **at most one fetch per key in flight**, and answer **every request exactly once**, with the answer of a fetch that was in flight when the request arrived or sent after it. It runs in the lab's \`runCdn\`, at two PoPs (and at the shield, when there is one) in ${p.runs.length} flash crowds (${p.runs.map(runName).join('; ')}): several keys, misses overlapping while fetches are in flight, max-ages of a fraction of a second so each crowd misses again, and a spell in which the origin answers errors.`,
+    text: `When a popular object expires, hundreds of requests can miss on it before the origin's answer comes back. Write \`createCollapser()\`, returning a \`Collapser\` that a cache calls: \`onMiss(state, key, requestId)\` when a request needs the upstream, returning whether to send a fetch for \`key\` now; and \`onResponse(state, key)\` when the answer to a fetch for \`key\` arrives (a copy or an error), returning the ids of the requests that this answer answers. Return new states; do not change the one you are given.\n\nYour collapser must send **at most one fetch per key in flight**, and answer **every request exactly once**: a request that finds a fetch for its key in flight waits for that fetch and is answered by it (it is *collapsed*); a request that finds none starts a fetch and is answered by that fetch. No request is answered by a fetch sent after it arrived if a fetch was already in flight when it arrived, nor by a fetch sent before it arrived that it did not join. It runs in the lab's \`runCdn\`, at two PoPs (and at the shield, when there is one) in ${p.runs.length} flash crowds (${p.runs.map(runName).join('; ')}): several keys, misses overlapping while fetches are in flight, max-ages of a fraction of a second so each crowd misses again, and a spell in which the origin answers errors.`,
   }),
   starter: () => STARTER,
   reference: () => REFERENCE,
