@@ -319,7 +319,7 @@ describe("DNS failover (RFC 1034 §3.6, RFC 2181 §8: a cached answer is used un
   });
 });
 
-describe("anycast failover (Labovitz et al. 2000: routes converge seconds to minutes after a withdrawal)", () => {
+describe("anycast failover (RFC 4271 §4.2 hold timer; Labovitz et al. 2000: routes converge minutes after a withdrawal)", () => {
   const holdMs = 3000;
   const keepaliveMs = 1000;
   const run = (convergenceMs: number, failure: FailoverOptions["failures"]) =>
@@ -338,30 +338,78 @@ describe("anycast failover (Labovitz et al. 2000: routes converge seconds to min
     }
   });
 
-  it("resets every download in flight when its packets move to a site that has no state for it", () => {
+  it("counts a download sent to the dead site as a failure, not a reset: no connection was ever opened there", () => {
+    // With 5 s downloads, every download fra held when it crashed has timed out before the routes move (about 8 s
+    // later); the downloads still open at the move were all sent to fra once it was dead, and no site answered them.
     const result = run(5000, [{ site: "fra", atMs: 10_000 }]);
     const outage = result.outages[0]!;
     const routeChangeMs = outage.detectedAtMs! + 5000 + 1;
-    const resets = result.requests.filter((r) => r.outcome === "reset");
-    expect(outage.connectionsReset).toBe(resets.length);
-    expect(resets.length).toBeGreaterThan(0);
-    // Exactly the downloads to fra still open at the route change: sent to it, not yet timed out.
-    const open = result.requests.filter(
-      (r) => r.download && r.site === "fra" && r.atMs < routeChangeMs && r.endMs >= routeChangeMs,
-    );
-    expect(resets.map((r) => r.id).sort()).toEqual(open.map((r) => r.id).sort());
-    // The reset comes back from iad: one more round trip eu <-> us after the route change.
-    for (const r of resets) expect(r.endMs).toBeCloseTo(routeChangeMs + 2 * 40, 6);
+    const sentToDeadFra = result.requests.filter((r) => r.download && r.site === "fra" && r.atMs >= 10_000 && r.atMs < routeChangeMs);
+    expect(sentToDeadFra.length).toBeGreaterThan(0);
+    expect(sentToDeadFra.every((r) => r.outcome === "timeout")).toBe(true);
+    expect(result.requests.filter((r) => r.outcome === "reset")).toEqual([]);
+    expect([outage.connectionsReset, outage.connectionsResetOnReturn]).toEqual([0, 0]);
   });
 
-  it("resets connections to a live site too, when the failed site comes back and routes move back", () => {
+  it("resets the connections established at the site before it failed and still open when the routes move away", () => {
+    // 20 s downloads: those fra accepted before it crashed are still waiting for their timeout when the routes move.
+    const result = runFailover({
+      ...world, seed: 4, downloadMs: 20_000, routing: { ...anycast, convergenceMs: 5000, holdMs, keepaliveMs },
+      failures: [{ site: "fra", atMs: 10_000 }], untilMs: 60_000,
+    });
+    const outage = result.outages[0]!;
+    const routeChangeMs = outage.detectedAtMs! + 5000 + 1;
+    const resets = result.requests.filter((r) => r.outcome === "reset");
+    expect(resets.length).toBeGreaterThan(0);
+    expect(outage.connectionsReset).toBe(resets.length);
+    // Each was sent to fra while it was up, and reset by iad one round trip eu <-> us after the route change.
+    for (const r of resets) {
+      expect([r.site, r.resetBy, r.download, r.atMs < 10_000]).toEqual(["fra", "iad", true, true]);
+      expect(r.endMs).toBeCloseTo(routeChangeMs + 2 * 40, 6);
+    }
+    // And every download fra had accepted (sent 10 ms or more before it crashed) and not finished was reset.
+    const accepted = result.requests.filter((r) => r.download && r.site === "fra" && r.atMs < 10_000 - 10 && r.atMs + 20_000 > 10_000);
+    expect(resets.map((r) => r.id).sort()).toEqual(accepted.map((r) => r.id).sort());
+  });
+
+  it("resets downloads at a live site when the failed site comes back and its old clients' routes move back", () => {
     const result = run(5000, [{ site: "fra", atMs: 10_000, untilMs: 25_000 }]);
-    const resetsAtIad = result.requests.filter((r) => r.outcome === "reset" && r.site === "iad" && r.region === "eu");
-    expect(resetsAtIad.length).toBeGreaterThan(0);
+    const outage = result.outages[0]!;
+    const resets = result.requests.filter((r) => r.outcome === "reset");
+    expect(resets.length).toBeGreaterThan(0);
+    // All were eu's downloads that iad had accepted, reset by fra after its return.
+    for (const r of resets) expect([r.region, r.site, r.resetBy, r.download, r.endMs > 25_000]).toEqual(["eu", "iad", "fra", true, true]);
+    expect([outage.connectionsReset, outage.connectionsResetOnReturn]).toEqual([0, resets.length]);
+    // They happen at one instant, the route change back: fra's keepalive answer, then convergenceMs, then 1 ms.
+    const moveBackMs = Math.min(...resets.map((r) => r.endMs)) - 2 * 5;
+    expect(new Set(resets.map((r) => r.endMs)).size).toBe(1);
+    expect(moveBackMs).toBeGreaterThan(25_000 + 5000);
+    expect(moveBackMs).toBeLessThanOrEqual(25_000 + keepaliveMs + 5000 + 2);
+    // Every download iad held for eu at that instant, and no other.
+    const openAtIad = result.requests.filter((r) => r.region === "eu" && r.download && r.site === "iad" && r.atMs < moveBackMs - 2 * 40 && r.endMs >= moveBackMs);
+    expect(resets.map((r) => r.id).sort()).toEqual(openAtIad.map((r) => r.id).sort());
+    // The resets do not count as slow recovery: that ended when the withdrawal converged.
+    expect(outage.recoveredAfterMs).toBeLessThan(outage.detectedAtMs! - 10_000 + 5000 + 1);
     // After routes move back, eu's requests go to fra again and succeed.
     const late = result.requests.filter((r) => r.region === "eu" && r.atMs > 40_000);
     expect(late.length).toBeGreaterThan(0);
     expect(late.every((r) => r.site === "fra" && r.outcome === "ok")).toBe(true);
+  });
+
+  it("under DNS, moves clients back to a returned site only as their cached answers expire, resetting nothing", () => {
+    const result = runFailover({
+      ...world, seed: 4, routing: { kind: "dns", ttlSeconds: 10 }, failures: [{ site: "fra", atMs: 10_000, untilMs: 45_000 }], untilMs: 80_000,
+    });
+    expect(result.requests.filter((r) => r.outcome === "reset")).toEqual([]);
+    expect([result.outages[0]!.connectionsReset, result.outages[0]!.connectionsResetOnReturn]).toEqual([0, 0]);
+    // eu's clients keep using iad after fra's return (here 5 s more) until the answer they hold expires: at most the
+    // authoritative server's next check plus one TTL later.
+    const euAfter = result.requests.filter((r) => r.region === "eu" && r.atMs >= 45_000);
+    const firstBackMs = Math.min(...euAfter.filter((r) => r.site === "fra").map((r) => r.atMs));
+    expect(euAfter.some((r) => r.site === "iad" && r.atMs > 45_000 + 2000)).toBe(true);
+    expect(firstBackMs).toBeLessThanOrEqual(45_000 + 2000 + 10_000 + 20);
+    expect(euAfter.filter((r) => r.atMs > firstBackMs + 10_000 + 20).every((r) => r.site === "fra" && r.outcome === "ok")).toBe(true);
+    expect(euAfter.every((r) => r.outcome === "ok")).toBe(true);
   });
 
   it("does not depend on DNS: no queries reach an authoritative server", () => {

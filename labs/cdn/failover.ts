@@ -116,13 +116,18 @@ export const mapNearest: SiteMapper = (query) => {
 //   `failuresToMarkDown` checks in a row is marked down (and up again at its first answer).
 // - Anycast routing: there are no resolvers; each client region's packets go to the site BGP selects for its AS
 //   (`anycastRouting`, shortest AS path). `bgp` stands for the routing system: it exchanges keepalives with each
-//   site every `keepaliveMs` and, like a BGP session's hold timer (RFC 4271 §4.4, §10), declares the site gone
-//   after `holdMs` without an answer and withdraws its route. The new routes reach the clients `convergenceMs`
-//   later: withdrawals make BGP explore ever longer paths before it settles, which Labovitz, Ahuja, Bose and
-//   Jahanian (2000, "Delayed Internet routing convergence", SIGCOMM) measured at seconds to minutes. The model
-//   keeps only that delay, not the exploration itself. A route change moves a client's packets to another site,
-//   which has no state for a connection in flight and answers with a reset, so every download in flight to the
-//   old site is reset. A site that comes back is announced again, and routes move back after the same delay.
+//   site every `keepaliveMs` and, like a BGP session's hold timer (RFC 4271 §4.2, §4.4), declares the site gone
+//   after `holdMs` without an answer and withdraws its route. The default 3 s is the smallest hold time RFC 4271
+//   §4.2 allows (its suggested default is 90 s, §10); it stands for the fast failure detection operators add to
+//   BGP, such as BFD (RFC 5880). The new routes reach the clients `convergenceMs` later: withdrawals make BGP
+//   explore ever longer paths before it settles, which Labovitz, Ahuja, Bose and Jahanian (2000, "Delayed Internet
+//   routing convergence", SIGCOMM) measured in minutes. The model keeps only that delay, not the exploration
+//   itself. A download is a connection once its site has answered the handshake (`established`). A route change
+//   moves a client's packets, and with them every established connection's, to another site, which has no state
+//   for the connection and answers with a reset (RFC 9293 §3.10.7.1). A request sent to a dead site opened no
+//   connection, so it is not reset: it fails by its timeout, as under DNS. A site that comes back is announced
+//   again, and routes move back after the same delay, resetting the downloads that the live site had taken over.
+//   DNS never moves a connection: a client that gets a new answer opens its next connections there.
 // - `site:<id>`, one per site, serves requests and answers checks. A failure crashes the site (messages to it are
 //   lost, its connections in flight never finish) and `untilMs` restarts it with empty state.
 //
@@ -166,7 +171,8 @@ export interface AnycastRouting {
   convergenceMs?: number;
   /** Interval between keepalives with each site (default 1,000). */
   keepaliveMs?: number;
-  /** Silence after which a site is declared gone and withdrawn, the BGP hold timer (default 3,000). */
+  /** Silence after which a site is declared gone and withdrawn, the BGP hold timer (default 3,000: the smallest hold
+   *  time RFC 4271 §4.2 allows, standing for fast detection such as BFD; RFC 4271 §10 suggests 90 s). */
   holdMs?: number;
 }
 
@@ -204,26 +210,34 @@ export interface FailoverRequest {
   endMs: number;
   outcome: "ok" | "timeout" | "reset" | "unreachable";
   download: boolean;
+  /** For a reset: the site that sent it, the one a route change moved the connection to. */
+  resetBy?: string;
 }
 
 export interface FailoverRun {
   trace: Trace;
   /** Every request that finished before the run's end, in the order they finished. */
   requests: FailoverRequest[];
-  /** Per second of sending: requests, failed (sent to a dead site or reset mid-download), and where they went. */
+  /** Per second of sending: requests, failed (sent to a dead site, or reset mid-download), and where they went. */
   series: { second: number; requests: number; failed: number; bySite: Record<string, number> }[];
   /**
    * For each failure: the last time any client still sent to the dead site (atMs when none did); the time from the
-   * failure to the last failed request sent before the next failure (0 when none failed); the connections reset
-   * in that window; and when the authoritative server marked the site down or BGP withdrew it (null if it never did).
+   * failure to the last failed request sent while the site was down, before the next failure (0 when none failed);
+   * when the authoritative server marked the site down or BGP withdrew it (null if it never did); and the
+   * connections reset by route changes (anycast only), in two counts. `connectionsReset`: connections established
+   * at the site before it failed and still open when the withdrawal moved their packets elsewhere; a request sent
+   * to the site once it was dead opened no connection and counts as a failure, not a reset.
+   * `connectionsResetOnReturn`: connections established at another, live site and reset by this one once it came
+   * back and its announcement moved its old clients' packets back to it.
    */
   outages: {
     site: string;
     atMs: number;
     lastRequestToDeadSiteMs: number;
     recoveredAfterMs: number;
-    connectionsReset: number;
     detectedAtMs: number | null;
+    connectionsReset: number;
+    connectionsResetOnReturn: number;
   }[];
   /** Queries the resolvers sent to the authoritative server (0 for anycast). */
   authoritativeQueries: number;
@@ -246,6 +260,7 @@ type Message =
   | { type: "alive"; seq: number; load: number }
   | { type: "get"; id: string; downloadMs: number }
   | { type: "done"; id: string }
+  | { type: "established"; id: string }
   | { type: "continue"; id: string }
   | { type: "reset"; id: string }
   | { type: "route"; site: string | null };
@@ -264,6 +279,10 @@ interface OpenRequest {
   site: string | null;
   atMs: number;
   downloadMs: number;
+  /** A download whose handshake the site answered: only then is there a connection a route change can move. */
+  established: boolean;
+  /** Whether a route change has already sent this connection's packets to another site. */
+  moved: boolean;
 }
 
 interface ClientState {
@@ -293,16 +312,32 @@ interface ClientConfig {
 }
 
 function clientBehavior(config: ClientConfig): NodeBehavior<ClientState, Message> {
-  const finish = (state: ClientState, id: string, endMs: number, outcome: FailoverRequest["outcome"]): Effects => {
+  const finish = (state: ClientState, id: string, endMs: number, outcome: FailoverRequest["outcome"], resetBy?: string): Effects => {
     const request = state.open.find((r) => r.id === id)!;
     state.open = state.open.filter((r) => r.id !== id);
     const record: FailoverRequest = {
       id, region: config.region, site: request.site, atMs: request.atMs, endMs, outcome, download: request.downloadMs > 0,
+      ...(resetBy === undefined ? {} : { resetBy }),
     };
     return [{ type: "cancelTimer", name: `timeout:${id}` }, { type: "log", text: REQUEST_LOG, data: record }];
   };
+  /**
+   * Anycast only: the packets of an established connection now go to `to`. If that is not the site holding the
+   * connection, it answers with a reset. A request whose handshake no site answered has no connection to move: its
+   * packets went to a dead site, and it fails by its timeout.
+   */
+  const follow = (state: ClientState, to: string | null): Effects => {
+    if (to === null) return [];
+    const effects: Effects = [];
+    state.open = state.open.map((r) => {
+      if (!r.established || r.moved || r.site === to) return r;
+      effects.push({ type: "send", to: siteNode(to), message: { type: "continue", id: r.id } });
+      return { ...r, moved: true };
+    });
+    return effects;
+  };
   const sendToSite = (state: ClientState, id: string, downloadMs: number, nowMs: number): Effects => {
-    state.open = [...state.open, { id, site: state.site, atMs: nowMs, downloadMs }];
+    state.open = [...state.open, { id, site: state.site, atMs: nowMs, downloadMs, established: false, moved: false }];
     if (state.site === null) return finish(state, id, nowMs, "unreachable");
     return [
       { type: "send", to: siteNode(state.site), message: { type: "get", id, downloadMs } },
@@ -372,19 +407,22 @@ function clientBehavior(config: ClientConfig): NodeBehavior<ClientState, Message
         case "done":
           if (next.open.some((r) => r.id === message.id)) effects.push(...finish(next, message.id, now, "ok"));
           break;
-        case "reset":
-          if (next.open.some((r) => r.id === message.id)) effects.push(...finish(next, message.id, now, "reset"));
-          break;
-        case "route": {
-          const old = next.site;
-          next.site = message.site;
-          if (old === message.site || message.site === null) break;
-          // The connections in flight to the old site now send their packets to the new one.
-          for (const r of next.open) {
-            if (r.site === old && r.downloadMs > 0) effects.push({ type: "send", to: siteNode(message.site), message: { type: "continue", id: r.id } });
-          }
+        case "established": {
+          if (!next.open.some((r) => r.id === message.id)) break;
+          next.open = next.open.map((r) => (r.id === message.id ? { ...r, established: true } : r));
+          // Under anycast, a handshake answered by a site the route has since moved away from is completed along the
+          // new route, at a site that never saw it. Under DNS the connection stays with the address it was opened to.
+          if (config.resolver === undefined) effects.push(...follow(next, next.site));
           break;
         }
+        case "reset":
+          if (next.open.some((r) => r.id === message.id)) effects.push(...finish(next, message.id, now, "reset", input.from.slice("site:".length)));
+          break;
+        case "route":
+          // The established connections now send their packets to the new site.
+          next.site = message.site;
+          effects.push(...follow(next, message.site));
+          break;
       }
       return { state: next, effects };
     },
@@ -634,9 +672,13 @@ function siteBehavior(capacityRps: number | undefined): NodeBehavior<SiteState, 
           if (message.downloadMs === 0) {
             return { state: { ...state, servedSinceCheck: served }, effects: [{ type: "send", to: input.from, message: { type: "done", id: message.id } }] };
           }
+          // A download is a connection: the site answers its handshake, then sends for downloadMs.
           return {
             state: { ...state, servedSinceCheck: served, connections: { ...state.connections, [message.id]: input.from } },
-            effects: [{ type: "setTimer", name: `done:${message.id}`, delayMs: message.downloadMs, payload: message.id }],
+            effects: [
+              { type: "send", to: input.from, message: { type: "established", id: message.id } },
+              { type: "setTimer", name: `done:${message.id}`, delayMs: message.downloadMs, payload: message.id },
+            ],
           };
         }
         case "continue":
@@ -839,18 +881,25 @@ function summarize(trace: Trace, options: FailoverOptions, siteIds: readonly str
     let lastRequestToDeadSiteMs = failure.atMs;
     let lastFailedMs = failure.atMs;
     let connectionsReset = 0;
+    let connectionsResetOnReturn = 0;
     for (const request of requests) {
       if (request.site === failure.site && request.atMs >= failure.atMs && request.atMs < deadUntilMs) {
         lastRequestToDeadSiteMs = Math.max(lastRequestToDeadSiteMs, request.atMs);
       }
       if (request.outcome === "ok") continue;
-      if (request.outcome === "reset" && request.endMs >= failure.atMs && request.endMs < windowEndMs) connectionsReset++;
-      if (request.atMs >= failure.atMs && request.atMs < windowEndMs) lastFailedMs = Math.max(lastFailedMs, request.atMs);
+      const inWindow = request.endMs >= failure.atMs && request.endMs < windowEndMs;
+      if (request.outcome === "reset" && inWindow && request.site === failure.site) connectionsReset++;
+      if (request.outcome === "reset" && inWindow && request.resetBy === failure.site && request.endMs >= deadUntilMs) {
+        // Caused by the site's return, not by its failure: counted here, and not as slow recovery below.
+        connectionsResetOnReturn++;
+        continue;
+      }
+      if (request.atMs >= failure.atMs && request.atMs < Math.min(windowEndMs, deadUntilMs)) lastFailedMs = Math.max(lastFailedMs, request.atMs);
     }
     const detection = detections.find((d) => d.site === failure.site && d.t >= failure.atMs && d.t < windowEndMs);
     return {
-      site: failure.site, atMs: failure.atMs, lastRequestToDeadSiteMs, recoveredAfterMs: lastFailedMs - failure.atMs, connectionsReset,
-      detectedAtMs: detection?.t ?? null,
+      site: failure.site, atMs: failure.atMs, lastRequestToDeadSiteMs, recoveredAfterMs: lastFailedMs - failure.atMs,
+      detectedAtMs: detection?.t ?? null, connectionsReset, connectionsResetOnReturn,
     };
   });
   return { trace, requests, series, outages, authoritativeQueries };
