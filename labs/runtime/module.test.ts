@@ -25,6 +25,7 @@ describe('compiling TypeScript', () => {
     const error = await failure('const a = 1;\nconst b = ;\n');
     expect(error.phase).toBe('compile');
     expect([error.line, error.column]).toEqual([2, 11]);
+    expect(error.message).toBe('Syntax error: unexpected token');
   });
 });
 

@@ -59,7 +59,12 @@ export function compileTypeScript(source: string, filename = 'cell.ts'): Compile
     code = transform(source, { transforms: ['typescript', 'imports'], filePath: filename }).code;
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
-    const message = String((error as Error).message ?? error).replace(/\s*\(\d+:\d+\)\s*$/, '');
+    // The compiler words its errors for tool authors ("Error transforming cell.ts: Unexpected token (2:10)"); the
+    // reader gets the kind of error and the compiler's own reason, and the line and column go to the editor.
+    const reason = String((error as Error).message ?? error)
+      .replace(/\s*\(\d+:\d+\)\s*$/, '')
+      .replace(/^Error transforming [^:]*:\s*/, '');
+    const message = `Syntax error: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
     throw new SourceError(message, 'compile', loc?.line, loc?.column);
   }
   const imports: string[] = [];
