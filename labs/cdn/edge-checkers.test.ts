@@ -1,13 +1,18 @@
-// Method: each checker passes on reference runs and catches a fault planted on purpose: a collapser that answers a
-// request twice, one that answers the requests that joined a fetch with a later fetch's answer, one that throws,
-// a PoP told to ignore max-age (RFC 9111 §4.2 forbids it), and purges that cannot arrive within their bound (a
-// slow link, a partition). Then fast-check: random small runs with PoPs, an optional shield, publishes, purges and
-// origin outages (503s or silence) give ok from every checker with the reference configuration.
+// Method: each checker passes on reference runs and catches a fault planted on purpose, either in the run (a
+// collapser that answers a request twice, one that answers the requests that joined a fetch with a later fetch's
+// answer, one that answers the oldest waiter instead of the request that sent the fetch, one that throws, a PoP
+// told to ignore max-age, purges that cannot arrive within their bound, no collapsing against the one-fetch bound)
+// or in a copy of a real run's trace (replies relabelled as misses with an old copy, a copy claiming a longer
+// max-age than the origin gave it, a collapsed request pointed at an older fetch, revalidations removed or
+// doubled). Then fast-check: random small runs with PoPs, an optional shield, publishes, purges and origin
+// outages (503s or silence) give ok from every checker that applies to the configuration.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapseRequests, noCollapsing, runCdn } from './edge';
 import type { CdnOptions, CdnRun, Collapser } from './edge';
-import { checkCollapsedAnswers, checkFreshness, checkPurges } from './edge-checkers';
+import { checkCdn, checkCollapsedAnswers, checkFreshness, checkOneFetchInFlight, checkPurges, checkRevalidation } from './edge-checkers';
+import type { EdgeReply, FetchMessage } from './edge';
+import type { Trace, TraceEvent } from '../sim/trace';
 import { fifo, lru, segmentedLru } from './cache';
 import type { CachePolicy } from './cache';
 import { formatCheck } from '../sim/check';
@@ -38,6 +43,13 @@ function expectViolation(result: CheckResult, failure: 'safety' | 'liveness', te
 }
 
 const trace = (run: CdnRun) => run.trace as NonNullable<CdnRun['trace']>;
+
+/** A copy of a run's trace with a fault planted in it: `plant` may change or drop events (return false to drop). */
+function planted(run: CdnRun, plant: (e: TraceEvent) => boolean | void): Trace {
+  const copy = JSON.parse(JSON.stringify(trace(run))) as Trace;
+  return { ...copy, events: copy.events.filter((e) => plant(e) !== false) };
+}
+const replyOf = (e: TraceEvent): EdgeReply | undefined => (e.kind === 'reply' ? (e.response as EdgeReply) : undefined);
 
 /** Wrong on purpose: every miss fetches, and every answer answers all waiters ever seen for the key, so the earlier
  *  ones are answered again. */
@@ -84,7 +96,43 @@ describe('checkCollapsedAnswers: every request answered once, a collapsed one by
 
   it('catches a collapser that answers the requests that joined a fetch with a later fetch', () => {
     const run = runCdn(scenario({ collapser: answersLate }));
-    expectViolation(checkCollapsedAnswers(trace(run)), 'safety', 'joined a fetch in flight, but was answered by fetch');
+    expectViolation(checkCollapsedAnswers(trace(run)), 'safety', 'request r1 arrived at 10 ms and found fetch f0 for /a in flight, but was answered by fetch f1, sent after it arrived');
+  });
+
+  // r0 sends f0 into a silent origin (down until 50 ms; f0 reaches it at 40 ms); r1 sends f1 at 20 ms, answered at
+  // 100 ms. Answering the oldest waiter hands f1's answer to r0, which started f0.
+  const reordered = scenario({ requests: [{ atMs: 0, pop: 'eu', key: '/a' }, { atMs: 20, pop: 'eu', key: '/a' }], originOutages: [{ fromMs: 0, untilMs: 50 }], originOutageMode: 'silent', untilMs: 21 });
+  const oldestWaiter: Collapser<string[]> = {
+    name: 'oldest waiter',
+    init: () => [],
+    onMiss: (state, _key, id) => ({ state: [...state, id], fetch: true }),
+    onResponse: (state) => ({ state: state.slice(1), answer: state.slice(0, 1) }),
+  };
+
+  it('catches a request answered by a fetch other than the one it started (answers out of order)', () => {
+    expectViolation(checkCollapsedAnswers(trace(runCdn({ ...reordered, collapser: oldestWaiter }))), 'safety', 'request r0 arrived at 0 ms, found no fetch for /a in flight and started fetch f0, but was answered by fetch f1');
+    const run = runCdn({ ...reordered, collapser: noCollapsing });
+    expect(formatCheck(checkCollapsedAnswers(trace(run)))).toMatch(/^ok/);
+    expect(run.requests.map((r) => [r.outcome, r.answeredAtMs])).toEqual([['stale-if-error', 1000], ['miss', 100]]);
+  });
+
+  it('catches a collapsed request answered by a fetch whose answer came back before it arrived (planted)', () => {
+    const run = runCdn(scenario());
+    expect(run.requests.map((r) => r.outcome)).toEqual(['miss', 'collapsed', 'collapsed', 'collapsed', 'hit', 'revalidated', 'collapsed', 'collapsed', 'revalidated']);
+    const f0 = run.trace!.events.map(replyOf).find((r) => r?.id === 'r0') as EdgeReply;
+    const faulty = planted(run, (e) => {
+      const reply = replyOf(e);
+      if (reply?.id === 'r6') Object.assign(reply, { fetchId: f0.fetchId, copy: f0.copy });
+    });
+    expectViolation(checkCollapsedAnswers(faulty), 'safety', 'request r6 for /a was answered by fetch f0, whose answer had reached eu at 80 ms, before the request arrived at 1510 ms');
+  });
+
+  it('catches a reply from a fetch that names none (planted)', () => {
+    const faulty = planted(runCdn(scenario()), (e) => {
+      const reply = replyOf(e);
+      if (reply?.id === 'r5') delete reply.fetchId;
+    });
+    expectViolation(checkCollapsedAnswers(faulty), 'safety', 'request r5 for /a was answered revalidated at 1580 ms without naming the fetch that answered it');
   });
 
   it('a collapser that throws is an error naming it, and its requests show as unanswered (a liveness violation)', () => {
@@ -112,6 +160,55 @@ describe('checkFreshness: RFC 9111 §4.2 max-age, RFC 5861 windows', () => {
       const run = runCdn(scenario({ objects, ...extra }));
       expect(formatCheck(checkFreshness(trace(run)))).toMatch(/^ok/);
     }
+  });
+
+  // A real run with max-age 500 ms: requests every 100 ms for 3 s, so replies after 2 s are hits and misses.
+  const halfSecond = scenario({
+    objects: [{ key: '/a', sizeBytes: 1000, policy: { maxAgeMs: 500 } }],
+    requests: Array.from({ length: 30 }, (_, i) => ({ atMs: 100 * i, pop: 'eu', key: '/a' })),
+  });
+  const lateReplies = (run: CdnRun) => run.trace!.events.filter((e) => e.kind === 'reply' && e.t > 2000).length;
+
+  it.each(['miss', 'revalidated', 'collapsed'] as const)('catches replies after 2 s relabelled %s, naming no fetch, with a copy generated at 40 ms (planted)', (outcome) => {
+    const run = runCdn(halfSecond);
+    expect(run.checks.map(formatCheck).filter((c) => !c.startsWith('ok'))).toEqual([]);
+    expect(lateReplies(run)).toBeGreaterThan(5);
+    const faulty = planted(run, (e) => {
+      const reply = replyOf(e);
+      if (reply === undefined || e.t <= 2000) return;
+      reply.outcome = outcome;
+      delete reply.fetchId;
+      reply.copy = { ...(reply.copy as NonNullable<EdgeReply['copy']>), generatedAtMs: 40 };
+    });
+    expectViolation(checkFreshness(faulty), 'safety', 'but names no upstream answer that brought that copy after the request arrived, so it reused a copy');
+    expectViolation(checkCollapsedAnswers(faulty), 'safety', `without naming the fetch that answered it`);
+  });
+
+  it('catches a relabelled reply that names a fetch answered before the request arrived (planted)', () => {
+    const run = runCdn(halfSecond);
+    const first = run.trace!.events.map(replyOf).find((r) => r?.id === 'r0') as EdgeReply;
+    const faulty = planted(run, (e) => {
+      const reply = replyOf(e);
+      if (reply !== undefined && e.t > 2000) Object.assign(reply, { outcome: 'miss', fetchId: first.fetchId, copy: first.copy });
+    });
+    expectViolation(checkFreshness(faulty), 'safety', 'as a miss, but names no upstream answer');
+    expectViolation(checkCollapsedAnswers(faulty), 'safety', 'before the request arrived');
+  });
+
+  it('catches a stale hit whose copy claims a max-age of 1e9 ms: the max-age is the origin\'s, not the copy\'s (planted)', () => {
+    const faulty = planted(runCdn(halfSecond), (e) => {
+      const reply = replyOf(e);
+      if (reply === undefined || e.t <= 2000) return;
+      reply.outcome = 'hit';
+      delete reply.fetchId;
+      reply.copy = { ...(reply.copy as NonNullable<EdgeReply['copy']>), generatedAtMs: 40, policy: { maxAgeMs: 1e9 } };
+    });
+    expectViolation(checkFreshness(faulty), 'safety', 'as a hit with a copy 2060 ms old, past its max-age of 500 ms');
+  });
+
+  it('is inconclusive without the origin\'s table of objects', () => {
+    const faulty = planted(runCdn(halfSecond), (e) => !(e.kind === 'log' && e.text === 'origin-objects'));
+    expect(checkFreshness(faulty)).toMatchObject({ status: 'inconclusive' });
   });
 
   it('catches a PoP that ignores max-age (the wrong-on-purpose ignoreMaxAge option)', () => {
@@ -144,6 +241,60 @@ describe('checkPurges: no copy older than a purge is served once its bound has p
   it('catches a purge lost to a partition between the control node and the PoP', () => {
     const run = purgeRun({ interventions: [{ atMs: 140, kind: 'partition', groups: [['control'], ['eu']] }] });
     expectViolation(checkPurges(trace(run)), 'safety', 'served request r5 at 1500 ms');
+  });
+});
+
+describe('checkOneFetchInFlight and checkRevalidation: one fetch per key in flight, a revalidation behind each stale answer', () => {
+  const objects = [{ key: '/a', sizeBytes: 1000, policy: { maxAgeMs: 1000, staleWhileRevalidateMs: 2000 } }];
+
+  it('the reference collapser keeps one fetch per key in flight; no collapsing does not, as expected, so checkCdn leaves it out', () => {
+    const collapsing = runCdn(scenario());
+    expect(formatCheck(checkOneFetchInFlight(trace(collapsing)))).toMatch(/^ok/);
+    expect(collapsing.checks.map((c) => c.property)).toContain('one upstream fetch per key in flight at each cache');
+    const separate = runCdn(scenario({ collapser: noCollapsing }));
+    expectViolation(checkOneFetchInFlight(trace(separate)), 'safety', 'eu sent fetch f1 for /a at 10 ms while fetch f0, sent at 0 ms, was still in flight');
+    expect(separate.checks.map((c) => c.property)).not.toContain('one upstream fetch per key in flight at each cache');
+    expect(separate.checks.every((c) => c.status === 'ok')).toBe(true);
+  });
+
+  it('stale-while-revalidate answers each have a background revalidation in flight, one at a time', () => {
+    const run = runCdn(scenario({ objects }));
+    expect(run.requests.filter((r) => r.outcome === 'stale-while-revalidate').map((r) => r.id)).toEqual(['r5', 'r6', 'r7', 'r8']);
+    expect(run.checks.map(formatCheck)).toEqual([
+      'ok: freshness (RFC 9111 §4.2, RFC 5861)',
+      'ok: purges within their bound',
+      'ok: each request answered once, by the fetch it started or the fetch in flight it joined',
+      'ok: a revalidation behind every stale-while-revalidate answer (RFC 5861 §3)',
+      'ok: one upstream fetch per key in flight at each cache',
+    ]);
+    expect(checkCdn(trace(runCdn(scenario({ objects, staleWhileRevalidate: false })))).map((c) => c.property)).not.toContain('a revalidation behind every stale-while-revalidate answer (RFC 5861 §3)');
+  });
+
+  it('a miss while a revalidation is in flight (the copy purged meanwhile) joins it, so the key keeps one fetch in flight', () => {
+    const run = runCdn(scenario({
+      objects: [{ key: '/a', sizeBytes: 1000, policy: { maxAgeMs: 100, staleWhileRevalidateMs: 2000 } }],
+      requests: [0, 300, 320].map((atMs) => ({ atMs, pop: 'eu', key: '/a' })),
+      purges: [{ atMs: 270, key: '/a' }],
+    }));
+    expect(run.requests.map((r) => [r.outcome, r.answeredAtMs])).toEqual([['miss', 80], ['stale-while-revalidate', 300], ['collapsed', 460]]);
+    // The revalidation was conditional; its 304 at 380 ms finds the copy purged, so it is sent again unconditionally.
+    expect(run.metrics.originRequests).toBe(3);
+    expect(run.checks.map(formatCheck).filter((c) => !c.startsWith('ok'))).toEqual([]);
+    expect(run.checks).toHaveLength(5);
+  });
+
+  it('catches stale answers with no revalidation sent (planted: the background fetch removed)', () => {
+    const faulty = planted(runCdn(scenario({ objects })), (e) => !(e.kind === 'send' && (e.message as FetchMessage).background === true));
+    expectViolation(checkRevalidation(faulty), 'safety', 'eu answered r5 (/a) stale-while-revalidate at 1500 ms with no revalidation of /a in flight');
+  });
+
+  it('catches a second revalidation of a key while one is in flight (planted: the background fetch doubled)', () => {
+    const run = runCdn(scenario({ objects }));
+    const copy = JSON.parse(JSON.stringify(trace(run))) as Trace;
+    const i = copy.events.findIndex((e) => e.kind === 'send' && (e.message as FetchMessage).background === true);
+    const send = copy.events[i] as TraceEvent & { kind: 'send' };
+    copy.events.splice(i + 1, 0, { ...send, seq: send.seq + 0.5, message: { ...(send.message as FetchMessage), fetchId: 'f99' } });
+    expectViolation(checkOneFetchInFlight(copy), 'safety', 'eu sent fetch f99 for /a at 1500 ms while fetch f1, sent at 1500 ms, was still in flight');
   });
 });
 

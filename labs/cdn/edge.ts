@@ -7,7 +7,8 @@
  * 1. Freshness, RFC 9111 §4.2: a stored copy is fresh while its age (now minus the time the origin generated it,
  *    the Age header's meaning in §5.1) is below the object's max-age. A fresh copy is a `hit`.
  * 2. RFC 5861 §3, stale-while-revalidate: up to `staleWhileRevalidateMs` past expiry, a PoP answers at once with
- *    the stale copy and sends one background revalidation for the key (never two at once).
+ *    the stale copy and sends one background revalidation for the key (never two at once). A request that needs
+ *    the upstream while it is in flight (the copy was purged, or aged past its window) joins it.
  * 3. Otherwise the request needs the upstream (the shield, or the origin). It goes to the `Collapser`, which
  *    decides whether to send a fetch now, and, when an answer comes back, which waiting requests it answers.
  *    A fetch is conditional when the cache holds a copy (RFC 9111 §4.3.1): the origin answers 304 Not Modified
@@ -67,11 +68,15 @@ export interface CachedCopy {
  * - `onMiss`: a request `requestId` for `key` needs the upstream (a miss, or an expired copy that may not be
  *   served stale). Return `fetch: true` to send one upstream fetch for `key` now.
  * - `onResponse`: the upstream answer to one fetch for `key` arrived (a copy, or an error, or the fetch timed
- *   out); return the ids of the waiting requests that this answer answers.
+ *   out); return the ids of the waiting requests that this answer answers. `startedBy` is the id of the request
+ *   whose `onMiss` sent this fetch (a collapser that keeps one fetch per key in flight can ignore it).
  *
- * Every request must be answered exactly once, by the answer to a fetch that was in flight when it arrived or
- * was sent after it (a request must not get an answer older than itself). The cache calls both functions once
- * per event, in the order the events happen; it never mutates the state it is given.
+ * Every request must be answered exactly once. A request that finds a fetch for its key in flight waits for that
+ * fetch and is answered by it ("collapsed"); a request that finds none starts a fetch and is answered by that
+ * fetch; no request is answered by a fetch sent after it arrived if a fetch was already in flight when it arrived,
+ * nor by a fetch sent before it arrived that it did not join (`checkCollapsedAnswers` holds a run to this). The
+ * cache calls both functions once per event, in the order the events happen; it never mutates the state it is
+ * given.
  *
  * The cache calls a collapser defensively: a throw, or a value that is not `{ state, fetch: boolean }` /
  * `{ state, answer: string[] }`, is recorded as an error naming the collapser (`CdnRun.collapserErrors`) and the
@@ -83,7 +88,7 @@ export interface Collapser<S = unknown> {
   readonly name: string;
   init(): S;
   onMiss(state: S, key: string, requestId: string): { state: S; fetch: boolean };
-  onResponse(state: S, key: string): { state: S; answer: string[] };
+  onResponse(state: S, key: string, startedBy: string): { state: S; answer: string[] };
 }
 
 /** Waiting request ids per key, oldest first. A `Map` copied on each change: copying it costs far less than
@@ -115,17 +120,18 @@ export const collapseRequests: Collapser<WaitersByKey> = {
   },
 };
 
-/** No collapsing: every miss sends its own fetch, and each answer answers the oldest request waiting for its key. */
+/** No collapsing: every miss sends its own fetch, and each answer answers the request that sent it (answers may
+ *  come back out of order, e.g. when one fetch times out while a later one is answered). */
 export const noCollapsing: Collapser<WaitersByKey> = {
   name: 'no collapsing',
   init: () => new Map(),
   onMiss(state, key, requestId) {
     return { state: withWaiters(state, key, [...(state.get(key) ?? []), requestId]), fetch: true };
   },
-  onResponse(state, key) {
+  onResponse(state, key, startedBy) {
     const waiting = state.get(key) ?? [];
-    if (waiting.length === 0) return { state, answer: [] };
-    return { state: withWaiters(state, key, waiting.slice(1)), answer: [waiting[0] as string] };
+    if (!waiting.includes(startedBy)) return { state, answer: [] };
+    return { state: withWaiters(state, key, waiting.filter((id) => id !== startedBy)), answer: [startedBy] };
   },
 };
 
@@ -245,13 +251,15 @@ export interface CdnRun {
 // ---------------------------------------------------------------------------------------------------------------
 // Messages, client requests and replies: the records the checkers read from the trace.
 
-/** A fetch from a cache to its upstream. `haveVersion` makes it conditional; `notBeforeMs` refuses older copies. */
+/** A fetch from a cache to its upstream. `haveVersion` makes it conditional; `notBeforeMs` refuses older copies;
+ *  `background` marks a stale-while-revalidate revalidation, which no request waits for (RFC 5861 §3). */
 export interface FetchMessage {
   type: 'fetch';
   fetchId: string;
   key: string;
   haveVersion?: number;
   notBeforeMs?: number;
+  background?: boolean;
 }
 
 /** An upstream answer. `fromCache` is true when the shield answered from its own stored copy. */
@@ -298,11 +306,20 @@ export interface EdgeReply {
   servedBy: 'edge' | 'shield' | 'origin' | 'none';
 }
 
-/** The log line each cache writes at start: what it honours (checkFreshness reads it). */
+/** The log line each cache writes at start: what it honours, and which collapser it runs (`referenceCollapser` is
+ *  true for `collapseRequests`). The checkers read it. */
 export const EDGE_CONFIG_LOG = 'edge-config';
+/** The log line the origin writes at start: `data` is `{ objects: { key, sizeBytes, policy }[] }`, each object's
+ *  configured freshness policy. `checkFreshness` takes max-age from it, never from the copy a reply carries. */
+export const ORIGIN_OBJECTS_LOG = 'origin-objects';
 /** The log line of a fetch sent again because its answer was older than a purge (or a 304 found the copy gone):
  *  `data` is `{ fetchId, again, reason }`; the new fetch stands for the old one. */
 export const REFETCH_LOG = 'refetch';
+/** The log line of a request that needed the upstream while a background revalidation of its key was in flight
+ *  (after a purge, or once the copy aged past its stale window): `data` is `{ fetchId, requestId }`. The request
+ *  joins that fetch (it is `collapsed`) and the fetch's answer goes to the collapser as the fetch it asked for, so
+ *  the key still has one fetch in flight. */
+export const REVALIDATION_JOINED_LOG = 'revalidation-joined';
 /** The log line of a collapser error. */
 export const COLLAPSER_ERROR_LOG = 'collapser-error';
 
@@ -329,6 +346,9 @@ interface InFlight {
   sentAtMs: number;
   background: boolean;
   haveVersion?: number;
+  /** The request whose miss sent this fetch, or that joined a background revalidation (none for a revalidation
+   *  no request waits for). */
+  startedBy?: string;
 }
 
 interface CacheState {
@@ -401,10 +421,10 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
   };
 
   /** Calls onResponse; a throw or a malformed result answers nobody and is recorded. */
-  const callOnResponse = (state: CacheState, effects: Effects, key: string): string[] => {
+  const callOnResponse = (state: CacheState, effects: Effects, key: string, startedBy: string): string[] => {
     let result: unknown;
     try {
-      result = collapser.onResponse(state.collapser, key);
+      result = collapser.onResponse(state.collapser, key, startedBy);
     } catch (error) {
       recordError(state, effects, `onResponse(${key}) threw: ${error instanceof Error ? error.message : String(error)}`);
       return [];
@@ -418,14 +438,15 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
     return answer as string[];
   };
 
-  const sendFetch = (state: CacheState, effects: Effects, key: string, nowMs: number, background: boolean, unconditional = false): string => {
+  const sendFetch = (state: CacheState, effects: Effects, key: string, nowMs: number, background: boolean, startedBy: string | undefined, unconditional = false): string => {
     const fetchId = `${config.role === 'shield' ? 's' : 'f'}${state.nextFetch++}`;
     const copy = state.copies.get(key);
     const fetch: FetchMessage = { type: 'fetch', fetchId, key };
     if (copy !== undefined && !unconditional) fetch.haveVersion = copy.version;
     const floor = state.purgeFloorMs.get(key);
     if (floor !== undefined) fetch.notBeforeMs = floor;
-    state.inFlight.set(fetchId, { key, sentAtMs: nowMs, background, haveVersion: fetch.haveVersion });
+    if (background) fetch.background = true;
+    state.inFlight.set(fetchId, { key, sentAtMs: nowMs, background, haveVersion: fetch.haveVersion, ...(startedBy === undefined ? {} : { startedBy }) });
     if (background) state.backgroundKeys.add(key);
     effects.push({ type: 'send', to: config.upstream, message: fetch });
     effects.push({ type: 'setTimer', name: `timeout:${fetchId}`, delayMs: config.upstreamTimeoutMs, payload: fetchId });
@@ -480,7 +501,7 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
     const swrMs = copy?.policy.staleWhileRevalidateMs ?? 0;
     if (copy !== undefined && config.role === 'pop' && config.staleWhileRevalidate && ageMs(copy, nowMs) < copy.policy.maxAgeMs + swrMs) {
       answer(effects, demand, 'stale-while-revalidate', copy, 'edge', undefined);
-      if (!state.backgroundKeys.has(demand.key)) sendFetch(state, effects, demand.key, nowMs, true);
+      if (!state.backgroundKeys.has(demand.key)) sendFetch(state, effects, demand.key, nowMs, true, undefined);
       return;
     }
     // Only requests that wait are remembered (hits are answered above and never reach the collapser); answered
@@ -488,7 +509,17 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
     state.demands.set(demand.id, demand);
     const fetch = callOnMiss(state, effects, demand.key, demand.id);
     demand.joined = !fetch;
-    if (fetch) sendFetch(state, effects, demand.key, nowMs, false);
+    if (!fetch) return;
+    // A background revalidation of the key already in flight stands for the fetch the collapser asked for: the
+    // request waits for it, and its answer answers the collapser's waiters, so one fetch per key stays in flight.
+    for (const [fetchId, flight] of state.inFlight) {
+      if (flight.key !== demand.key || !flight.background || flight.startedBy !== undefined) continue;
+      flight.startedBy = demand.id;
+      demand.joined = true;
+      effects.push({ type: 'log', text: REVALIDATION_JOINED_LOG, data: { fetchId, requestId: demand.id } });
+      return;
+    }
+    sendFetch(state, effects, demand.key, nowMs, false, demand.id);
   };
 
   /** The upstream answered fetch `fetchId` (or it timed out: `response` undefined). */
@@ -504,7 +535,7 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
     if (tooOld || lostCopy) {
       state.inFlight.delete(fetchId);
       effects.push({ type: 'cancelTimer', name: `timeout:${fetchId}` });
-      const again = sendFetch(state, effects, key, nowMs, flight.background, lostCopy);
+      const again = sendFetch(state, effects, key, nowMs, flight.background, flight.startedBy, lostCopy);
       effects.push({ type: 'log', text: REFETCH_LOG, data: { fetchId, again, reason: tooOld ? 'older than a purge' : 'copy evicted before 304' } });
       return;
     }
@@ -517,10 +548,10 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
       copy = response.copy;
       store(state, copy);
     }
-    if (flight.background) return;
+    if (flight.background && flight.startedBy === undefined) return;
 
     const servedBy: EdgeReply['servedBy'] = response?.fromCache === true ? 'shield' : response?.servedBy ?? 'none';
-    for (const id of callOnResponse(state, effects, key)) {
+    for (const id of callOnResponse(state, effects, key, flight.startedBy ?? '')) {
       const demand = state.demands.get(id);
       if (demand === undefined) {
         recordError(state, effects, `onResponse(${key}) answered "${id}", which is not a waiting request`);
@@ -566,7 +597,7 @@ function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
           effects.push({
             type: 'log',
             text: EDGE_CONFIG_LOG,
-            data: { role: config.role, staleWhileRevalidate: config.role === 'pop' && config.staleWhileRevalidate, staleIfError: config.role === 'pop' && config.staleIfError, collapser: collapser.name },
+            data: { role: config.role, staleWhileRevalidate: config.role === 'pop' && config.staleWhileRevalidate, staleIfError: config.role === 'pop' && config.staleIfError, collapser: collapser.name, referenceCollapser: collapser === collapseRequests },
           });
           break;
         case 'request': {
@@ -640,7 +671,10 @@ function originNode(
     init: () => ({ versions: new Map(), outages: 0, accessLog: [] }),
     step(state, input, ctx) {
       const effects: Effects = [];
-      if (input.type === 'message' && input.message.type === 'fetch') {
+      if (input.type === 'start') {
+        const table = [...objects].map(([key, o]) => ({ key, sizeBytes: o.sizeBytes, policy: o.policy }));
+        effects.push({ type: 'log', text: ORIGIN_OBJECTS_LOG, data: { objects: table } });
+      } else if (input.type === 'message' && input.message.type === 'fetch') {
         if (serviceMs > 0) {
           effects.push({ type: 'setTimer', name: `serve:${input.from}:${input.message.fetchId}`, delayMs: serviceMs, payload: { from: input.from, fetch: input.message } });
         } else {
