@@ -112,14 +112,47 @@ export interface HitRatioFigureOptions {
 /** Words joined as a reader lists them: "a", "a and b", "a, b and c". */
 const listWords = (words: readonly string[]) => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
 
-/** Largest |Che − simulated LRU| over the points where both exist, or undefined if there are none. */
-export function cheGap(rows: readonly HitRatioRow[]): number | undefined {
+/**
+ * Largest |Che − simulated LRU| over the points where both exist, or undefined if there are none. With `decimals`,
+ * the difference of the two values as printed to that many decimals (`toFixed`), so that it is the difference a
+ * reader reads off a table that prints them so: 0.1515 and 0.1556 differ by 0.004, but printed as 0.151 and 0.156
+ * by 0.005.
+ */
+export function cheGap(rows: readonly HitRatioRow[], decimals?: number): number | undefined {
+  const shown = (x: number) => (decimals === undefined ? x : Number(x.toFixed(decimals)));
   let gap: number | undefined;
   for (const che of rows.filter((r) => r.method === 'che')) {
     const sim = rows.find((r) => r.method === 'simulated' && r.policy === 'LRU' && r.alpha === che.alpha && r.capacity === che.capacity);
-    if (sim) gap = Math.max(gap ?? 0, Math.abs(sim.hitRatio - che.hitRatio));
+    if (sim) gap = Math.max(gap ?? 0, Math.abs(shown(sim.hitRatio) - shown(che.hitRatio)));
   }
-  return gap;
+  // Printed values differ by a whole number of last digits; strip the floating-point residue of the subtraction.
+  return gap === undefined || decimals === undefined ? gap : Number(gap.toFixed(decimals));
+}
+
+/** Decimals of the hit ratios the caption quotes, as the chapter's table prints them. */
+export const CAPTION_DECIMALS = 3;
+
+/**
+ * What each simulated policy hits at the largest size, one clause per policy, the exponents named on the first:
+ * "LRU hits 0.512 (α = 0.6) and 0.745 (α = 0.9); SLRU 80% hits 0.553 and 0.771". Values come from the rows.
+ */
+export function largestSizeText(rows: readonly HitRatioRow[]): string {
+  const simulated = rows.filter((r) => r.method === 'simulated');
+  if (simulated.length === 0) return '';
+  const largest = Math.max(...simulated.map((r) => r.capacity));
+  const alphas = [...new Set(simulated.map((r) => r.alpha))].sort((a, b) => a - b);
+  const policies = [...new Set(simulated.map((r) => r.policy))];
+  const clauses = policies.map((policy, i) => {
+    const values = alphas.flatMap((alpha) => {
+      const row = simulated.find((r) => r.policy === policy && r.alpha === alpha && r.capacity === largest);
+      if (row === undefined) return [];
+      const value = row.hitRatio.toFixed(CAPTION_DECIMALS);
+      return [i === 0 && alphas.length > 1 ? `${value} (${alphaLabel(alpha)})` : value];
+    });
+    return `${policy} hits ${listWords(values)}`;
+  });
+  const only = alphas.length === 1 ? ` at ${alphaLabel(alphas[0]!)}` : '';
+  return `At ${largest.toLocaleString('en-US')} objects${only}, ${clauses.join('; ')}.`;
 }
 
 /** Hit ratio against cache size (log x), a curve per (exponent, policy), Che's approximation beside LRU. */
@@ -146,14 +179,20 @@ export function hitRatioFigure(rows: readonly HitRatioRow[], options: HitRatioFi
   const curves = [...policies.map(simulatedLabel), ...(che.length > 0 ? [CHE_LABEL] : [])];
   const symbols = [...policies.map((_, i) => POLICY_SYMBOLS[i] as string), ...(che.length > 0 ? ['times'] : [])];
 
-  const gap = cheGap(rows);
+  // The Che gap and the quoted hit ratios are the values as the chapter's table prints them, so the caption and the
+  // table agree to the last digit.
+  const gap = cheGap(rows, CAPTION_DECIMALS);
   const sizes = [...new Set(rows.map((r) => r.capacity))].sort((a, b) => a - b);
-  const best = (alpha: number) => Math.max(...simulated.filter((p) => p.alpha === alpha).map((p) => p.hitRatio));
-  const span = alphas.length > 1 ? ` At the largest size, α = ${alphas[0]} reaches ${(best(alphas[0]!) * 100).toFixed(0)}% and α = ${alphas.at(-1)} ${(best(alphas.at(-1)!) * 100).toFixed(0)}%.` : '';
-  const gapText = gap === undefined ? '' : ` Che's approximation (×, dashed) is within ${(gap * 100).toFixed(1)} points of simulated LRU everywhere.`;
+  const largest = largestSizeText(rows);
+  const span = largest === '' ? '' : ` ${largest}`;
+  const gapText = gap === undefined ? '' : ` Che's approximation (×, dashed) is within ${gap.toFixed(CAPTION_DECIMALS)} of simulated LRU at every point.`;
   const note = options.note ? ` ${options.note}` : '';
-  const text = `Hit ratio against cache size (${sizes[0]!.toLocaleString('en-US')} to ${sizes.at(-1)!.toLocaleString('en-US')} objects, log scale) for ${listWords(policies)}.${span}${gapText}${note}`;
-  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : `Hit ratio against cache size for ${listWords(policies)}.${gapText}${note}`);
+  const range = ` (${sizes[0]!.toLocaleString('en-US')} to ${sizes.at(-1)!.toLocaleString('en-US')} objects, log scale)`;
+  const head = (withRange: boolean) => `Hit ratio against cache size${withRange ? range : ''} for ${listWords(policies)}.`;
+  // Longest first; the first that fits the caption cap is used, so a long note or many exponents drop the range,
+  // then the per-size numbers, never the note.
+  const candidates = [`${head(true)}${span}${gapText}${note}`, `${head(false)}${span}${gapText}${note}`, `${head(false)}${gapText}${note}`];
+  const caption = options.caption ?? candidates.find((text) => text.length <= displayLimits.maxLabelChars) ?? candidates.at(-1)!;
 
   return {
     marks: [
