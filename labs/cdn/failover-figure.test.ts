@@ -58,7 +58,7 @@ describe("failoverFigure: the failed share of requests per second, one line per 
     for (const p of justAfter) expect(p.failedPercent).toBeGreaterThanOrEqual(50);
     expect(spec.options!.color).toEqual({ domain: ["DNS, TTL 5 s", "anycast"], range: expect.any(Array), legend: true });
     expect(spec.marks.find((m) => m.mark === "ruleX")!.data).toEqual([{ second: 5, text: "fra fails" }]);
-    expect(spec.caption).toMatch(/^Failed requests per second; clients all succeed again after DNS, TTL 5 s: [\d.]+ s, anycast: [\d.]+ s\.$/);
+    expect(spec.caption).toMatch(/^Failed requests per second, counted when they end; clients all succeed again after DNS, TTL 5 s: [\d.]+ s, anycast: [\d.]+ s\.$/);
   });
 
   it("keeps every run visible where the lines coincide: one line each, the earlier ones wider underneath, each dashed its own way", () => {

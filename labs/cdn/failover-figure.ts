@@ -1,14 +1,16 @@
 /**
  * The failover figure: for several runs of `runFailover` (DNS with different TTLs, anycast), the share of requests
- * that failed in each second, one line per run, with the failure instant marked.
+ * that failed in each second, one line per run, with the failure instant marked. A request counts in the second it
+ * ended (`FailoverRun.series`), when its client learnt that it had failed, so no line rises before the failure.
  *
- * What the reader must see (STYLE 16): every run fails the same way at the failure instant, and the runs differ in
- * how long the failures last: a DNS line stays up until the site is marked down and the cached answers expire, an
- * anycast line until the routes converge. One colour per run, named in the legend; runs often coincide (all at 0%
- * before the failure, or failing alike at its instant), so each run also has its own width and dash pattern, the
- * first drawn widest and solid underneath, the last narrowest on top, and every run's colour shows where they
- * overlap (a bump shared by all runs reads as shared). The failure instants are grey
- * rules with the dead site's name written at the top, so nothing but the runs takes a colour. The first mark
+ * What the reader must see (STYLE 16): every run starts failing alike once the failure's first timeouts run out, and
+ * the runs differ in how long the failures last: a DNS line stays up until the site is marked down and the cached
+ * answers expire, an anycast line until the routes converge. One colour per run, named in the legend; runs often
+ * coincide (all at 0% before the failure, failing alike just after it, or one run's line on another's for tens of
+ * seconds), so each run also has its own width and dash pattern, the first drawn widest and solid underneath, the
+ * last narrowest on top, and every run's colour shows where they overlap (a bump shared by all runs reads as
+ * shared). The failure instants are grey rules with the dead site's name written at the top, so nothing but the
+ * runs takes a colour. The first mark
  * carries one row per run and second (run, second, failed %, failed, requests), which the book's renderer turns
  * into the figure's data table.
  */
@@ -78,8 +80,8 @@ export function failoverFigure(runs: readonly FailoverFigureRun[], options: Fail
     const worst = run.outages.reduce((ms, o) => Math.max(ms, o.recoveredAfterMs), 0);
     return `${label}: ${formatSeconds(worst)}`;
   });
-  const text = `Failed requests per second; clients all succeed again after ${recoveries.join(", ")}.`;
-  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : "Failed requests per second, one line per run.");
+  const text = `Failed requests per second, counted when they end; clients all succeed again after ${recoveries.join(", ")}.`;
+  const caption = options.caption ?? (text.length <= displayLimits.maxLabelChars ? text : "Failed requests per second, counted when they end, one line per run.");
 
   return {
     marks: [

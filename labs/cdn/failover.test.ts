@@ -194,20 +194,35 @@ describe("runFailover: one seed, one run", () => {
     expect(a.trace.truncated).toBe(false);
   });
 
-  it("counts every finished request once in the series, by the second it was sent", () => {
+  it("counts every finished request once in the series, in the second it ended", () => {
     const run = runFailover({ ...world, seed: 1, routing: anycast, failures: [{ site: "fra", atMs: 5000 }], untilMs: 15_000 });
-    const total = run.series.reduce((sum, s) => sum + s.requests, 0);
-    expect(total).toBe(run.requests.filter((r) => r.atMs < 15_000).length);
-    for (const s of run.series) {
-      expect(Object.values(s.bySite).reduce((x, y) => x + y, 0)).toBe(s.requests);
-      expect(s.failed).toBeLessThanOrEqual(s.requests);
-    }
-    // 15 clients, one request a second each: 15 requests in every second whose requests have all finished (a
-    // download and its timeout take 6 s, and requests open at the end are not counted).
-    expect(run.series.slice(0, 9).map((s) => s.requests)).toEqual(Array(9).fill(15));
-    // Before the failure, the only requests that fail are downloads to fra that were still open when it crashed.
+    expect(run.series.reduce((sum, s) => sum + s.requests, 0)).toBe(run.requests.length);
+    // The oracle: each second's requests, failures and sites, counted by a scan of every request's end.
+    run.series.forEach((s, second) => {
+      const ended = run.requests.filter((r) => Math.floor(r.endMs / 1000) === second);
+      const bySite = Object.fromEntries(["fra", "iad"].map((id) => [id, ended.filter((r) => r.site === id).length]));
+      expect([s.requests, s.failed, s.bySite]).toEqual([ended.length, ended.filter((r) => r.outcome !== "ok").length, bySite]);
+    });
+    // Before the failure, the only requests sent that fail are downloads to fra that were still open when it crashed.
     for (const r of run.requests.filter((r) => r.atMs < 5000 && r.outcome !== "ok")) {
       expect([r.download, r.site, r.endMs >= 5000]).toEqual([true, "fra", true]);
+    }
+  });
+
+  it("shows no failure in a second before the first failure, though downloads sent before it fail by it", () => {
+    // Long downloads (8 s): many that fra accepted before it crashed at 12.5 s end, failed, seconds later. Counted
+    // by the second they were sent, they would show as failures before the crash.
+    const failureMs = 12_500;
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      for (const routing of [{ kind: "dns" as const, ttlSeconds: 10 }, { ...anycast, convergenceMs: 5000 }]) {
+        const run = runFailover({ ...world, seed, downloadMs: 8000, downloadFraction: 0.3, routing, failures: [{ site: "fra", atMs: failureMs }], untilMs: 30_000 });
+        const sentBefore = run.requests.filter((r) => r.outcome !== "ok" && r.atMs < failureMs);
+        expect(sentBefore.length, `seed ${seed}, ${routing.kind}`).toBeGreaterThan(0);
+        expect(run.requests.filter((r) => r.outcome !== "ok" && r.endMs < failureMs), `seed ${seed}, ${routing.kind}`).toEqual([]);
+        const firstSecond = Math.floor(failureMs / 1000);
+        expect(run.series.slice(0, firstSecond).map((s) => s.failed), `seed ${seed}, ${routing.kind}`).toEqual(Array(firstSecond).fill(0));
+        expect(run.series[firstSecond + 1]!.failed, `seed ${seed}, ${routing.kind}`).toBeGreaterThan(0);
+      }
     }
   });
 });

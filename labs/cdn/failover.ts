@@ -218,7 +218,12 @@ export interface FailoverRun {
   trace: Trace;
   /** Every request that finished before the run's end, in the order they finished. */
   requests: FailoverRequest[];
-  /** Per second of sending: requests, failed (sent to a dead site, or reset mid-download), and where they went. */
+  /**
+   * Per second, the requests that ended in it (answered, timed out or reset: when the client learnt the outcome, so
+   * no failure shows before the failure that caused it), how many of them failed (sent to a dead site, or cut off or
+   * reset mid-download), and the sites they had been sent to. A request sent to a dead site shows `timeoutMs` after
+   * it was sent, or `downloadMs + timeoutMs` for a download.
+   */
   series: { second: number; requests: number; failed: number; bySite: Record<string, number> }[];
   /**
    * For each failure: the last time any client still sent to the dead site (atMs when none did); the time from the
@@ -868,7 +873,9 @@ function summarize(trace: Trace, options: FailoverOptions, siteIds: readonly str
     second, requests: 0, failed: 0, bySite: Object.fromEntries(siteIds.map((id) => [id, 0])) as Record<string, number>,
   }));
   for (const request of requests) {
-    const bucket = series[Math.floor(request.atMs / 1000)];
+    // A request counts in the second it ended, when its client learnt that it had succeeded or failed: counted by
+    // the second it was sent, a download begun before a failure and cut off by it would show as failing before it.
+    const bucket = series[Math.floor(request.endMs / 1000)];
     if (bucket === undefined) continue;
     bucket.requests++;
     if (request.outcome !== "ok") bucket.failed++;
