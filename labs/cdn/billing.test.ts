@@ -1,7 +1,8 @@
 // Method: hand examples of the nearest-rank rule (20, 10, 100 and 8,640 samples), the billed rate against an
 // oracle that removes the largest sample ⌊0.05·n⌋ times and then scans for the maximum, a flat month and a daily
 // month with bursts shorter and longer than 5% of the samples, and a property (fast-check) that raising any one
-// sample never lowers the bill.
+// sample never lowers the bill. Every refusal a cell can meet is held to its words: the function called, then the
+// argument as the reader wrote it (`samplesMbps`, `terms.pricePerMbps`, `bursts[0].durationSamples`).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
@@ -63,13 +64,148 @@ describe("95th-percentile billing: the nearest-rank sample, index ⌈0.95·n⌉ 
     );
   });
 
-  it("refuses bad input", () => {
-    expect(() => billableRateMbps([])).toThrow(/count/);
-    expect(() => billableRateMbps([1, -2])).toThrow(/samplesMbps\[1\]/);
-    expect(() => percentileIndex(10, 0)).toThrow(/percentile/);
-    expect(() => percentileBill([1], { pricePerMbps: -1 })).toThrow(
-      /pricePerMbps/,
-    );
+  it("refuses bad input, each error naming the function called and the argument as the reader wrote it", () => {
+    const refusals: [() => unknown, string][] = [
+      [
+        () => percentileBill([], { pricePerMbps: 2 }),
+        "percentileBill: samplesMbps is empty; the billed percentile needs at least one sample",
+      ],
+      [() => billableRateMbps([]), "billableRateMbps: samplesMbps is empty"],
+      [
+        () => billableRateMbps([1, -2]),
+        "billableRateMbps: samplesMbps[1] must be a rate ≥ 0 in Mbps, got -2",
+      ],
+      [
+        () => percentileBill([1, Number.NaN], { pricePerMbps: 2 }),
+        "percentileBill: samplesMbps[1] must be a rate ≥ 0 in Mbps, got NaN",
+      ],
+      [
+        // A reader who passes the whole month rather than its samples.
+        () =>
+          percentileBill(
+            trafficSeries({ seed: 1, troughMbps: 1, peakMbps: 2 }) as never,
+            { pricePerMbps: 2 },
+          ),
+        "percentileBill: samplesMbps must be an array of rates in Mbps (a trafficSeries result's .samplesMbps), got an object",
+      ],
+      [
+        () => percentileBill([1], undefined as never),
+        "percentileBill: terms must be an object such as { pricePerMbps: 2 }, got undefined",
+      ],
+      [
+        () => percentileBill([1], { pricePerMbps: -1 }),
+        "percentileBill: terms.pricePerMbps, the price per Mbps of billed rate for the month, must be a number ≥ 0, got -1",
+      ],
+      [
+        () =>
+          percentileBill([1], { pricePerMbps: 1, sampleIntervalMinutes: 0 }),
+        "percentileBill: terms.sampleIntervalMinutes, the minutes between samples, must be > 0, got 0",
+      ],
+      [
+        () => percentileBill([1], { pricePerMbps: 1, percentile: 0.95 }),
+        "percentileBill: terms.percentile must be a whole number from 1 to 100 (95 bills the 95th percentile), got 0.95",
+      ],
+      [
+        () => billableRateMbps([1], 0),
+        "billableRateMbps: percentile must be a whole number from 1 to 100",
+      ],
+      [
+        () => percentileIndex(0),
+        "percentileIndex: count, the number of samples, must be a whole number ≥ 1, got 0",
+      ],
+      [
+        () => percentileIndex(10, 101),
+        "percentileIndex: percentile must be a whole number from 1 to 100",
+      ],
+      [
+        () => trafficSeries({ seed: 1, days: 0, troughMbps: 1, peakMbps: 2 }),
+        "trafficSeries: days must be a number > 0, got 0",
+      ],
+      [
+        () =>
+          trafficSeries({
+            seed: 1,
+            sampleIntervalMinutes: -5,
+            troughMbps: 1,
+            peakMbps: 2,
+          }),
+        "trafficSeries: sampleIntervalMinutes must be a number > 0, got -5",
+      ],
+      [
+        () => trafficSeries({ seed: 1, troughMbps: -1, peakMbps: 2 }),
+        "trafficSeries: troughMbps must be a rate ≥ 0 in Mbps, got -1",
+      ],
+      [
+        () => trafficSeries({ seed: 1, troughMbps: 200, peakMbps: 100 }),
+        "trafficSeries: peakMbps must be at least troughMbps (200), got 100",
+      ],
+      [
+        () =>
+          trafficSeries({
+            seed: 1,
+            troughMbps: 1,
+            peakMbps: 2,
+            noiseFraction: -0.1,
+          }),
+        "trafficSeries: noiseFraction must be a number ≥ 0",
+      ],
+      [
+        () =>
+          trafficSeries({
+            seed: 1,
+            troughMbps: 1,
+            peakMbps: 2,
+            peakHour: Number.NaN,
+          }),
+        "trafficSeries: peakHour must be an hour of the day",
+      ],
+      [
+        () =>
+          trafficSeries({
+            seed: 1,
+            troughMbps: 1,
+            peakMbps: 2,
+            randomBursts: { count: 2.5, durationSamples: 10, extraMbps: 5 },
+          }),
+        "trafficSeries: randomBursts.count must be a whole number ≥ 0, got 2.5",
+      ],
+      [
+        () =>
+          trafficSeries({
+            seed: 1,
+            troughMbps: 1,
+            peakMbps: 2,
+            bursts: [{ startSample: 3, durationSamples: 0, extraMbps: 5 }],
+          }),
+        "trafficSeries: bursts[0].durationSamples must be a whole number ≥ 1, got 0",
+      ],
+      [
+        () =>
+          trafficSeries({
+            seed: 1,
+            troughMbps: 1,
+            peakMbps: 2,
+            bursts: [
+              { startSample: 3, durationSamples: 2, extraMbps: "5" as never },
+            ],
+          }),
+        'trafficSeries: bursts[0].extraMbps must be a number in Mbps (negative for an outage), got "5"',
+      ],
+    ];
+    for (const [call, message] of refusals) expect(call).toThrow(message);
+    // An outage is a negative burst, and a burst may start past the end: both are allowed.
+    expect(() =>
+      trafficSeries({
+        seed: 1,
+        days: 1,
+        troughMbps: 1,
+        peakMbps: 2,
+        bursts: [
+          { startSample: 3, durationSamples: 2, extraMbps: -5 },
+          { startSample: 10_000, durationSamples: 2, extraMbps: 5 },
+        ],
+      }),
+    ).not.toThrow();
   });
 });
 

@@ -14,15 +14,65 @@
 
 import { Random } from "../sim/random";
 
+/*
+ * Every error a cell can reach here starts with the function the reader called and names the argument as the
+ * reader wrote it (`samplesMbps`, `terms.pricePerMbps`), so a mistake made in a chapter cell reads as one.
+ */
+
+/** A value as an error message shows it: strings quoted, arrays and objects by kind, numbers as they are. */
+const shown = (value: unknown): string =>
+  typeof value === "string"
+    ? JSON.stringify(value)
+    : Array.isArray(value)
+      ? `an array of ${value.length}`
+      : value !== null && typeof value === "object"
+        ? "an object"
+        : String(value);
+
+/** `samplesMbps` must be a non-empty array of finite rates ≥ 0; `fn` is the function the reader called. */
+function checkSamples(
+  fn: string,
+  samplesMbps: unknown,
+): asserts samplesMbps is readonly number[] {
+  if (!Array.isArray(samplesMbps)) {
+    throw new Error(
+      `${fn}: samplesMbps must be an array of rates in Mbps (a trafficSeries result's .samplesMbps), got ${shown(samplesMbps)}`,
+    );
+  }
+  if (samplesMbps.length === 0) {
+    throw new Error(
+      `${fn}: samplesMbps is empty; the billed percentile needs at least one sample (a 30-day month of 5-minute samples has 8,640)`,
+    );
+  }
+  samplesMbps.forEach((sample: unknown, i) => {
+    if (typeof sample !== "number" || !Number.isFinite(sample) || sample < 0)
+      throw new Error(
+        `${fn}: samplesMbps[${i}] must be a rate ≥ 0 in Mbps, got ${shown(sample)}`,
+      );
+  });
+}
+
+/** The billed percentile must be a whole number from 1 to 100; `name` is the argument as the reader wrote it. */
+function checkPercentile(fn: string, name: string, percentile: unknown): void {
+  if (
+    typeof percentile !== "number" ||
+    !Number.isInteger(percentile) ||
+    percentile < 1 ||
+    percentile > 100
+  ) {
+    throw new Error(
+      `${fn}: ${name} must be a whole number from 1 to 100 (95 bills the 95th percentile), got ${shown(percentile)}`,
+    );
+  }
+}
+
 /** The index in ascending order of the billed sample among `count` samples: ⌈percentile·count/100⌉ − 1. */
 export function percentileIndex(count: number, percentile = 95): number {
   if (!Number.isInteger(count) || count < 1)
-    throw new Error(`count must be a positive integer, got ${count}`);
-  if (!Number.isInteger(percentile) || percentile < 1 || percentile > 100) {
     throw new Error(
-      `percentile must be an integer in 1..100, got ${percentile}`,
+      `percentileIndex: count, the number of samples, must be a whole number ≥ 1, got ${shown(count)}`,
     );
-  }
+  checkPercentile("percentileIndex", "percentile", percentile);
   return Math.ceil((percentile * count) / 100) - 1;
 }
 
@@ -31,10 +81,8 @@ export function billableRateMbps(
   samplesMbps: readonly number[],
   percentile = 95,
 ): number {
-  samplesMbps.forEach((sample, i) => {
-    if (!Number.isFinite(sample) || sample < 0)
-      throw new Error(`samplesMbps[${i}] must be ≥ 0, got ${sample}`);
-  });
+  checkSamples("billableRateMbps", samplesMbps);
+  checkPercentile("billableRateMbps", "percentile", percentile);
   const sorted = [...samplesMbps].sort((a, b) => a - b);
   return sorted[percentileIndex(sorted.length, percentile)]!;
 }
@@ -80,13 +128,30 @@ export function percentileBill(
   samplesMbps: readonly number[],
   terms: BillingTerms,
 ): Bill {
-  const { pricePerMbps, sampleIntervalMinutes = 5, percentile = 95 } = terms;
-  if (!Number.isFinite(pricePerMbps) || pricePerMbps < 0)
-    throw new Error(`pricePerMbps must be ≥ 0, got ${pricePerMbps}`);
-  if (!(sampleIntervalMinutes > 0))
+  const fn = "percentileBill";
+  checkSamples(fn, samplesMbps);
+  if (terms === null || typeof terms !== "object")
     throw new Error(
-      `sampleIntervalMinutes must be > 0, got ${sampleIntervalMinutes}`,
+      `${fn}: terms must be an object such as { pricePerMbps: 2 }, got ${shown(terms)}`,
     );
+  const { pricePerMbps, sampleIntervalMinutes = 5, percentile = 95 } = terms;
+  if (
+    typeof pricePerMbps !== "number" ||
+    !Number.isFinite(pricePerMbps) ||
+    pricePerMbps < 0
+  )
+    throw new Error(
+      `${fn}: terms.pricePerMbps, the price per Mbps of billed rate for the month, must be a number ≥ 0, got ${shown(pricePerMbps)}`,
+    );
+  if (
+    typeof sampleIntervalMinutes !== "number" ||
+    !(sampleIntervalMinutes > 0) ||
+    !Number.isFinite(sampleIntervalMinutes)
+  )
+    throw new Error(
+      `${fn}: terms.sampleIntervalMinutes, the minutes between samples, must be > 0, got ${shown(sampleIntervalMinutes)}`,
+    );
+  checkPercentile(fn, "terms.percentile", percentile);
   const billableMbps = billableRateMbps(samplesMbps, percentile);
   const cost = billableMbps * pricePerMbps;
   const transferredGb = transferredGigabytes(
@@ -153,10 +218,69 @@ export function trafficSeries(options: TrafficSeriesOptions): TrafficSeries {
     peakHour = 21,
     noiseFraction = 0,
   } = options;
-  if (!(days > 0) || !(sampleIntervalMinutes > 0))
-    throw new Error("days and sampleIntervalMinutes must be > 0");
-  if (!(troughMbps >= 0) || !(peakMbps >= troughMbps))
-    throw new Error("need 0 ≤ troughMbps ≤ peakMbps");
+  const fn = "trafficSeries";
+  const positive = (name: string, value: unknown) => {
+    if (typeof value !== "number" || !Number.isFinite(value) || !(value > 0))
+      throw new Error(
+        `${fn}: ${name} must be a number > 0, got ${shown(value)}`,
+      );
+  };
+  positive("days", days);
+  positive("sampleIntervalMinutes", sampleIntervalMinutes);
+  if (
+    typeof troughMbps !== "number" ||
+    !Number.isFinite(troughMbps) ||
+    troughMbps < 0
+  )
+    throw new Error(
+      `${fn}: troughMbps must be a rate ≥ 0 in Mbps, got ${shown(troughMbps)}`,
+    );
+  if (
+    typeof peakMbps !== "number" ||
+    !Number.isFinite(peakMbps) ||
+    peakMbps < troughMbps
+  )
+    throw new Error(
+      `${fn}: peakMbps must be at least troughMbps (${troughMbps}), got ${shown(peakMbps)}`,
+    );
+  if (typeof peakHour !== "number" || !Number.isFinite(peakHour))
+    throw new Error(
+      `${fn}: peakHour must be an hour of the day, 0 to 24, got ${shown(peakHour)}`,
+    );
+  if (
+    typeof noiseFraction !== "number" ||
+    !Number.isFinite(noiseFraction) ||
+    noiseFraction < 0
+  )
+    throw new Error(
+      `${fn}: noiseFraction must be a number ≥ 0 (0.05 is 5% noise), got ${shown(noiseFraction)}`,
+    );
+  const wholeAtLeast = (name: string, value: unknown, least: number) => {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < least)
+      throw new Error(
+        `${fn}: ${name} must be a whole number ≥ ${least}, got ${shown(value)}`,
+      );
+  };
+  const finite = (name: string, value: unknown) => {
+    if (typeof value !== "number" || !Number.isFinite(value))
+      throw new Error(
+        `${fn}: ${name} must be a number in Mbps (negative for an outage), got ${shown(value)}`,
+      );
+  };
+  if (options.randomBursts !== undefined) {
+    wholeAtLeast("randomBursts.count", options.randomBursts.count, 0);
+    wholeAtLeast(
+      "randomBursts.durationSamples",
+      options.randomBursts.durationSamples,
+      1,
+    );
+    finite("randomBursts.extraMbps", options.randomBursts.extraMbps);
+  }
+  (options.bursts ?? []).forEach((burst, i) => {
+    wholeAtLeast(`bursts[${i}].startSample`, burst.startSample, 0);
+    wholeAtLeast(`bursts[${i}].durationSamples`, burst.durationSamples, 1);
+    finite(`bursts[${i}].extraMbps`, burst.extraMbps);
+  });
   const random = new Random(options.seed);
   const noise = random.fork("noise");
   const placement = random.fork("bursts");
