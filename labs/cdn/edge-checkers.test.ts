@@ -135,9 +135,17 @@ describe('checkCollapsedAnswers: every request answered once, a collapsed one by
     expectViolation(checkCollapsedAnswers(faulty), 'safety', 'request r5 for /a was answered revalidated at 1580 ms without naming the fetch that answered it');
   });
 
-  it('a collapser that throws is an error naming it, and its requests show as unanswered (a liveness violation)', () => {
+  it('a collapser that throws stops the run with an error naming it, the node, the call and the time', () => {
     const throws: Collapser<null> = { name: 'throws', init: () => null, onMiss: () => { throw new Error('not written yet'); }, onResponse: () => ({ state: null, answer: [] }) };
-    const run = runCdn(scenario({ collapser: throws }));
+    expect(() => runCdn(scenario({ collapser: throws }))).toThrow('node "eu" threw on a request input: collapser "throws": onMiss(/a, r0) threw: not written yet (at 0 ms)');
+    const malformed: Collapser<null> = { name: 'malformed', init: () => null, onMiss: () => ({ state: null, fetch: true }), onResponse: () => { throw new Error('oops'); } };
+    expect(() => runCdn(scenario({ collapser: malformed }))).toThrow('collapser "malformed": onResponse(/a) threw: oops');
+    expect(() => runCdn(scenario({ collapser: throws, onCollapserError: 'ignore' as 'record' }))).toThrow("runCdn: onCollapserError must be 'throw' or 'record' (got \"ignore\")");
+  });
+
+  it("with onCollapserError: 'record' (the grader's setting), a collapser that throws is recorded by name, and its requests show as unanswered (a liveness violation)", () => {
+    const throws: Collapser<null> = { name: 'throws', init: () => null, onMiss: () => { throw new Error('not written yet'); }, onResponse: () => ({ state: null, answer: [] }) };
+    const run = runCdn(scenario({ collapser: throws, onCollapserError: 'record' }));
     expect(run.collapserErrors[0]).toBe('collapser "throws": onMiss(/a, r0) threw: not written yet');
     expect(run.metrics.unanswered).toBe(run.metrics.requests - run.metrics.hits);
     expectViolation(checkCollapsedAnswers(trace(run)), 'liveness', 'request r0 for /a at eu (0 ms) was never answered');
@@ -145,10 +153,11 @@ describe('checkCollapsedAnswers: every request answered once, a collapsed one by
 
   it('a malformed answer is named too, and an id it never saw is skipped', () => {
     const malformed: Collapser<null> = { name: 'malformed', init: () => null, onMiss: () => ({ state: null, fetch: true }), onResponse: () => ({ state: null, answer: ['nobody'] }) };
-    const run = runCdn(scenario({ collapser: malformed }));
+    const run = runCdn(scenario({ collapser: malformed, onCollapserError: 'record' }));
     expect(run.collapserErrors[0]).toBe('collapser "malformed": onResponse(/a) answered "nobody", which is not a waiting request');
     const bad = { name: 'bad', init: () => 0, onMiss: () => ({ state: 0, fetch: 'yes' }), onResponse: () => ({ state: 0, answer: [] }) } as unknown as Collapser;
-    expect(runCdn(scenario({ collapser: bad })).collapserErrors[0]).toBe('collapser "bad": onMiss(/a, r0) must return { state, fetch: boolean } (got {"state":0,"fetch":"yes"})');
+    expect(() => runCdn(scenario({ collapser: bad }))).toThrow('collapser "bad": onMiss(/a, r0) must return { state, fetch: boolean }');
+    expect(runCdn(scenario({ collapser: bad, onCollapserError: 'record' })).collapserErrors[0]).toBe('collapser "bad": onMiss(/a, r0) must return { state, fetch: boolean } (got {"state":0,"fetch":"yes"})');
   });
 });
 

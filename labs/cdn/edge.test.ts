@@ -214,6 +214,43 @@ describe('runCdn options', () => {
     expect(() => runCdn({ ...ok, pops: [{ id: 'origin', region: 'eu', capacityBytes: 1 }] })).toThrow('names the origin');
   });
 
+  it('rejects negative or non-finite times, bounds, sizes and windows, naming the option (a purge bound of -10 ms is no promise)', () => {
+    const ok = base({ maxAgeMs: 1000 }, at([0, 500]));
+    const purge = { atMs: 400, key: '/a' };
+    const bad: [Partial<CdnOptions>, string][] = [
+      [{ purges: [{ ...purge, boundMs: -10 }] }, 'runCdn: purges[0].boundMs must be a finite number >= 0 (got -10)'],
+      [{ purges: [{ ...purge, boundMs: Infinity }] }, 'purges[0].boundMs must be a finite number >= 0 (got Infinity)'],
+      [{ purges: [{ ...purge, atMs: NaN }] }, 'purges[0].atMs must be a finite number >= 0 (got NaN)'],
+      [{ requests: at([-1]) }, 'requests[0].atMs must be a finite number >= 0 (got -1)'],
+      [{ publishes: [{ atMs: -5, key: '/a' }] }, 'publishes[0].atMs must be a finite number >= 0 (got -5)'],
+      [{ objects: [{ key: '/a', sizeBytes: -1, policy: { maxAgeMs: 10 } }] }, 'objects[0].sizeBytes must be a finite number >= 0 (got -1)'],
+      [{ objects: [{ key: '/a', sizeBytes: 1, policy: { maxAgeMs: -10 } }] }, 'objects[0].policy.maxAgeMs must be a number >= 0 (got -10)'],
+      [{ objects: [{ key: '/a', sizeBytes: 1, policy: { maxAgeMs: 10, staleWhileRevalidateMs: NaN } }] }, 'objects[0].policy.staleWhileRevalidateMs must be a number >= 0 (got NaN)'],
+      [{ objects: [{ key: '/a', sizeBytes: 1, policy: { maxAgeMs: 10, staleIfErrorMs: -1 } }] }, 'objects[0].policy.staleIfErrorMs must be a number >= 0 (got -1)'],
+      [{ pops: [{ id: 'eu', region: 'eu', capacityBytes: -1 }] }, 'pops[0].capacityBytes must be a finite number >= 0 (got -1)'],
+      [{ pops: [{ id: 'eu', region: 'eu', capacityBytes: 1, clientMs: -3 }] }, 'pops[0].clientMs must be a finite number >= 0 (got -3)'],
+      [{ shield: { region: 'us', capacityBytes: Infinity } }, 'shield.capacityBytes must be a finite number >= 0 (got Infinity)'],
+      [{ origin: { region: 'us', serviceMs: -150 } }, 'origin.serviceMs must be a finite number >= 0 (got -150)'],
+      [{ upstreamTimeoutMs: 0 }, 'upstreamTimeoutMs must be a finite number > 0 (got 0)'],
+      [{ originOutages: [{ fromMs: -1, untilMs: 10 }] }, 'originOutages[0].fromMs must be a finite number >= 0 (got -1)'],
+      [{ originOutages: [{ fromMs: 100, untilMs: 50 }] }, 'runCdn: originOutages[0] ends (untilMs 50) before it starts (fromMs 100)'],
+      [{ untilMs: Infinity }, 'untilMs must be a finite number >= 0 (got Infinity)'],
+      [{ settleMs: -1 }, 'settleMs must be a finite number >= 0 (got -1)'],
+      [{ bucketMs: 0 }, 'bucketMs must be a finite number > 0 (got 0)'],
+      [{ maxTraceEvents: -1 }, 'maxTraceEvents must be a finite number > 0 (got -1)'],
+    ];
+    for (const [extra, message] of bad) expect(() => runCdn({ ...ok, ...extra }), message).toThrow(message);
+    // The bounds are inclusive, and a lifetime or stale window may be forever.
+    const edge = { purges: [{ ...purge, boundMs: 0 }], settleMs: 0, objects: [{ key: '/a', sizeBytes: 0, policy: { maxAgeMs: Infinity, staleIfErrorMs: Infinity } }] };
+    expect(runCdn({ ...ok, ...edge }).metrics.requests).toBe(2);
+  });
+
+  it('an eviction policy that throws stops the run with an error naming it, the call, the node and the time', () => {
+    const broken: CachePolicy<null> = { ...(lru as unknown as CachePolicy<null>), name: 'broken', insert: () => { throw new Error('not written yet'); } };
+    expect(() => runCdn(base({ maxAgeMs: 1000 }, at([0]), { pops: [{ id: 'eu', region: 'eu', capacityBytes: 100_000, policy: broken }] })))
+      .toThrow('node "eu" threw on a message input: eviction policy "broken": insert(/a, 1000) threw: not written yet (at 80 ms)');
+  });
+
   it('without a trace the metrics are the same and there are no checks', () => {
     const options = base({ maxAgeMs: 300, staleWhileRevalidateMs: 200 }, at([0, 10, 350, 400, 900, 910]));
     const traced = runCdn(options);

@@ -79,8 +79,9 @@ export interface CachedCopy {
  * given.
  *
  * The cache calls a collapser defensively: a throw, or a value that is not `{ state, fetch: boolean }` /
- * `{ state, answer: string[] }`, is recorded as an error naming the collapser (`CdnRun.collapserErrors`) and the
- * call counts as "no fetch" / "answers nobody". An id in `answer` that the cache never saw, or that asked for
+ * `{ state, answer: string[] }`, stops the run with an error naming the collapser, the node and the call (by
+ * default), or, with `onCollapserError: 'record'` (what an exercise's grader sets, to turn it into feedback), is
+ * recorded (`CdnRun.collapserErrors`) and the call counts as "no fetch" / "answers nobody". An id in `answer` that the cache never saw, or that asked for
  * another key, is recorded and skipped; an id answered a second time is answered a second time (so the checker
  * `checkCollapsedAnswers` can show it). A request never answered shows as `unanswered`.
  */
@@ -160,6 +161,10 @@ export interface CdnOptions {
   /** Default `collapseRequests`. The shield uses `shieldCollapser` (default: the same collapser). */
   collapser?: Collapser;
   shieldCollapser?: Collapser;
+  /** What a collapser's throw or malformed answer does: `'throw'` (default) stops the run with an error naming the
+   *  collapser, the node and the call; `'record'` records it in `CdnRun.collapserErrors` and goes on, the call
+   *  counting as "no fetch" / "answers nobody" (a grader sets this to turn the error into feedback). */
+  onCollapserError?: 'throw' | 'record';
   /** Honour the object's staleWhileRevalidateMs (default true). */
   staleWhileRevalidate?: boolean;
   /** Honour staleIfErrorMs when the upstream errors or does not answer in time (default true). */
@@ -373,6 +378,7 @@ interface CacheConfig {
   staleIfError: boolean;
   upstreamTimeoutMs: number;
   ignoreMaxAge: boolean;
+  onCollapserError: 'throw' | 'record';
 }
 
 type Effects = Effect<EdgeMessage>[];
@@ -393,11 +399,36 @@ function preview(value: unknown): string {
   }
 }
 
+/**
+ * The eviction policy a cache calls, with each call's throw rethrown naming the policy and the call, so a broken
+ * learner's policy stops the run with an error that says which plug-in failed and where (the simulator adds the
+ * node and the time).
+ */
+function namedPolicy(policy: CachePolicy): CachePolicy {
+  const named = <T>(call: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      throw new Error(`eviction policy "${policy.name}": ${call} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  };
+  return {
+    name: policy.name,
+    create: (capacityBytes) => named(`create(${capacityBytes})`, () => policy.create(capacityBytes)),
+    lookup: (state, key) => named(`lookup(${key})`, () => policy.lookup(state, key)),
+    insert: (state, key, sizeBytes) => named(`insert(${key}, ${sizeBytes})`, () => policy.insert(state, key, sizeBytes)),
+    keys: (state) => named('keys()', () => policy.keys(state)),
+    usedBytes: (state) => named('usedBytes()', () => policy.usedBytes(state)),
+  };
+}
+
 function cacheNode(config: CacheConfig): NodeBehavior<CacheState, EdgeMessage> {
   const { policy, collapser } = config;
 
   const recordError = (state: CacheState, effects: Effects, message: string): void => {
     const text = `collapser "${collapser.name}": ${message}`;
+    // A chapter run stops here, so a broken collapser cannot pass for a fast one by leaving requests unanswered.
+    if (config.onCollapserError === 'throw') throw new Error(text);
     state.errors.push(text);
     effects.push({ type: 'log', text: COLLAPSER_ERROR_LOG, data: { collapser: collapser.name, message: text } });
   };
@@ -729,16 +760,62 @@ function nearestRank(sorted: readonly number[], percentile: number): number {
 type AnyState = CacheState | OriginState | Record<string, never>;
 
 /**
+ * Rejects option values no run can mean: every time, bound, size and duration must be a finite number >= 0 (a
+ * bucket, a timeout and the trace's size > 0; a max-age or stale window may also be Infinity), and an outage must
+ * not end before it starts. A bad value would
+ * otherwise run quietly and surface later as a puzzling verdict (a purge bound of -10 ms "violated" before the purge
+ * was sent). The error names the option by its path, e.g. `purges[0].boundMs`.
+ */
+function checkCdnOptions(options: CdnOptions): void {
+  const need = (value: unknown, path: string, rule: '>= 0' | '> 0', optional = true, forever = false): void => {
+    if (value === undefined && optional) return;
+    const ok = typeof value === 'number' && (Number.isFinite(value) || (forever && value === Infinity)) && (rule === '>= 0' ? value >= 0 : value > 0);
+    if (!ok) throw new Error(`runCdn: ${path} must be a ${forever ? 'number' : 'finite number'} ${rule} (got ${typeof value === 'number' ? String(value) : preview(value)})`);
+  };
+  options.objects.forEach((o, i) => {
+    need(o.sizeBytes, `objects[${i}].sizeBytes`, '>= 0', false);
+    if (o.policy === undefined || o.policy === null) throw new Error(`runCdn: objects[${i}] ("${o.key}") needs a policy with maxAgeMs`);
+    // A lifetime or a stale window may be Infinity: a copy that never expires, or may always be served stale.
+    need(o.policy.maxAgeMs, `objects[${i}].policy.maxAgeMs`, '>= 0', false, true);
+    need(o.policy.staleWhileRevalidateMs, `objects[${i}].policy.staleWhileRevalidateMs`, '>= 0', true, true);
+    need(o.policy.staleIfErrorMs, `objects[${i}].policy.staleIfErrorMs`, '>= 0', true, true);
+  });
+  options.pops.forEach((p, i) => {
+    need(p.capacityBytes, `pops[${i}].capacityBytes`, '>= 0', false);
+    need(p.clientMs, `pops[${i}].clientMs`, '>= 0');
+  });
+  if (options.shield !== undefined) need(options.shield.capacityBytes, 'shield.capacityBytes', '>= 0', false);
+  need(options.origin.serviceMs, 'origin.serviceMs', '>= 0');
+  need(options.upstreamTimeoutMs, 'upstreamTimeoutMs', '> 0');
+  options.requests.forEach((r, i) => need(r.atMs, `requests[${i}].atMs`, '>= 0', false));
+  (options.publishes ?? []).forEach((p, i) => need(p.atMs, `publishes[${i}].atMs`, '>= 0', false));
+  (options.purges ?? []).forEach((p, i) => {
+    need(p.atMs, `purges[${i}].atMs`, '>= 0', false);
+    need(p.boundMs, `purges[${i}].boundMs`, '>= 0');
+  });
+  (options.originOutages ?? []).forEach((o, i) => {
+    need(o.fromMs, `originOutages[${i}].fromMs`, '>= 0', false);
+    need(o.untilMs, `originOutages[${i}].untilMs`, '>= 0', false);
+    if (o.untilMs < o.fromMs) throw new Error(`runCdn: originOutages[${i}] ends (untilMs ${o.untilMs}) before it starts (fromMs ${o.fromMs})`);
+  });
+  need(options.untilMs, 'untilMs', '>= 0', false);
+  need(options.settleMs, 'settleMs', '>= 0');
+  need(options.bucketMs, 'bucketMs', '> 0');
+  need(options.maxTraceEvents, 'maxTraceEvents', '> 0');
+  if (options.onCollapserError !== undefined && options.onCollapserError !== 'throw' && options.onCollapserError !== 'record') {
+    throw new Error(`runCdn: onCollapserError must be 'throw' or 'record' (got ${preview(options.onCollapserError)})`);
+  }
+}
+
+/**
  * Runs a CDN: builds the nodes and the per-link latencies from the options, turns requests, publishes, purges and
  * outages into interventions, runs the simulator to `untilMs + settleMs`, and reads the metrics from the replies
  * and the origin's access log (so they are there with the trace off too). With a trace, `checks` holds `checkCdn`.
  */
 export function runCdn(options: CdnOptions): CdnRun {
+  checkCdnOptions(options);
   const objects = new Map<string, { sizeBytes: number; policy: ObjectPolicy }>();
-  for (const object of options.objects) {
-    if (!(object.policy?.maxAgeMs >= 0)) throw new Error(`runCdn: objects "${object.key}" needs policy.maxAgeMs >= 0`);
-    objects.set(object.key, { sizeBytes: object.sizeBytes, policy: object.policy });
-  }
+  for (const object of options.objects) objects.set(object.key, { sizeBytes: object.sizeBytes, policy: object.policy });
   if (options.pops.length === 0) throw new Error('runCdn: give at least one PoP in pops');
   const shieldId = options.shield === undefined ? undefined : options.shield.id ?? 'shield';
   const regionOf = new Map<NodeId, string>();
@@ -759,11 +836,12 @@ export function runCdn(options: CdnOptions): CdnRun {
     staleIfError: options.staleIfError ?? true,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 1000,
     ignoreMaxAge: options.ignoreMaxAge ?? false,
+    onCollapserError: options.onCollapserError ?? 'throw',
   };
   const nodes: Record<NodeId, NodeBehavior<AnyState, EdgeMessage>> = {};
   const popUpstream = shieldId ?? ORIGIN_NODE;
   for (const pop of options.pops) {
-    nodes[pop.id] = cacheNode({ ...common, role: 'pop', upstream: popUpstream, capacityBytes: pop.capacityBytes, policy: pop.policy ?? lru }) as NodeBehavior<AnyState, EdgeMessage>;
+    nodes[pop.id] = cacheNode({ ...common, role: 'pop', upstream: popUpstream, capacityBytes: pop.capacityBytes, policy: namedPolicy(pop.policy ?? lru) }) as NodeBehavior<AnyState, EdgeMessage>;
   }
   if (shieldId !== undefined && options.shield !== undefined) {
     nodes[shieldId] = cacheNode({
@@ -772,7 +850,7 @@ export function runCdn(options: CdnOptions): CdnRun {
       role: 'shield',
       upstream: ORIGIN_NODE,
       capacityBytes: options.shield.capacityBytes,
-      policy: options.shield.policy ?? lru,
+      policy: namedPolicy(options.shield.policy ?? lru),
     }) as NodeBehavior<AnyState, EdgeMessage>;
   }
   nodes[ORIGIN_NODE] = originNode(objects, options.origin.serviceMs ?? 0, options.originOutageMode ?? 'error') as NodeBehavior<AnyState, EdgeMessage>;

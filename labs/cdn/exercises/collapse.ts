@@ -50,6 +50,8 @@ export function crowdOptions(run: CollapseParams['runs'][number], collapser: Col
     origin: { region: 'us' },
     latencyMs: LATENCY_MS,
     collapser,
+    // The grader turns a collapser's throw into feedback, so the run records it instead of stopping.
+    onCollapserError: 'record',
     staleIfError: false,
     originOutages: [{ fromMs: outageFrom, untilMs: outageFrom + rng.int(200, 600) }],
     originOutageMode: 'error',
