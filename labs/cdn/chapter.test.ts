@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Output } from '../display/outputs';
 import { edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, runOnce, table } from '../runtime/chapter-cells';
 import { exerciseSets } from '../catalog';
+import { runCell } from '../runtime/cell';
 import { edgeLatency, hitRatioCurves, lfu, lru, percentileBill, segmentedLru, slowStartRounds, trafficSeries, zipfWorkload } from './index';
 import { runFailover } from './failover';
 
@@ -25,7 +26,7 @@ const guidance: Record<string, { figures: string[]; tables: string[] }> = {
   failover: { figures: ['Look at when each line falls back to zero'], tables: ['how long after the failure it was detected, the last request any client sent to fra'] },
   'pop-balance': { figures: [], tables: ['Look at the distinct objects', 'Look at the busiest server'] },
   'hit-ratio': { figures: ['Look at how each curve keeps climbing'], tables: ['Look at how little the two columns differ'] },
-  'flash-crowd': { figures: ['Look at the spikes without collapsing', 'Collapsed requests waited for a revalidation'], tables: ['Compare the origin fetches, and the p99 latency'] },
+  'flash-crowd': { figures: ['Look at the spikes without collapsing', 'Collapsed requests waited for a revalidation'], tables: ['Compare the origin fetches, and the p99 latency', 'Look at the last column: a collapser that breaks the rule is named there'] },
   'tiered-caching': { figures: ['behind the shield, its misses reach the origin only once'], tables: ['Compare the origin fetches of the two tierings'] },
   purge: { figures: [], tables: ['Look at how long each PoP goes on answering with version 1', 'Look at the purge checker'] },
   bill: { figures: ['Look at the red bursts'], tables: [] },
@@ -284,13 +285,28 @@ describe("Breslau et al. 1999 and Che et al. 2002: cell hit-ratio", () => {
 describe('RFC 9111 §4 collapsed requests and RFC 5861 §3 stale-while-revalidate: cell flash-crowd', () => {
   it('357 origin fetches (468/s at most, 1.0 MB) without collapsing, 10 with it, and p99 282 ms against 10 ms with stale-while-revalidate', async () => {
     const outputs = await outputsOf(cellSource('flash-crowd'));
-    const rows = table(outputs, 0).map((r) => [r.configuration, r['origin fetches'], r['origin MB'], r['answered at once (%)'], r['p99 ms']]);
+    const rows = table(outputs, 0).map((r) => [r.configuration, r['origin fetches'], r['origin MB'], r['answered at once (%)'], r.unanswered, r['p99 ms']]);
     expect(rows).toEqual([
-      ['no collapsing', 357, '1.0', '81.7', '320'],
-      ['collapsing', 10, '0.6', '82.3', '282'],
-      ['collapsing + stale-while-revalidate', 10, '0.6', '99.7', '10'],
+      ['no collapsing', 357, '1.0', '81.7', 0, '320'],
+      ['collapsing', 10, '0.6', '82.3', 0, '282'],
+      ['collapsing + stale-while-revalidate', 10, '0.6', '99.7', 0, '10'],
     ]);
-    expect(ofKind(outputs, 'plot')[0]!.caption).toContain('no collapsing: 357 in all, at most 468/s');
+    // Captions open each run's clause with a capital, and give shares with the table's rounding.
+    const [fetchCaption, outcomeCaption] = ofKind(outputs, 'plot').map((p) => p.caption ?? '');
+    expect(fetchCaption).toContain('over time. No collapsing: 357 in all, at most 468/s. Collapsing: 10 in all');
+    expect(outcomeCaption).toContain('No collapsing: 81.7% from the edge at once. Collapsing: 82.3% from the edge at once. Collapsing + stale-while-revalidate: 99.7% from the edge at once.');
+    expect(fetchCaption + outcomeCaption).not.toContain('Warning');
+    // The trace is recorded, and every checker accepts every run (the last table).
+    expect(table(outputs, 1)).toEqual([
+      { configuration: 'no collapsing', 'checkers ok': '3 of 3', 'first problem': 'none' },
+      { configuration: 'collapsing', 'checkers ok': '4 of 4', 'first problem': 'none' },
+      { configuration: 'collapsing + stale-while-revalidate', 'checkers ok': '5 of 5', 'first problem': 'none' },
+    ]);
+    says('The cell records each run\'s trace, and its last table shows every checker accepting all three runs');
+    says('The 0.3% left are five requests of the trickle in the first second');
+    // The five that waited, read from the cell's own last run: all before 1 s, one miss at each site and two joining.
+    const waited = printed(await outputsOf(edit(cellSource('flash-crowd'), 'display.plot(outcomeFigure', "console.log(JSON.stringify(runs[2]!.run.requests.filter((r) => r.outcome !== 'stale-while-revalidate' && r.outcome !== 'hit').map((r) => [r.atMs < 1000, r.outcome])));\ndisplay.plot(outcomeFigure")));
+    expect(JSON.parse(waited)).toEqual([[true, 'miss'], [true, 'miss'], [true, 'collapsed'], [true, 'miss'], [true, 'collapsed']]);
     // Most of the 357 fetches carried no body: at 200 kB each they would have been 71.4 MB, and the origin sent 1.0 MB.
     const [first] = table(outputs, 0);
     expect(Number(first!['origin MB'])).toBeLessThan((Number(first!['origin fetches']) * 200_000) / 1e6 / 10);
@@ -316,6 +332,19 @@ describe('RFC 9111 §4 collapsed requests and RFC 5861 §3 stale-while-revalidat
     says('without collapsing it now receives 518 fetches, at a peak rate of 852 per second (213 in a quarter of a second)');
     says('with collapsing alone it still receives 9, but half the crowd waits for them (49.9% answered at once, p99 746 ms)');
   });
+
+  it('a collapser that throws stops the cell naming it and the call; one that never answers shows its requests as unanswered, with a warning and a checker violation', async () => {
+    const bad = "const bad = { name: 'bad', init: () => null, onMiss: () => { throw new Error('boom'); }, onResponse: () => ({ state: null, answer: [] }) };\nconst runs = [";
+    const throwing = edit(edit(cellSource('flash-crowd'), 'const runs = [', bad), 'collapser: noCollapsing', 'collapser: bad');
+    expect((await runCell(throwing, 'cell.ts')).error?.message).toContain('node "pop-asia" threw on a request input: collapser "bad": onMiss(/o/1, r0) threw: boom');
+    const silent = "const silent = { name: 'silent', init: () => null, onMiss: () => ({ state: null, fetch: true }), onResponse: () => ({ state: null, answer: [] as string[] }) };\nconst runs = [";
+    const outputs = await outputsOf(edit(edit(cellSource('flash-crowd'), 'const runs = [', silent), 'collapser: noCollapsing', 'collapser: silent'));
+    const [first] = table(outputs, 0);
+    expect(first!.unanswered).toBeGreaterThan(0);
+    expect(printed(outputs)).toContain(`no collapsing: ${first!.unanswered} of 1952 requests were never answered; p50 and p99 leave them out.`);
+    for (const p of ofKind(outputs, 'plot')) expect(p.caption).toMatch(new RegExp(`^Warning: requests went unanswered \\(no collapsing: ${first!.unanswered} of 1952\\)`));
+    expect(String(table(outputs, 1)[0]!['first problem'])).toMatch(/^each request answered once, by the fetch it started or the fetch in flight it joined: request r\d+ .* was never answered/);
+  });
 });
 
 describe('Che et al. 2002 on cache hierarchies, origin shields: cell tiered-caching', () => {
@@ -327,6 +356,15 @@ describe('Che et al. 2002 on cache hierarchies, origin shields: cell tiered-cach
     expect([1, 2, 4, 6].map((n) => row(n, 'no shield')['origin fetches'])).toEqual([439, 562, 659, 718]);
     expect([row(1, 'no shield')['edge hit ratio'], row(6, 'no shield')['edge hit ratio'], row(6, 'shield in us-east')['edge hit ratio']]).toEqual(['0.535', '0.255', '0.255']);
     expect([row(6, 'shield in us-east')['p95 ms'], row(6, 'no shield')['p95 ms']]).toEqual(['220', '210']);
+    // The shield lowers the edge hit ratio only with one site, 0.535 against 0.530, and the same from two sites on.
+    expect([1, 2, 4, 6].map((n) => [row(n, 'no shield')['edge hit ratio'], row(n, 'shield in us-east')['edge hit ratio']])).toEqual([['0.535', '0.530'], ['0.424', '0.424'], ['0.315', '0.315'], ['0.255', '0.255']]);
+    says('With one site the two rows read 0.535 and 0.530: behind the shield each miss takes 10 ms longer, so five requests arrive while their object\'s first fetch is still out and wait for it as collapsed requests');
+    says('From two sites on, no request falls into those 10 ms and the two rows agree');
+    const log = "console.log(JSON.stringify(points.map((p) => [p.pops, p.label, p.run.requests.filter((r) => r.outcome === 'collapsed').length, p.run.requests.filter((r) => r.outcome === 'miss').length])));\ndisplay.plot(tierFigure";
+    const counts = JSON.parse(printed(await outputsOf(edit(cellSource('tiered-caching'), 'display.plot(tierFigure', log)))) as [number, string, number, number][];
+    // With one site: five more collapsed behind the shield (31 against 26), the same 439 misses, so five fewer hits.
+    expect(counts.filter(([pops]) => pops === 1)).toEqual([[1, 'no shield', 26, 439], [1, 'shield in us-east', 31, 439]]);
+    expect(chapter).not.toContain('which is the same in both rows');
     says('With one point of presence the origin fetches 439 times, once for each distinct object the stream asks for');
     says('the edge hit ratio falls from 0.535 to 0.255 and, without a shield, the origin\'s fetches grow to 718');
     says('Behind the shield the origin fetches 439 times at every number of sites');
@@ -369,6 +407,11 @@ describe('purges and their bound, checked by checkPurges: cell purge', () => {
     expect(violations[0]!.detail).toContain('at 455 ms');
     expect(violations[0]!.detail).toContain('so by 450 ms');
     says('set `boundMs: 50`. Nothing in the run changes, but the checker finds pop-asia serving the old version at 455 ms, after the deadline of 450 ms, and reports a violation');
+  });
+
+  it('a bound no purge can keep is refused before the run: boundMs -10 stops the cell naming the option', async () => {
+    const result = await runCell(edit(cellSource('purge'), 'boundMs: 200', 'boundMs: -10'), 'cell.ts');
+    expect(result.error?.message).toContain('runCdn: purges[0].boundMs must be a finite number >= 0 (got -10)');
   });
 });
 

@@ -9,7 +9,8 @@ import { renderOutputs } from '../../src/views/render';
 import { capOutput, displayLimits } from '../display/caps';
 import { collapseRequests, noCollapsing, objectKey, requestsFromWorkload, runCdn } from './edge';
 import type { CdnOptions, CdnRun } from './edge';
-import { OUTCOMES, flashCrowdFigure, outcomeFigure, tierFigure } from './edge-figure';
+import { OUTCOMES, flashCrowdFigure, outcomeFigure, tierFigure, unansweredWarning } from './edge-figure';
+import type { Collapser } from './edge';
 import type { TierPoint } from './edge-figure';
 import type { CdnPlotSpec } from './latency-figure';
 import { zipfWorkload } from './workload';
@@ -78,9 +79,56 @@ describe('a flash crowd on a stale object (RFC 5861 §3; request collapsing)', (
       expect(mine.map((r) => r.originFetches)).toEqual(run.metrics.series.slice(0, buckets).map((b) => b.originRequests));
       expect(mine.every((r) => r.originFetchesPerSecond === r.originFetches * 4)).toBe(true);
     });
-    expect(spec.caption).toContain(`no collapsing: ${runs[0]!.run.metrics.originRequests} in all`);
+    expect(spec.caption).toContain(`over time. No collapsing: ${runs[0]!.run.metrics.originRequests} in all`);
     expectReadable(spec, rows.length);
     expect(rendered(spec, 390).textContent).toContain('flash crowd');
+  });
+
+  it('flashCrowdFigure: lines that coincide stay visible, each earlier run wider underneath, each later one dashed on top', () => {
+    // Collapsing with and without stale-while-revalidate fetch at the same moments here: their lines coincide.
+    const [, collapsing, swr] = runs.map((r) => r.run) as [CdnRun, CdnRun, CdnRun];
+    expect(swr.metrics.series.some((b, i) => b.originRequests > 0 && b.originRequests === collapsing.metrics.series[i]!.originRequests)).toBe(true);
+    const lines = flashCrowdFigure(runs).marks.filter((m) => m.mark === 'line').map((m) => m.options as { strokeWidth: number; strokeDasharray?: string });
+    expect(lines.map((l) => l.strokeWidth)).toEqual([5.2, 3.6, 2]);
+    expect(lines.map((l) => l.strokeDasharray)).toEqual([undefined, '8 4', '2 3']);
+    // Drawn: each line keeps its width and dashes, in run order, so the later one is on top.
+    const svg = rendered(flashCrowdFigure(runs), 390);
+    const paths = Array.from(svg.querySelectorAll('g[aria-label="line"] path'));
+    expect(paths.map((p) => [Number(p.closest('g')!.getAttribute('stroke-width') ?? p.getAttribute('stroke-width')), p.closest('g')!.getAttribute('stroke-dasharray') ?? p.getAttribute('stroke-dasharray')])).toEqual([[5.2, null], [3.6, '8 4'], [2, '2 3']]);
+  });
+
+  it('captions: every clause opens with a capital, and shares carry the table\'s one decimal', () => {
+    const fetches = flashCrowdFigure(runs).caption!;
+    const outcomes = outcomeFigure(runs).caption!;
+    for (const caption of [fetches, outcomes]) expect(caption.match(/\. [a-z]/g), caption).toBeNull();
+    for (const { label, run } of runs) {
+      const share = ((100 * run.metrics.hits) / run.metrics.requests).toFixed(1);
+      expect(outcomes).toContain(`${label.charAt(0).toUpperCase()}${label.slice(1)}: ${share}% from the edge at once.`);
+    }
+    // The run stale-while-revalidate answers nearly all at once is not rounded up to 100%.
+    const swr = runs[2]!.run.metrics;
+    expect(swr.hits).toBeLessThan(swr.requests);
+    expect(outcomes).not.toContain('100%');
+  });
+
+  it('a run with unanswered requests: both captions open with a warning, and the bars give them their own segment', () => {
+    const forgets: Collapser<null> = { name: 'forgets', init: () => null, onMiss: () => ({ state: null, fetch: true }), onResponse: () => ({ state: null, answer: [] }) };
+    const first = runs[0]!.run;
+    const mapped = { objects: [{ key: objectKey(1), sizeBytes: 100_000, policy: { maxAgeMs: 500 } }], requests: first.requests.map((r) => ({ atMs: r.atMs, pop: r.pop, key: r.key })) };
+    const broken = runCdn({ seed: 4, ...mapped, pops, latencyMs, origin: { region: 'us', serviceMs: 150 }, untilMs: 3500, bucketMs: 250, collapser: forgets });
+    const unanswered = broken.metrics.unanswered;
+    expect(unanswered).toBeGreaterThan(0);
+    expect(unanswered).toBe(broken.requests.filter((r) => r.answeredAtMs === undefined).length);
+    const pair = [{ label: 'forgets', run: broken }, runs[1]!];
+    expect(unansweredWarning(runs)).toBe('');
+    const warning = `Warning: requests went unanswered (forgets: ${unanswered} of ${broken.metrics.requests}); latencies leave them out. `;
+    expect(unansweredWarning(pair)).toBe(warning);
+    expect(flashCrowdFigure(pair).caption!.startsWith(warning)).toBe(true);
+    const spec = outcomeFigure(pair);
+    expect(spec.caption!.startsWith(warning)).toBe(true);
+    const rows = spec.marks[0]?.data as { configuration: string; outcome: string; requests: number }[];
+    expect(rows.find((r) => r.configuration === 'forgets' && r.outcome === 'unanswered')?.requests).toBe(unanswered);
+    expectReadable(spec, rows.length);
   });
 
   it('outcomeFigure: each run is one bar of its requests by outcome, summing to 100%, a fixed colour per outcome', () => {

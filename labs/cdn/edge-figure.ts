@@ -5,9 +5,13 @@
  * What the reader must see (STYLE 16):
  * - `flashCrowdFigure`: the origin's load over time, one line per configuration. Without collapsing, the origin's
  *   fetches jump with the crowd; with collapsing they stay at a few per expiry. Lines that coincide (two
- *   configurations with the same origin load) keep their own dash pattern, so each stays visible.
+ *   configurations with the same origin load) are drawn as the failover figure draws its runs (`runStroke`): the
+ *   first widest and underneath, each later one narrower on top with its own dashes, so each shows as a band.
  * - `outcomeFigure`: for each configuration, how its requests were answered (hit, stale, collapsed, miss, ...), as
- *   shares of one bar, in a fixed colour per outcome.
+ *   shares of one bar, in a fixed colour per outcome; requests never answered have a bar segment of their own.
+ *
+ * Both flash-crowd figures open their caption with a warning when a run left requests unanswered: its latencies
+ * are over the answered requests only, so a collapser that never answers would otherwise look fast.
  * - `tierFigure`: origin fetches against the number of PoPs, one line per tiering: without a shield the origin's
  *   load grows with every PoP, behind a shield it stays near one PoP's.
  *
@@ -17,24 +21,41 @@
 import { displayLimits } from '../display/caps';
 import type { CdnRun, Outcome } from './edge';
 import type { CdnPlotSpec } from './latency-figure';
+import { runStroke } from './failover-figure';
 
 /** Colours for configurations, in the order given (Tableau 10, mid-tone: they read on light and dark pages). */
 const RUN_COLOURS = ['#e15759', '#4e79a7', '#59a14f', '#f28e2b', '#b07aa1', '#76b7b2'];
-/** Dash patterns for configurations, in the same order, so lines that coincide stay apart. */
-const RUN_DASHES = ['none', '6 3', '2 3', '10 3 2 3', '1 2', '4 4'];
 
-/** The outcomes in the order the bars stack them (answered from the edge first), with their words and colours. */
-export const OUTCOMES: readonly { outcome: Outcome; label: string; colour: string }[] = [
+/** The outcomes in the order the bars stack them (answered from the edge first), with their words and colours;
+ *  `unanswered` is a request no reply ever reached. */
+export const OUTCOMES: readonly { outcome: Outcome | 'unanswered'; label: string; colour: string }[] = [
   { outcome: 'hit', label: 'hit', colour: '#59a14f' },
   { outcome: 'stale-while-revalidate', label: 'stale while revalidating', colour: '#edc948' },
   { outcome: 'stale-if-error', label: 'stale on error', colour: '#9c755f' },
   { outcome: 'revalidated', label: 'revalidated (304)', colour: '#76b7b2' },
   { outcome: 'collapsed', label: 'collapsed', colour: '#4e79a7' },
   { outcome: 'miss', label: 'miss', colour: '#f28e2b' },
-  { outcome: 'error', label: 'error or unanswered', colour: '#e15759' },
+  { outcome: 'error', label: 'error', colour: '#e15759' },
+  { outcome: 'unanswered', label: 'unanswered', colour: '#bab0ac' },
 ];
 
 const clip = (text: string): string => text.slice(0, displayLimits.maxLabelChars);
+
+/** Capitalises the first letter, for a label that opens a sentence. */
+const opening = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A share of requests in per cent, rounded as the chapter's tables round it (one decimal). */
+export const percentText = (part: number, whole: number): string => (whole === 0 ? '0.0' : ((100 * part) / whole).toFixed(1));
+
+/**
+ * The warning the flash-crowd figures open with when a run left requests unanswered (empty when none did): its
+ * latency percentiles are over the answered requests, so the missing ones must be named where the numbers are.
+ */
+export function unansweredWarning(runs: readonly { label: string; run: CdnRun }[]): string {
+  const short = runs.filter(({ run }) => run.metrics.unanswered > 0);
+  if (short.length === 0) return '';
+  return `Warning: requests went unanswered (${short.map(({ label, run }) => `${label}: ${run.metrics.unanswered} of ${run.metrics.requests}`).join('; ')}); latencies leave them out. `;
+}
 
 function checkRuns(name: string, runs: readonly { label: string }[]): void {
   if (runs.length === 0) throw new Error(`${name} needs at least one run`);
@@ -74,16 +95,17 @@ export function flashCrowdFigure(runs: readonly { label: string; run: CdnRun }[]
       }));
   });
   const peak = (i: number) => Math.max(0, ...rows.filter((r) => r.configuration === legend[i]).map((r) => r.originFetchesPerSecond));
-  const text = `Origin fetches per second over time. ${runs.map((r, i) => `${r.label}: ${r.run.metrics.originRequests} in all, at most ${peak(i)}/s`).join('; ')}.${options.note ? ` ${options.note}` : ''}`;
+  const text = `${unansweredWarning(runs)}Origin fetches per second over time. ${runs.map((r, i) => `${opening(r.label)}: ${r.run.metrics.originRequests} in all, at most ${peak(i)}/s.`).join(' ')}${options.note ? ` ${options.note}` : ''}`;
   const highlight = options.highlight;
   const marks: CdnPlotSpec['marks'] = [
     // Every row, as a dot at the start of its bucket (and the figure's data table); the lines follow.
     { mark: 'dot', data: rows, options: { x: 'second', y: 'originFetchesPerSecond', fill: 'configuration', r: 2.5, title: 'configuration' } },
-    // One line per run, each with its own dash pattern, so runs with the same origin load stay visible.
+    // One line per run, widest first, each narrower one on top with its own dashes (runStroke), so runs with the
+    // same origin load show as bands of their colours instead of one hiding the other.
     ...runs.map((_, i) => ({
       mark: 'line' as const,
       data: rows.filter((r) => r.configuration === legend[i]),
-      options: { x: 'second', y: 'originFetchesPerSecond', stroke: 'configuration', curve: 'step-after', strokeWidth: 2, strokeDasharray: RUN_DASHES[i] === 'none' ? undefined : RUN_DASHES[i] },
+      options: { x: 'second', y: 'originFetchesPerSecond', stroke: 'configuration', curve: 'step-after', strokeLinejoin: 'round', ...runStroke(i, runs.length) },
     })),
   ];
   if (highlight !== undefined) {
@@ -111,7 +133,8 @@ export interface OutcomeFigureOptions {
   note?: string;
 }
 
-/** How each run's client requests were answered: one bar per run, split by outcome, in per cent of its requests. */
+/** How each run's client requests were answered: one bar per run, split by outcome, in per cent of its requests.
+ *  The caption gives each run's share answered at once from the edge with the table's rounding (one decimal). */
 export function outcomeFigure(runs: readonly { label: string; run: CdnRun }[], options: OutcomeFigureOptions = {}): CdnPlotSpec {
   checkRuns('outcomeFigure', runs);
   const present = OUTCOMES.filter(({ outcome }) => runs.some(({ run }) => run.requests.some((r) => outcomeOf(r) === outcome)));
@@ -122,7 +145,7 @@ export function outcomeFigure(runs: readonly { label: string; run: CdnRun }[], o
       return { configuration: label, outcome: outcomeLabel, requests, percent: total === 0 ? 0 : Math.round((1000 * requests) / total) / 10 };
     });
   }).filter((r) => r.requests > 0);
-  const text = `How requests were answered. ${runs.map(({ label, run }) => `${label}: ${Math.round(run.metrics.hitRatio * 100)}% from the edge at once`).join('; ')}.${options.note ? ` ${options.note}` : ''}`;
+  const text = `${unansweredWarning(runs)}How requests were answered. ${runs.map(({ label, run }) => `${opening(label)}: ${percentText(run.metrics.hits, run.metrics.requests)}% from the edge at once.`).join(' ')}${options.note ? ` ${options.note}` : ''}`;
   return {
     marks: [
       { mark: 'barX', data: rows, options: { x: 'percent', y: 'configuration', fill: 'outcome', order: present.map((o) => o.label), title: 'outcome', insetTop: 20, insetBottom: 2 } },
@@ -143,9 +166,9 @@ export function outcomeFigure(runs: readonly { label: string; run: CdnRun }[], o
   };
 }
 
-/** An unanswered request counts with the errors. */
-function outcomeOf(r: CdnRun['requests'][number]): Outcome {
-  return r.answeredAtMs === undefined ? 'error' : r.outcome;
+/** An unanswered request has its own segment: it was neither served nor refused. */
+function outcomeOf(r: CdnRun['requests'][number]): Outcome | 'unanswered' {
+  return r.answeredAtMs === undefined ? 'unanswered' : r.outcome;
 }
 
 export interface TierFigureOptions {
