@@ -4,7 +4,7 @@
 // every check on 20 variants (three streams and three Zipf workloads each). Wrong policies fail with feedback that
 // names the stream, the request and CLOCK's circle: plain FIFO, plain LRU, a hand that leaves the admitted object
 // under it (so it is the next victim), a policy that evicts one object only and so exceeds capacity, and the
-// starter.
+// starter. Each variant's prompt shows its own first stream and hidden workloads, so no two of 20 prompts are alike.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds } from '../../exercises/oracle-support';
@@ -99,6 +99,22 @@ describe('Corbató 1968: CLOCK (second chance), with byte sizes', () => {
         expect(secondChances, `seed ${seed}`).toBeGreaterThan(3);
       }
     }
+  });
+
+  it("a new variant shows in the prompt: the first stream's cache, sizes and opening requests, and the hidden workloads", () => {
+    const prompts = new Set<string>();
+    for (const seed of enumerateSeeds(20)) {
+      const p = variantParams(clockPolicyExercise, seed) as ClockPolicyParams;
+      const text = clockPolicyExercise.prompt(p).text;
+      prompts.add(text);
+      const [first] = p.streams;
+      const opening = streamRequests(first!).slice(0, 16).map((r) => r.key).join(', ');
+      expect(text).toContain(`the first stream (seed ${first!.seed}) has a cache of ${first!.capacityBytes.toLocaleString('en-US')} B`);
+      expect(text).toContain(`its first 16 requests are ${opening}.`);
+      expect(text).toContain(`(larger than the cache)`);
+      for (const [i, w] of p.workloads.entries()) expect(text).toContain(`workload ${i + 1} has Zipf exponent ${w.alpha} over ${w.catalogSize} objects`);
+    }
+    expect(prompts.size).toBe(20);
   });
 
   const reference = clockPolicyExercise.kind === 'code' ? clockPolicyExercise.reference(variantParams(clockPolicyExercise, 0)) : '';

@@ -214,6 +214,24 @@ export function learnerPolicy(factory: LearnerFactory): CachePolicy {
   };
 }
 
+/** Requests of the first stream the prompt shows, so that each variant's prompt shows its own stream. */
+const PROMPT_REQUESTS = 16;
+
+/**
+ * What the prompt says of this variant: the first stream's cache, key sizes and first requests (enough to trace
+ * CLOCK by hand), the other streams' caches, and the hidden workloads' shapes. A new variant changes all of them.
+ */
+export function variantText(p: ClockPolicyParams): string {
+  const [first, ...others] = p.streams;
+  if (first === undefined) return '';
+  const bytes = (n: number) => `${n.toLocaleString('en-US')} B`;
+  const keys = first.sizes.map((size, i) => `${KEY_NAMES[i]} ${bytes(size)}${size > first.capacityBytes ? ' (larger than the cache)' : ''}`);
+  const opening = streamRequests(first).slice(0, PROMPT_REQUESTS).map((r) => String(r.key)).join(', ');
+  const rest = others.length === 0 ? '' : ` The other stream${others.length === 1 ? ' has a cache' : 's have caches'} of ${others.map((s) => bytes(s.capacityBytes)).join(' and ')}.`;
+  const workloads = p.workloads.map((w, i) => `workload ${i + 1} has Zipf exponent ${w.alpha} over ${w.catalogSize} objects and a cache of ${Math.round(w.cacheFraction * 100)}% of their bytes`).join('; ');
+  return `In this variant, the first stream (seed ${first.seed}) has a cache of ${bytes(first.capacityBytes)} and keys ${keys.join(', ')}; its first ${PROMPT_REQUESTS} requests are ${opening}.${rest} Of the hidden workloads, ${workloads}.`;
+}
+
 const list = (keys: readonly CacheKey[]) => (keys.length === 0 ? 'none' : keys.map(String).join(', '));
 const sizesText = (s: ClockPolicyParams['streams'][number]) => s.sizes.map((size, i) => `${KEY_NAMES[i]} ${size} B`).join(', ');
 const streamName = (s: ClockPolicyParams['streams'][number]) => `the stream with seed ${s.seed} (cache ${s.capacityBytes} B; sizes ${sizesText(s)})`;
@@ -282,7 +300,7 @@ export const clockPolicyExercise = defineExercise({
     return { streams, workloads };
   },
   prompt: (p) => ({
-    text: `Write \`clockPolicy()\`, returning a \`CachePolicy\` (the interface of the lab's \`cache.ts\`, copied into the starter) for **CLOCK**, the "second chance" algorithm of Multics (Corbató 1968), with objects of unequal sizes in bytes. Exactly this variant:\n\n- The cached objects stand in a circle in the order they were admitted, and a **hand** points at one of them.\n- \`lookup\` of a cached object sets its **reference bit** and returns true; otherwise it returns false and changes nothing.\n- \`insert\` (called only after a miss): an object larger than the whole cache is refused, \`{ admitted: false, evicted: [] }\`. Otherwise, while the object does not fit, look at the object under the hand: if its bit is set, clear it and move the hand to the next object; if not, evict it (the hand now points at the object that followed it). Then admit the new object with its bit **unset**, just **behind** the hand, so the hand reaches it last. Return the evicted keys in the order they were evicted.\n- \`keys\` lists the cached keys in the order they would be evicted if nothing else happened: from the hand round the circle, those with the bit unset, then those with the bit set. \`usedBytes\` is the total size of the cached objects.\n\nYour policy is run step by step beside the grader's CLOCK on ${p.streams.length} seeded streams of ${STREAM_LENGTH} requests over a dozen keys of sizes 100 to 600 B, one of them larger than the cache (every lookup, insert, eviction, keys() and usedBytes must agree); checked against the interface's contract (never over capacity, an oversized object refused); and its hit ratio is measured on ${p.workloads.length} hidden Zipf workloads of ${WORKLOAD_REQUESTS} requests, where it must equal CLOCK's.`,
+    text: `Write \`clockPolicy()\`, returning a \`CachePolicy\` (the interface of the lab's \`cache.ts\`, copied into the starter) for **CLOCK**, the "second chance" algorithm of Multics (Corbató 1968), with objects of unequal sizes in bytes. Exactly this variant:\n\n- The cached objects stand in a circle in the order they were admitted, and a **hand** points at one of them.\n- \`lookup\` of a cached object sets its **reference bit** and returns true; otherwise it returns false and changes nothing.\n- \`insert\` (called only after a miss): an object larger than the whole cache is refused, \`{ admitted: false, evicted: [] }\`. Otherwise, while the object does not fit, look at the object under the hand: if its bit is set, clear it and move the hand to the next object; if not, evict it (the hand now points at the object that followed it). Then admit the new object with its bit **unset**, just **behind** the hand, so the hand reaches it last. Return the evicted keys in the order they were evicted.\n- \`keys\` lists the cached keys in the order they would be evicted if nothing else happened: from the hand round the circle, those with the bit unset, then those with the bit set. \`usedBytes\` is the total size of the cached objects.\n\nYour policy is run step by step beside the grader's CLOCK on ${p.streams.length} seeded streams of ${STREAM_LENGTH} requests over a dozen keys of sizes 100 to 600 B, one of them larger than the cache (every lookup, insert, eviction, keys() and usedBytes must agree); checked against the interface's contract (never over capacity, an oversized object refused); and its hit ratio is measured on ${p.workloads.length} hidden Zipf workloads of ${WORKLOAD_REQUESTS} requests, where it must equal CLOCK's.\n\n${variantText(p)}`,
   }),
   starter: () => STARTER,
   reference: () => REFERENCE,
