@@ -136,6 +136,15 @@ function learnerCollapser(factory: LearnerFactory): Collapser {
   return made;
 }
 
+/**
+ * A time in feedback, to a tenth of a millisecond, the resolution of the crowds' arrival times: sums of latencies
+ * and tenths carry floating-point residue (599.0000000000001) that a reader should never see.
+ */
+export const formatMs = (ms: number): string => String(Math.round(ms * 10) / 10);
+
+/** Every time in a message ("at 599.0000000000001 ms", "(347.99999999999994 ms)") rounded as `formatMs` rounds it. */
+export const roundTimes = (text: string): string => text.replace(/-?\d+\.\d+(?= ?ms\b)/g, (ms) => formatMs(Number(ms)));
+
 const runName = (r: CollapseParams['runs'][number]) => `the flash crowd with seed ${r.seed}${r.shield ? ' (PoPs behind a shield)' : ''}`;
 
 export const collapseExercise = defineExercise({
@@ -162,11 +171,11 @@ export const collapseExercise = defineExercise({
     const checks: Check[] = [];
     checks.push(await ctx.check('every request answered exactly once', () => guarded((): CheckVerdict => {
       for (const { r, run } of runs) {
-        if (run.collapserErrors.length > 0) return { passed: false, feedback: `In ${runName(r)}: ${run.collapserErrors[0]}${run.collapserErrors.length > 1 ? ` (and ${run.collapserErrors.length - 1} more errors)` : ''}.` };
+        if (run.collapserErrors.length > 0) return { passed: false, feedback: roundTimes(`In ${runName(r)}: ${run.collapserErrors[0]}${run.collapserErrors.length > 1 ? ` (and ${run.collapserErrors.length - 1} more errors)` : ''}.`) };
         const verdict = checkCollapsedAnswers(run.trace as Trace);
         if (verdict.status === 'violation') {
           const unanswered = run.metrics.unanswered;
-          return { passed: false, feedback: `In ${runName(r)}, ${verdict.message}${unanswered > 0 ? `; ${unanswered} of ${run.metrics.requests} requests were never answered` : ''}.` };
+          return { passed: false, feedback: roundTimes(`In ${runName(r)}, ${verdict.message}${unanswered > 0 ? `; ${unanswered} of ${run.metrics.requests} requests were never answered` : ''}.`) };
         }
       }
       return { passed: true, feedback: '' };
@@ -176,7 +185,7 @@ export const collapseExercise = defineExercise({
         const seen = fetchesInFlight(run.trace as Trace);
         if (seen.most <= 1) continue;
         const reference = fetchesInFlight(runCdn(crowdOptions(r, collapseRequests)).trace as Trace);
-        return { passed: false, feedback: `In ${runName(r)}, ${seen.node} had ${seen.most} fetches for ${seen.key} in flight at once (at ${Math.round(seen.atMs)} ms); the bound is one. Its caches sent ${seen.total} fetches upstream in all, against ${reference.total} with one fetch per key in flight.` };
+        return { passed: false, feedback: `In ${runName(r)}, ${seen.node} had ${seen.most} fetches for ${seen.key} in flight at once (at ${formatMs(seen.atMs)} ms); the bound is one. Its caches sent ${seen.total} fetches upstream in all, against ${reference.total} with one fetch per key in flight.` };
       }
       return { passed: true, feedback: '' };
     })));
