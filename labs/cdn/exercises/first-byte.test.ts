@@ -4,12 +4,13 @@
 // the object on the edge's path to the origin. Known wrong answers (no DNS, the other TLS version, the last byte
 // instead of the first, TCP left out, the origin fetch left out or counted as one round trip) get their own feedback,
 // and on 3,000 variants a number that several of them give names every one of them and no other (the slips'
-// values are worked out here, not taken from the grader).
+// values are worked out here, not taken from the grader). An answer no slip explains is told which way and by about
+// how many round trips of its path it is off (never the offset in milliseconds), and the phases to count in order.
 import { describe, expect, it } from 'vitest';
 import { variantParams } from '../../exercises/grade';
 import { enumerateSeeds, structuredAccepts } from '../../exercises/oracle-support';
 import { gradeText, itPassesEveryVariant, itShowsTheAnswerFormat, structured } from '../../exercises/test-support';
-import { firstByteExercise, firstByteMs, type FirstByteParams } from './first-byte';
+import { farOffFeedback, firstByteExercise, firstByteMs, type FirstByteParams } from './first-byte';
 
 const SEEDS = enumerateSeeds(3000);
 
@@ -57,6 +58,28 @@ describe('RFC 8446 §2, RFC 5246 §7.3, RFC 9293 §3.5: time to the first byte',
       missNamed++;
     }
     expect(missNamed).toBeGreaterThan(5);
+  });
+
+  it('an answer no slip explains is told which way and how many round trips it is off, and the phases to count in order', async () => {
+    let misses = 0;
+    for (const seed of enumerateSeeds(40)) {
+      const p = variantParams(firstByteExercise, seed) as FirstByteParams;
+      const { edge, direct } = firstByteMs(p);
+      const tls = p.tls === 'tls13' ? 'TLS 1.3, one round trip' : 'TLS 1.2, two round trips';
+      // Far too high through the edge (ten round trips of its slowest leg), a little too low directly (1 ms).
+      const [unit, unitMs] = p.cache === 'miss' ? ['between the edge and the origin', p.edgeToOriginRttMs] : ['to the edge', p.edgeRttMs];
+      const text = (await gradeText(firstByteExercise, seed, structured(`[${edge + 10 * unitMs}, ${direct - 1}]`))).text;
+      expect(text, `seed ${seed}`).toContain(`through the edge: Too high by about 10 round trips ${unit} (${unitMs} ms each), which no common slip gives. Count the phases in order: DNS, one round trip to the resolver; TCP, one round trip to the edge; ${tls} to the edge; `);
+      expect(text).toContain(`directly: Too low by less than a round trip to the origin (${p.originRttMs} ms): check the sum. Count the phases in order: DNS, one round trip to the resolver; TCP, one round trip to the origin; ${tls} to the origin; the request, one round trip to the origin, which brings the first byte.`);
+      if (p.cache === 'miss') {
+        misses++;
+        expect(text).toContain('on this miss the edge answers only once it has fetched the whole object from the origin, one edge-to-origin round trip per slow-start window');
+      } else expect(text).toContain('the request, one round trip to the edge, which brings the first byte.');
+      expect(text).not.toMatch(/Too (high|low)\./);
+      // The feedback never states the offset in milliseconds, which would give the answer away.
+      expect(farOffFeedback(p, 'direct', direct + 3 * p.originRttMs + 7)).not.toContain(String(3 * p.originRttMs + 7));
+    }
+    expect(misses).toBeGreaterThan(5);
   });
 
   it('a number that several slips give names each of them, and only them, on 3,000 variants', () => {

@@ -63,6 +63,37 @@ function mistakeFeedback(p: FirstByteParams, path: 'edge' | 'direct', got: numbe
   return `${COUNT_WORDS[matching.length]} different slips give this number. ${matching.join(' Or: ')}`;
 }
 
+/**
+ * The feedback for a wrong time that no known slip gives: which way and how far off, in round trips of the path
+ * (not in milliseconds, which would hand over the answer), then the phases to count, in order, each with the round
+ * trip it is priced at.
+ */
+export function farOffFeedback(p: FirstByteParams, path: 'edge' | 'direct', got: number): string {
+  const right = firstByteMs(p)[path];
+  const rtt = path === 'edge' ? p.edgeRttMs : p.originRttMs;
+  const where = path === 'edge' ? 'the edge' : 'the origin';
+  const off = Math.abs(got - right);
+  // Through the edge on a miss, an answer off by more than an edge-to-origin round trip is measured in those, the
+  // round trips the edge's fetch is made of.
+  const [unit, unitMs] = path === 'edge' && p.cache === 'miss' && off >= p.edgeToOriginRttMs ? ['between the edge and the origin', p.edgeToOriginRttMs] : [`to ${where}`, rtt];
+  const trips = Math.round(off / unitMs);
+  const howFar =
+    trips === 0
+      ? `by less than a round trip ${unit} (${unitMs} ms): check the sum.`
+      : `by about ${trips} round trip${trips === 1 ? '' : 's'} ${unit} (${unitMs} ms each), which no common slip gives.`;
+  const tls = TLS_ROUND_TRIPS[p.tls];
+  const words = (n: number) => (n === 1 ? 'one round trip' : n === 2 ? 'two round trips' : `${n} round trips`);
+  const phases = [
+    'DNS, one round trip to the resolver',
+    `TCP, one round trip to ${where}`,
+    `${tlsName(p.tls)}, ${words(tls)} to ${where}`,
+    ...(path === 'edge' && p.cache === 'miss'
+      ? ["then the request: one round trip to the edge, but on this miss the edge answers only once it has fetched the whole object from the origin, one edge-to-origin round trip per slow-start window of 10, 20, 40, … segments"]
+      : [`the request, one round trip to ${where}, which brings the first byte`]),
+  ];
+  return `Too ${got > right ? 'high' : 'low'} ${howFar} Count the phases in order: ${phases.join('; ')}.`;
+}
+
 export const firstByteExercise = defineExercise({
   id: 'cdn/first-byte',
   title: 'Time to the first byte, through an edge and direct',
@@ -98,7 +129,7 @@ export const firstByteExercise = defineExercise({
       const got = value[i] as number;
       const ok = Math.abs(got - right[path]) < 0.5;
       const known = mistakeFeedback(p, path, got);
-      return { name: path === 'edge' ? 'through the edge' : 'directly', passed: ok, feedback: ok ? '' : known ?? (got > right[path] ? 'Too high.' : 'Too low.') };
+      return { name: path === 'edge' ? 'through the edge' : 'directly', passed: ok, feedback: ok ? '' : known ?? farOffFeedback(p, path, got) };
     });
   },
   solution: (p) => {
