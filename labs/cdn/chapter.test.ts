@@ -6,7 +6,7 @@
 // cross-chapter links and the exercises placed must resolve.
 import { describe, expect, it } from 'vitest';
 import type { Output } from '../display/outputs';
-import { edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, runOnce, table } from '../runtime/chapter-cells';
+import { edit, expectCaptionGuidance, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, runOnce, table } from '../runtime/chapter-cells';
 import { exerciseSets } from '../catalog';
 import { runCell } from '../runtime/cell';
 import { edgeLatency, hitRatioCurves, lfu, lru, percentileBill, segmentedLru, slowStartRounds, trafficSeries, zipfWorkload } from './index';
@@ -41,15 +41,7 @@ describe('the chapter and its cells', () => {
 
   it.each(Object.keys(guidance))('cell %s: every figure and table has a caption that says what to look at, within 300 characters', async (id) => {
     const outputs = await outputsOf(cellSource(id));
-    const expected = guidance[id] as { figures: string[]; tables: string[] };
-    const shown = figureCaptions(outputs);
-    expect(shown).toHaveLength(expected.figures.length);
-    expected.figures.forEach((phrase, i) => expect(shown[i], `${id} figure ${i + 1}`).toContain(phrase));
-    const tables = ofKind(outputs, 'table').map((t) => t.caption ?? '');
-    expect(tables).toHaveLength(expected.tables.length);
-    expected.tables.forEach((phrase, i) => expect(tables[i], `${id} table ${i + 1}`).toContain(phrase));
-    for (const caption of [...shown, ...tables]) expect(caption.length, caption).toBeLessThanOrEqual(300);
-    expect(cellCaption(id), `${id} has a fence caption no figure shows`).toBe('');
+    expectCaptionGuidance(id, outputs, cellCaption(id), guidance[id] as { figures: string[]; tables: string[] });
   });
 
   it("places every exercise of the cdn set, in the set's order, under its Exercises heading", async () => {

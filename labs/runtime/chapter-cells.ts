@@ -83,6 +83,24 @@ export function runOnce(): (source: string) => Promise<Output[]> {
   };
 }
 
+/**
+ * Holds a cell's outputs to what their captions must tell the reader: one phrase per figure and per table, in output
+ * order, each caption within 300 characters. The page shows a cell's fence caption only on its first figure, and
+ * only when that figure has no caption of its own (src/views/render.ts), so a fence caption counts for that figure
+ * and must be empty when every figure carries its own: one no figure shows would only mislead whoever edits it.
+ */
+export function expectCaptionGuidance(id: string, outputs: Output[], fenceCaption: string, expected: { figures: string[]; tables: string[] }): void {
+  const figures = outputs.filter((o) => o.kind === 'plot' || o.kind === 'spacetime' || o.kind === 'timeseries' || o.kind === 'histogram');
+  const shown = figures.map((o, i) => ('caption' in o && o.caption ? o.caption : i === 0 ? fenceCaption : ''));
+  expect(shown).toHaveLength(expected.figures.length);
+  expected.figures.forEach((phrase, i) => expect(shown[i], `${id} figure ${i + 1}`).toContain(phrase));
+  const tables = ofKind(outputs, 'table').map((t) => t.caption ?? '');
+  expect(tables).toHaveLength(expected.tables.length);
+  expected.tables.forEach((phrase, i) => expect(tables[i], `${id} table ${i + 1}`).toContain(phrase));
+  for (const caption of [...shown, ...tables]) expect(caption.length, caption).toBeLessThanOrEqual(300);
+  if (figures.every((o) => 'caption' in o && o.caption)) expect(fenceCaption, `${id} has a fence caption no figure shows`).toBe('');
+}
+
 /** Runs a cell's source as the build does; a cell that fails fails the test with its error. */
 export async function run(source: string, file = 'cell.ts'): Promise<Output[]> {
   const result = await runCell(source, file);

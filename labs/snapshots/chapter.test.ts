@@ -6,7 +6,7 @@
 // are shared by the tests that read them, to keep the file fast. Citations and cross-chapter links must resolve.
 import { describe, expect, it } from 'vitest';
 import type { Output, PlotOutput } from '../display/outputs';
-import { chapterAnchors, edit, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, runOnce, table } from '../runtime/chapter-cells';
+import { chapterAnchors, edit, expectCaptionGuidance, expectChapterLinksResolve, expectReferencesCited, ofKind, printed, readChapter, runOnce, table } from '../runtime/chapter-cells';
 import { glossary } from '../../src/book/glossary';
 import { runExchange } from '../clocks/exchange';
 import { vectorClock } from '../clocks/logical';
@@ -44,21 +44,9 @@ describe('the chapter and its cells', () => {
     expect(chapter).not.toMatch(/\{\/\* cell:/);
   });
 
-  // The page shows a cell's fence caption only on its first figure, and only when that figure has no caption of its
-  // own (src/views/render.ts); every figure here carries its own, so the guidance must be in those captions.
   it.each([...cells.keys()])('cell %s: every figure and table shows a caption that says what to look at, within 300 characters', async (id) => {
     const outputs = await outputsOf(cellSource(id));
-    const figures = outputs.filter((o) => o.kind === 'plot' || o.kind === 'spacetime' || o.kind === 'timeseries' || o.kind === 'histogram');
-    const shown = figures.map((o, i) => ('caption' in o && o.caption ? o.caption : i === 0 ? cellCaption(id) : ''));
-    const expected = guidance[id] as { figures: string[]; tables: string[] };
-    expect(shown).toHaveLength(expected.figures.length);
-    expected.figures.forEach((phrase, i) => expect(shown[i], `${id} figure ${i + 1}`).toContain(phrase));
-    const tables = ofKind(outputs, 'table').map((t) => t.caption ?? '');
-    expect(tables).toHaveLength(expected.tables.length);
-    expected.tables.forEach((phrase, i) => expect(tables[i], `${id} table ${i + 1}`).toContain(phrase));
-    for (const caption of [...shown, ...tables]) expect(caption.length, caption).toBeLessThanOrEqual(300);
-    // A fence caption that no figure can show would only mislead whoever edits the chapter.
-    if (figures.every((o) => 'caption' in o && o.caption)) expect(cellCaption(id), `${id} has an unused fence caption`).toBe('');
+    expectCaptionGuidance(id, outputs, cellCaption(id), guidance[id] as { figures: string[]; tables: string[] });
   });
 });
 
