@@ -22,7 +22,7 @@
  * (it could patch `Math` or `Array.prototype` under the checks), so a regrader that must resist tampering runs each
  * submission in a fresh worker.
  */
-import { runModule, toSourceError } from '../runtime/module';
+import { runModule, toSourceError, type FunctionInvoker } from '../runtime/module';
 import { Random } from '../sim/random';
 import { failed, result } from './outcomes';
 
@@ -79,13 +79,17 @@ export function referenceAnswer<P>(def: Exercise<P>, params: P): Answer {
   }
 }
 
-/** Grades one answer (untrusted JSON, checked here) to the variant named by `seed`. See the file comment for scores. */
-export async function grade<P>(def: Exercise<P>, seed: number, answer: Answer): Promise<GradeResult> {
+/**
+ * Grades one answer (untrusted JSON, checked here) to the variant named by `seed`. See the file comment for scores.
+ * `options.invoke` is how a code answer's module function is made and called (runModule's `invoke`): the sandboxed
+ * regrader passes one that runs it in a fresh realm.
+ */
+export async function grade<P>(def: Exercise<P>, seed: number, answer: Answer, options: { invoke?: FunctionInvoker } = {}): Promise<GradeResult> {
   try {
     const mismatch = answerShapeProblem(def, answer);
     if (mismatch) return result(def, seed, 0, [failed('answer', mismatch)]);
     const params = variantParams(def, seed);
-    const graded = await gradeKind(def, params, answer);
+    const graded = await gradeKind(def, params, answer, options.invoke);
     return result(def, seed, graded.score, graded.checks);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -126,7 +130,7 @@ function answerShapeProblem(def: Exercise<unknown>, answer: unknown): string | u
   }
 }
 
-function gradeKind<P>(def: Exercise<P>, params: P, answer: Answer): Graded | Promise<Graded> {
+function gradeKind<P>(def: Exercise<P>, params: P, answer: Answer, invoke?: FunctionInvoker): Graded | Promise<Graded> {
   switch (def.kind) {
     case 'choice':
       return gradeChoice(def, params, (answer as Extract<Answer, { kind: 'choice' }>).selected);
@@ -135,7 +139,7 @@ function gradeKind<P>(def: Exercise<P>, params: P, answer: Answer): Graded | Pro
     case 'structured':
       return gradeStructured(def, params, (answer as Extract<Answer, { kind: 'structured' }>).text);
     case 'code':
-      return gradeCode(def, params, (answer as Extract<Answer, { kind: 'code' }>).source);
+      return gradeCode(def, params, (answer as Extract<Answer, { kind: 'code' }>).source, invoke);
   }
 }
 
@@ -211,12 +215,12 @@ function gradeStructured<P>(def: StructuredExercise<P>, params: P, text: string)
   return fractionPassed(def.check(params, parsed.value as never));
 }
 
-async function gradeCode<P>(def: CodeExercise<P>, params: P, source: string): Promise<Graded> {
+async function gradeCode<P>(def: CodeExercise<P>, params: P, source: string, invoke?: FunctionInvoker): Promise<Graded> {
   // A filename no grader file can have, because stack frames are matched to the learner's code by it.
   const filename = `learner/${def.id}.ts`;
   let exports: Record<string, unknown>;
   try {
-    exports = await runModule(source, filename, { modules: def.modules ?? {} });
+    exports = await runModule(source, filename, { modules: def.modules ?? {}, ...(invoke ? { invoke } : {}) });
   } catch (thrown) {
     const error = toSourceError(thrown, filename);
     const feedback = error.phase === 'compile' ? `Your code does not compile: ${error.describe()}` : `Your code threw while loading: ${error.describe()}`;
