@@ -18,9 +18,14 @@ import vm from 'node:vm';
 import { bookRegistry } from '../catalog';
 import { grade } from '../exercises/grade';
 import { failed, result } from '../exercises/outcomes';
+import { shortText } from '../exercises/storage-failure';
 import type { ExerciseRegistry } from '../exercises/registry';
 import type { Answer, GradeResult } from '../exercises/types';
 import type { FunctionInvoker } from '../runtime/module';
+
+/** What one reply may carry; the parent checks again. */
+const MAX_CHECKS_SENT = 201;
+const MAX_FEEDBACK_CHARS_SENT = 2000;
 
 /** Parent → child: grade `answer` for the variant `seed` of `exerciseId`. */
 export interface ChildRequest {
@@ -225,10 +230,12 @@ async function main(): Promise<void> {
       } catch (error) {
         graded = graderFailure(request, error);
       }
-      // Only plain data crosses: a grader's result is JSON, and anything else in it is dropped here.
+      // Only plain data crosses, cut to a size a person reads: a check's feedback may quote a huge output.
       let reply: ChildReply;
       try {
-        reply = { type: 'result', id: request.id, result: JSON.parse(JSON.stringify(graded)) as GradeResult };
+        const checks = Array.isArray(graded.checks) ? graded.checks.slice(0, MAX_CHECKS_SENT) : [];
+        const bounded = { ...graded, checks: checks.map((c) => ({ name: shortText(String(c.name), 200), passed: c.passed === true, feedback: shortText(String(c.feedback), MAX_FEEDBACK_CHARS_SENT) })) };
+        reply = { type: 'result', id: request.id, result: JSON.parse(JSON.stringify(bounded)) as GradeResult };
       } catch (error) {
         reply = { type: 'result', id: request.id, result: graderFailure(request, error) };
       }
@@ -238,4 +245,7 @@ async function main(): Promise<void> {
   send({ type: 'ready' } satisfies ChildReply);
 }
 
-if (process.send) void main();
+/** The argument sandbox.ts starts the child with; without it (imported by a test or a tool) nothing starts. */
+export const CHILD_FLAG = '--happens-before-sandbox-child';
+
+if (process.argv.includes(CHILD_FLAG) && process.send) void main();

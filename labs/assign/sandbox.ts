@@ -31,6 +31,9 @@ import type { Check, GradeResult } from '../exercises/types';
 import type { Manifest } from './manifest';
 import type { ChildReply, ChildRequest } from './sandbox-child';
 
+/** Must equal sandbox-child.ts's CHILD_FLAG (imported as a type only there, so its module never runs here). */
+const CHILD_FLAG = '--happens-before-sandbox-child';
+
 /** Limits per exercise. */
 export interface SandboxLimits {
   /** Wall time one exercise's grading may take in its child before the child is killed, e.g. 10000. */
@@ -190,7 +193,7 @@ class ChildHandle {
     const permission = nodeMajor() >= 22 ? '--permission' : '--experimental-permission';
     const child = spawn(
       process.execPath,
-      [permission, `--allow-fs-read=${path.dirname(this.bundle)}`, `--max-old-space-size=${this.limits.memoryMb}`, '--disable-warning=ExperimentalWarning', '--no-warnings', this.bundle],
+      [permission, `--allow-fs-read=${path.dirname(this.bundle)}`, `--max-old-space-size=${this.limits.memoryMb}`, '--disable-warning=ExperimentalWarning', '--no-warnings', this.bundle, CHILD_FLAG],
       { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], cwd: path.dirname(this.bundle) },
     );
     this.process = child;
