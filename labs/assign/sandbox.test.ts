@@ -5,7 +5,7 @@
  * that must not appear in any result. Runaway answers never end on their own, so any time limit stops them and the
  * tests assert the recorded outcome, never a duration. Batches share one call (one pool) where their limits agree.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { bookRegistry } from '../catalog';
 import { referenceAnswer, variantParams, variantSeed } from '../exercises/grade';
 import type { Answer } from '../exercises/types';
 import type { Manifest } from './manifest';
+import { regradeFolder } from './regrade-folder';
 import { gradeSubmissions, type GradedSubmission } from './sandbox';
 
 const ASSIGNMENT = 'cs451-2026-hw3';
@@ -350,5 +351,31 @@ describe('determinism', () => {
     const twice = await gradeSubmissions([...files].reverse(), manifest, { concurrency: 3 });
     expect(once.map((row) => row.file)).toEqual(['al.json', 'dora.json', 'eve.json', 'zed.json']);
     expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
+  });
+});
+
+describe('regrading a folder', () => {
+  it('grades its .json files, makes a row of each one it cannot read, and lists what it ignored', async () => {
+    const dir = path.join(scratch, 'class');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'b-student.json'), submission('b', { [NUMERIC]: reference(NUMERIC, 'b') }));
+    writeFileSync(path.join(dir, 'README.txt'), 'notes');
+    writeFileSync(path.join(dir, '.hidden.json'), '{}');
+    mkdirSync(path.join(dir, 'a-folder.json'));
+    symlinkSync(path.join(scratch, 'secret.txt'), path.join(dir, 'c-link.json'));
+    writeFileSync(path.join(dir, 'd-huge.json'), '');
+    truncateSync(path.join(dir, 'd-huge.json'), 64 * 1024 * 1024);
+    writeFileSync(path.join(dir, 'e-empty.json'), '');
+    const { submissions, ignored } = await regradeFolder(dir, manifest);
+    expect(ignored).toEqual(['.hidden.json', 'README.txt']);
+    expect(submissions.map((row) => [row.file, row.problem?.slice(0, 24)])).toEqual([
+      ['a-folder.json', 'This is not a regular fi'],
+      ['b-student.json', undefined],
+      ['c-link.json', 'This is a link, not a su'],
+      ['d-huge.json', 'This file is too large t'],
+      ['e-empty.json', 'This is not a progress f'],
+    ]);
+    expect(scoreOf(submissions[1], NUMERIC)).toBe(1);
+    expect(allText(submissions)).not.toContain('FILE-SECRET-CONTENT');
   });
 });
