@@ -1,0 +1,190 @@
+// Method: the command run two ways. In-process, `runCli` with a stand-in folder grader checks usage, errors, exit
+// statuses, progress and every output file. End to end, the real bin is spawned on a temporary folder of submission
+// files made the way the student's page makes them (`exportProgress` over the assigned variants' reference
+// answers, or wrong ones), so the sandbox, the bundling and the files on disk are all exercised.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findExercise } from '../catalog';
+import { referenceAnswer, variantParams, variantSeed } from '../exercises/grade';
+import { exportProgress, memoryStorage, recordAttempt, saveLearner } from '../exercises/progress';
+import type { Answer } from '../exercises/types';
+import { runCli, type CliDeps } from './cli';
+import { readAssignmentLink } from './link';
+import { dueInstant, type Manifest } from './manifest';
+import type { GradedExercise, GradedSubmission } from './sandbox';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const work = mkdtempSync(path.join(os.tmpdir(), 'hb-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const manifest: Manifest = {
+  id: 'cs451-hw3',
+  title: 'Homework 3',
+  exercises: [
+    { id: 'clocks/ntp-offset', points: 4 },
+    { id: 'clocks/vector-clock', points: 6 },
+  ],
+  due: '2026-12-04T23:59',
+  timeZone: 'America/Toronto',
+  late: { kind: 'per-day', percent: 10, floor: 50 },
+  extensions: { s4: '2026-12-10T23:59' },
+};
+const KNOWN = manifest.exercises.map((e) => e.id);
+
+function write(name: string, text: string): string {
+  const file = path.join(work, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
+
+function run(args: string[], regradeFolder?: CliDeps['regradeFolder']) {
+  let stdout = '';
+  let stderr = '';
+  const deps: CliDeps = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stderrIsTTY: false, knownExerciseIds: async () => KNOWN, ...(regradeFolder ? { regradeFolder } : {}) };
+  return runCli(args, deps).then((status) => ({ status, stdout, stderr }));
+}
+
+function gradedExercise(exerciseId: string, score: number): GradedExercise {
+  return { exerciseId, assignedSeed: 1, answeredSeed: 1, result: { exerciseId, seed: 1, score, passed: score === 1, checks: [{ name: 'value', passed: score === 1, feedback: score === 1 ? 'Correct.' : 'Off by one round trip.' }] } };
+}
+
+const manifestFile = write('manifest.json', JSON.stringify(manifest));
+const submissions = path.join(work, 'submissions');
+mkdirSync(submissions, { recursive: true });
+
+describe('happens-before (in-process)', () => {
+  const fake: CliDeps['regradeFolder'] = async (_dir, _m, options) => {
+    options.onProgress?.(1, 3);
+    options.onProgress?.(2, 3);
+    options.onProgress?.(3, 3);
+    return {
+      submissions: [
+        { file: 'a.json', learnerId: 's1', exportedAt: '2026-12-04T20:00:00.000Z', exercises: [gradedExercise('clocks/ntp-offset', 1), gradedExercise('clocks/vector-clock', 0.5)] },
+        { file: 'b.json', exercises: [], problem: 'This is not a progress file: it is not valid JSON.' },
+        { file: 'c.json', learnerId: 's1', exportedAt: '2026-12-03T20:00:00.000Z', exercises: [gradedExercise('clocks/ntp-offset', 0), gradedExercise('clocks/vector-clock', 0)] },
+      ],
+      ignored: ['notes.txt'],
+    };
+  };
+
+  it('prints help for each command and exits 0', async () => {
+    expect(await run(['--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('happens-before check <manifest.json>') });
+    expect(await run(['check', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('--site <url>') });
+    expect(await run(['regrade', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('--moodle-id <column>') });
+  });
+
+  it('checks a manifest and prints the link, leaving extensions out of it', async () => {
+    const { status, stdout, stderr } = await run(['check', manifestFile, '--site', 'https://example.org/book/']);
+    expect(status).toBe(0);
+    expect(stderr).toContain('Homework 3 (cs451-hw3): 2 exercises, 10 points, due 2026-12-04T23:59 America/Toronto, 1 extension (not in the link).');
+    const read = readAssignmentLink(stdout.trim());
+    expect(read.ok && read.manifest.extensions).toBeUndefined();
+    expect(stdout.startsWith('https://example.org/book/assignment/#a=')).toBe(true);
+  });
+
+  it('exits 2 with a clear message on bad usage, listing every manifest error', async () => {
+    const bad = write('bad.json', JSON.stringify({ ...manifest, timeZone: 'Nowhere/Land', exercises: [{ id: 'clocks/ntp-ofset', points: 0 }] }));
+    const badRun = await run(['check', bad, '--site', '/']);
+    expect(badRun.status).toBe(2);
+    expect(badRun.stderr).toContain('has 3 errors:');
+    expect(badRun.stderr).toContain('  exercises[0].points: expected points greater than 0.');
+    expect(badRun.stderr).toContain('Nearest: "clocks/ntp-offset"');
+    expect(badRun.stderr).toContain('  timeZone: expected an IANA time zone');
+    const cases: [string[], string][] = [
+      [['check', manifestFile, '--site', '/', '--colour'], "Unknown option '--colour'"],
+      [['check', manifestFile], '--site is required'],
+      [['check', path.join(work, 'nope.json'), '--site', '/'], 'cannot be read (no such file)'],
+      [['regrade', manifestFile, path.join(work, 'missing'), '--out', path.join(work, 'o')], 'does not exist'],
+      [['regrade', manifestFile, manifestFile, '--out', path.join(work, 'o')], 'is not a folder'],
+      [['regrade', manifestFile, submissions], '--out is required'],
+      [['regrade', manifestFile, submissions, '--out', submissions], 'must not be the submissions folder'],
+      [['regrade', manifestFile, submissions, '--out', path.join(work, 'o'), '--moodle-id', 'phone'], 'expected idnumber, email or username'],
+      [['regrade', manifestFile, submissions, '--out', path.join(work, 'o'), '--time-limit', 'soon'], '--time-limit: expected a whole number'],
+      [['grade'], 'Unknown command "grade"'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(args, fake);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+    expect(existsSync(path.join(work, 'o'))).toBe(false);
+  });
+
+  it('refuses a bad overrides file before grading anything', async () => {
+    const overrides = write('bad-overrides.csv', 'studentId,exerciseId,points,reason\ns1,clocks/ntp-offset,40,too many\n');
+    let graded = false;
+    const result = await run(['regrade', manifestFile, submissions, '--out', path.join(work, 'o2'), '--overrides', overrides], async () => {
+      graded = true;
+      return { submissions: [], ignored: [] };
+    });
+    expect(result).toMatchObject({ status: 2, stderr: expect.stringContaining('bad-overrides.csv line 2: points: expected a number from 0 to 4; got "40".') });
+    expect(graded).toBe(false);
+  });
+
+  it('writes every output, keeps each student\'s latest file, and exits 1 when a file could not be graded', async () => {
+    const out = path.join(work, 'out-fake');
+    const result = await run(['regrade', manifestFile, submissions, '--out', out, '--moodle-id', 'username'], fake);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('graded 1 of 3 submissions\ngraded 2 of 3 submissions\ngraded 3 of 3 submissions\n');
+    expect(readFileSync(path.join(out, 'canvas.csv'), 'utf8')).toBe(
+      'Student,ID,SIS User ID,SIS Login ID,Section,Homework 3 (cs451-hw3)\r\nPoints Possible,,,,,10\r\ns1,,s1,,,7\r\nb.json,,,,,\r\n',
+    );
+    expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8').split('\r\n')[0]).toBe('Username,Homework 3 (cs451-hw3),Feedback');
+    expect(readdirSync(path.join(out, 'feedback')).sort()).toEqual(['file-b.json.txt', 's1.txt']);
+    expect(readFileSync(path.join(out, 'feedback', 'file-b.json.txt'), 'utf8')).toContain('could not be graded:\n  This is not a progress file');
+    const summary = readFileSync(path.join(out, 'summary.txt'), 'utf8');
+    expect(summary).toContain('2 submissions, 1 graded, 1 not graded.');
+    expect(summary).toContain('c.json (kept a.json)');
+    expect(summary).toContain('notes.txt');
+    expect(summary).toContain("taken from each file's export time");
+    expect(result.stdout).toContain(summary);
+  });
+});
+
+/** A submission file as the student's page makes it: their learner entry and an answer per exercise for their variant. */
+async function submissionFile(learnerId: string, answers: 'reference' | 'wrong', exportedAt: string): Promise<string> {
+  const storage = memoryStorage();
+  saveLearner(storage, learnerId, manifest.id);
+  for (const { id } of manifest.exercises) {
+    const def = await findExercise(id);
+    const seed = variantSeed({ exerciseId: id, learnerId, assignmentId: manifest.id });
+    const answer: Answer =
+      answers === 'reference' ? referenceAnswer(def, variantParams(def, seed)) : def.kind === 'numeric' ? { kind: 'numeric', value: -12345 } : { kind: 'code', source: 'export function nope() {}' };
+    // The browser's claimed score is 1 whatever the answer: the regrader must ignore it.
+    recordAttempt(storage, id, seed, answer, { exerciseId: id, seed, score: 1, passed: true, checks: [] }, exportedAt);
+  }
+  return exportProgress(storage, exportedAt);
+}
+
+describe('happens-before regrade (end to end, the real sandbox)', () => {
+  it('grades a folder of submissions and writes the gradebooks, with late work, an override and a broken file', async () => {
+    const due = dueInstant(manifest);
+    const at = (ms: number) => new Date(ms).toISOString();
+    writeFileSync(path.join(submissions, 's1.json'), await submissionFile('s1', 'reference', at(due - 60_000)));
+    writeFileSync(path.join(submissions, 's2.json'), await submissionFile('s2', 'reference', at(due - 60_000)));
+    writeFileSync(path.join(submissions, 's3.json'), await submissionFile('s3', 'wrong', at(due)));
+    writeFileSync(path.join(submissions, 'broken.json'), '{"format": "happens-before-progress", "version": 1, "entries": ');
+    const times = write('times.csv', `studentId,submittedAt\ns1,${at(due)}\ns2,${at(due + 25 * 3_600_000)}\ns3,${at(due)}\n`);
+    const overrides = write('overrides.csv', 'studentId,exerciseId,points,reason\ns3,clocks/vector-clock,6,"Graded by hand: answer emailed, upload failed"\n');
+    const out = path.join(work, 'out');
+    const command = spawnSync(process.execPath, [path.join(root, 'bin/happens-before.mjs'), 'regrade', manifestFile, submissions, '--out', out, '--times', times, '--overrides', overrides, '--concurrency', '2'], { encoding: 'utf8', cwd: work });
+    expect(command.stderr).toContain('graded 4 of 4 submissions');
+    expect(command.status).toBe(1);
+    expect(readFileSync(path.join(out, 'canvas.csv'), 'utf8')).toBe(
+      'Student,ID,SIS User ID,SIS Login ID,Section,Homework 3 (cs451-hw3)\r\nPoints Possible,,,,,10\r\nbroken.json,,,,,\r\ns1,,s1,,,10\r\ns2,,s2,,,8\r\ns3,,s3,,,6\r\n',
+    );
+    const s1 = JSON.parse(readFileSync(path.join(out, 'results', 's1.json'), 'utf8'));
+    expect(s1).toMatchObject({ score: 10, max_score: 10, tests: [{ name: 'clocks/ntp-offset', score: 4, max_score: 4 }, { name: 'clocks/vector-clock', score: 6, max_score: 6 }] });
+    const s2 = readFileSync(path.join(out, 'feedback', 's2.txt'), 'utf8');
+    expect(s2).toContain('Late policy: Submitted 1 day 1 hour late (2 started days at 10% each): 80% of the points kept.');
+    const s3 = readFileSync(path.join(out, 'feedback', 's3.txt'), 'utf8');
+    expect(s3).toContain('1. clocks/ntp-offset: 0 of 4 points');
+    expect(s3).toContain('Set to 6 points by the instructor (the graders gave 0): Graded by hand: answer emailed, upload failed');
+    expect(readFileSync(path.join(out, 'feedback', 'file-broken.json.txt'), 'utf8')).toContain('could not be graded');
+    expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8')).toContain('broken.json,,Not graded: ');
+  });
+});
