@@ -134,8 +134,8 @@ describe('happens-before (in-process)', () => {
       'Student,ID,SIS User ID,SIS Login ID,Section,Homework 3 (cs451-hw3)\r\nPoints Possible,,,,,10\r\ns1,,s1,,,7\r\nb.json,,,,,\r\n',
     );
     expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8').split('\r\n')[0]).toBe('Username,Homework 3 (cs451-hw3),Feedback');
-    expect(readdirSync(path.join(out, 'feedback')).sort()).toEqual(['file-b.json.txt', 's1.txt']);
-    expect(readFileSync(path.join(out, 'feedback', 'file-b.json.txt'), 'utf8')).toContain('could not be graded:\n  This is not a progress file');
+    expect(readdirSync(path.join(out, 'feedback')).sort()).toEqual(['file-b.txt', 's1.txt']);
+    expect(readFileSync(path.join(out, 'feedback', 'file-b.txt'), 'utf8')).toContain('could not be graded:\n  This is not a progress file');
     const summary = readFileSync(path.join(out, 'summary.txt'), 'utf8');
     expect(summary).toContain('2 submissions, 1 graded, 1 not graded.');
     expect(summary).toContain('c.json (kept a.json)');
@@ -184,7 +184,7 @@ describe('happens-before regrade (end to end, the real sandbox)', () => {
     const s3 = readFileSync(path.join(out, 'feedback', 's3.txt'), 'utf8');
     expect(s3).toContain('1. clocks/ntp-offset: 0 of 4 points');
     expect(s3).toContain('Set to 6 points by the instructor (the graders gave 0): Graded by hand: answer emailed, upload failed');
-    expect(readFileSync(path.join(out, 'feedback', 'file-broken.json.txt'), 'utf8')).toContain('could not be graded');
+    expect(readFileSync(path.join(out, 'feedback', 'file-broken.txt'), 'utf8')).toContain('could not be graded');
     expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8')).toContain('broken.json,,Not graded: ');
   });
 });

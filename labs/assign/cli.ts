@@ -283,7 +283,7 @@ async function writeOutputs(out: string, manifest: Manifest, scored: ScoredSubmi
     const used = new Set<string>();
     for (const submission of scored) {
       // A file that names no student is filed under its file name, marked so it cannot pass for a student id.
-      let stem = submission.studentId ? safeFileStem(submission.studentId) : `file-${safeFileStem(submission.file)}`;
+      let stem = submission.studentId ? safeFileStem(submission.studentId) : `file-${safeFileStem(submission.file.replace(/\.json$/i, ''))}`;
       for (let n = 2; used.has(stem.toLowerCase()); n++) stem = `${stem}-${n}`;
       used.add(stem.toLowerCase());
       await writeFile(path.join(out, 'results', `${stem}.json`), `${JSON.stringify(gradescopeResults(submission), null, 2)}\n`);

@@ -301,7 +301,10 @@ export function moodleCsv(scored: ScoredSubmission[], manifest: Manifest, idColu
 function checkLines(exercise: ScoredExercise): string[] {
   const checks = exercise.graded?.result.checks ?? [];
   if (checks.length === 0 && !exercise.graded) return ['✗ answer: not graded.'];
-  return checks.map((check) => `${check.passed ? '✓' : '✗'} ${visibleText(check.name)}: ${visibleText(check.feedback, true).replace(/\n/g, '\n    ')}`);
+  return checks.map((check) => {
+    const feedback = visibleText(check.feedback, true).trim().replace(/\n/g, '\n    ');
+    return `${check.passed ? '✓' : '✗'} ${visibleText(check.name)}${feedback ? `: ${feedback}` : ''}`;
+  });
 }
 
 /** Gradescope's results.json: score (after late), max_score, one test per exercise (points before late), output. */
