@@ -115,26 +115,46 @@ const hostile = (action: string) => code(`${ESCAPES}\n${action}\nexport function
 
 const allText = (rows: GradedSubmission[]) => JSON.stringify(rows);
 
+/** Every file graded under the default limits, in one call: one pool of children, both cores busy to the end. */
+let rows: GradedSubmission[];
+/** Alongside: one submission answering every code exercise in the book with its reference, graded in the hardened child. */
+let everyCode: { manifest: Manifest; row: GradedSubmission };
+beforeAll(async () => {
+  const registry = await bookRegistry();
+  const codeManifest: Manifest = { ...manifest, exercises: registry.list().filter((def) => def.kind === 'code').map((def) => ({ id: def.id, points: 1 })) };
+  const answers = Object.fromEntries(codeManifest.exercises.map(({ id }) => [id, reference(id, 'ref')]));
+  const [graded, [row]] = await Promise.all([
+    gradeSubmissions([...claimFiles(), ...harmFiles(), ...badFiles()], manifest),
+    gradeSubmissions([{ name: 'every-code-reference.json', text: submission('ref', answers) }], codeManifest, { concurrency: 1 }),
+  ]);
+  rows = graded;
+  everyCode = { manifest: codeManifest, row };
+});
+
+function claimFiles(): { name: string; text: string }[] {
+  const right = (learner: string) => Object.fromEntries(manifest.exercises.map(({ id }) => [id, reference(id, learner)]));
+  const files = [
+    { name: 'alice.json', text: submission('alice', right('alice')) },
+    {
+      name: 'bob-wrong.json',
+      text: submission('bob', {
+        [CHOICE]: { answer: { kind: 'choice', selected: ['different'] }, seed: variantSeed({ exerciseId: CHOICE, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
+        [NUMERIC]: { answer: { kind: 'numeric', value: -1 }, seed: variantSeed({ exerciseId: NUMERIC, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
+        [STRUCTURED]: { answer: { kind: 'structured', text: '[0, 0, 0]' }, seed: variantSeed({ exerciseId: STRUCTURED, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
+        [CODE_A]: { answer: code("export function vectorTick(): never { throw new Error('not yet'); }\nexport function vectorReceive(): never { throw new Error('not yet'); }\nexport function compare(): never { throw new Error('not yet'); }\n"), seed: variantSeed({ exerciseId: CODE_A, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
+        [CODE_B]: { answer: code("export function jumpHash(): never { throw new Error('not yet'); }\n"), seed: variantSeed({ exerciseId: CODE_B, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
+      }),
+    },
+    // Carol answers the default variant (seed 0) of the structured exercise, with that variant's right answer.
+    { name: 'carol-easy-variant.json', text: submission('carol', { [STRUCTURED]: { answer: reference(STRUCTURED, ''), seed: 0 } }) },
+  ];
+  return files;
+}
+
 describe('regrading: grades for the assigned variant, whatever the file claims', () => {
-  let rows: GradedSubmission[];
-  beforeAll(async () => {
-    const right = (learner: string) => Object.fromEntries(manifest.exercises.map(({ id }) => [id, reference(id, learner)]));
-    const files = [
-      { name: 'alice.json', text: submission('alice', right('alice')) },
-      {
-        name: 'bob-wrong.json',
-        text: submission('bob', {
-          [CHOICE]: { answer: { kind: 'choice', selected: ['different'] }, seed: variantSeed({ exerciseId: CHOICE, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
-          [NUMERIC]: { answer: { kind: 'numeric', value: -1 }, seed: variantSeed({ exerciseId: NUMERIC, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
-          [STRUCTURED]: { answer: { kind: 'structured', text: '[0, 0, 0]' }, seed: variantSeed({ exerciseId: STRUCTURED, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
-          [CODE_A]: { answer: code("export function vectorTick(): never { throw new Error('not yet'); }\nexport function vectorReceive(): never { throw new Error('not yet'); }\nexport function compare(): never { throw new Error('not yet'); }\n"), seed: variantSeed({ exerciseId: CODE_A, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
-          [CODE_B]: { answer: code("export function jumpHash(): never { throw new Error('not yet'); }\n"), seed: variantSeed({ exerciseId: CODE_B, learnerId: 'bob', assignmentId: ASSIGNMENT }), best: 1 },
-        }),
-      },
-      // Carol answers the default variant (seed 0) of the structured exercise, with that variant's right answer.
-      { name: 'carol-easy-variant.json', text: submission('carol', { [STRUCTURED]: { answer: reference(STRUCTURED, ''), seed: 0 } }) },
-    ];
-    rows = await gradeSubmissions(files, manifest);
+  it("passes the reference answer of every code exercise in the book: hardening the child's realm leaves the graders working", () => {
+    expect(everyCode.manifest.exercises.length).toBeGreaterThanOrEqual(20);
+    expect(everyCode.row.exercises.filter((e) => e.result.score !== 1).map((e) => [e.exerciseId, e.result.checks])).toEqual([]);
   });
 
   it('gives full marks to the reference answers of every kind, two code exercises among them', () => {
@@ -163,67 +183,67 @@ describe('regrading: grades for the assigned variant, whatever the file claims',
   });
 });
 
-describe('hostile code answers do no harm, and each submission still gets a row', () => {
-  let rows: GradedSubmission[];
-  const written = () => path.join(scratch, 'written-by-learner.txt');
-  const spawned = () => path.join(scratch, 'spawned-by-learner.txt');
-  beforeAll(async () => {
-    const secretFile = path.join(scratch, 'secret.txt');
-    const harm: Record<string, string> = {
-      'read-file': `
-        const fs = loadModule('fs');
-        let got = '';
-        for (const f of [${JSON.stringify(secretFile)}, '/etc/hostname']) { try { got += fs?.readFileSync(f, 'utf8'); } catch (e) { tried.push(String(e)); } }
-        try { got += String(await import(${JSON.stringify(`file://${secretFile}`)})); } catch (e) { tried.push(String(e)); }
-        throw new Error('LEAK:' + got + tried.join('|'));`,
-      'write-file': `
-        const fs = loadModule('fs');
-        try { fs?.writeFileSync(${JSON.stringify(written())}, 'x'); } catch (e) { tried.push(String(e)); }
-        throw new Error(tried.join('|'));`,
-      spawn: `
-        const cp = loadModule('child_process');
-        try { cp?.execFileSync('/bin/sh', ['-c', 'echo x > ${spawned()}']); } catch (e) { tried.push(String(e)); }
-        try { cp?.spawnSync('/bin/sh', ['-c', 'echo x > ${spawned()}']); } catch (e) { tried.push(String(e)); }
-        throw new Error(tried.join('|'));`,
-      network: `
-        const f = (globalThis as any).fetch ?? getProcess()?.fetch;
-        try { await f?.('http://127.0.0.1:${port}/'); } catch (e) { tried.push(String(e)); }
-        const netModule = loadModule('net');
-        try { netModule?.connect(${port}, '127.0.0.1'); } catch (e) { tried.push(String(e)); }
-        await new Promise((r) => { try { setTimeout(r, 200); } catch { r(undefined); } });
-        throw new Error(tried.join('|'));`,
-      environment: `
-        const p = getProcess();
-        throw new Error('LEAK:' + JSON.stringify(p?.env ?? {}) + JSON.stringify((globalThis as any).process?.env ?? {}));`,
-      'constructor-escape': `
-        const leaked = (require as any).constructor.constructor('return process')();
-        throw new Error('LEAK:' + JSON.stringify(leaked?.env));`,
-    };
-    const files = Object.entries(harm).map(([name, action]) => ({ name: `${name}.json`, text: submission(name, { [CODE_B]: hostile(action), [NUMERIC]: reference(NUMERIC, name) }) }));
-    // Tampering with built-ins in exercise 1 (its own realm and every grader object it is handed) and exercise 2.
-    const tamper = `
-      const patch = (target: any) => {
-        for (const t of [target, target && Object.getPrototypeOf(target), target?.constructor, target?.constructor?.prototype]) {
-          try { t.map = () => []; } catch {}
-          try { t.min = () => 1; t.max = () => 1; } catch {}
-        }
-      };
-      patch(Math); patch(Array.prototype); patch(Object.prototype); patch(require); patch(exports);
-      try { Math.min = () => 1; (Array.prototype as any).map = () => []; } catch {}
-    `;
-    files.push({
-      name: 'tamperer.json',
-      text: submission('tamperer', {
-        [CODE_A]: code(`${tamper}\nexport function vectorTick(v: any, n: any) { patch(v); patch(n); return v; }\nexport function vectorReceive(v: any, n: any, m: any) { patch(v); patch(m); return v; }\nexport function compare(a: any, b: any) { patch(a); patch(b); return 'equal'; }\n`),
-        [CODE_B]: code(`${tamper}\n${(reference(CODE_B, 'tamperer') as { source: string }).source}`),
-        [NUMERIC]: { kind: 'numeric', value: 1e9 },
-        [STRUCTURED]: { kind: 'structured', text: '[0]' },
-      }),
-    });
-    files.push({ name: 'zz-after-tamperer.json', text: submission('zz', Object.fromEntries(manifest.exercises.map(({ id }) => [id, reference(id, 'zz')]))) });
-    rows = await gradeSubmissions(files, manifest);
-  });
+const written = () => path.join(scratch, 'written-by-learner.txt');
+const spawned = () => path.join(scratch, 'spawned-by-learner.txt');
 
+function harmFiles(): { name: string; text: string }[] {
+  const secretFile = path.join(scratch, 'secret.txt');
+  const harm: Record<string, string> = {
+    'read-file': `
+      const fs = loadModule('fs');
+      let got = '';
+      for (const f of [${JSON.stringify(secretFile)}, '/etc/hostname']) { try { got += fs?.readFileSync(f, 'utf8'); } catch (e) { tried.push(String(e)); } }
+      try { got += String(await import(${JSON.stringify(`file://${secretFile}`)})); } catch (e) { tried.push(String(e)); }
+      throw new Error('LEAK:' + got + tried.join('|'));`,
+    'write-file': `
+      const fs = loadModule('fs');
+      try { fs?.writeFileSync(${JSON.stringify(written())}, 'x'); } catch (e) { tried.push(String(e)); }
+      throw new Error(tried.join('|'));`,
+    spawn: `
+      const cp = loadModule('child_process');
+      try { cp?.execFileSync('/bin/sh', ['-c', 'echo x > ${spawned()}']); } catch (e) { tried.push(String(e)); }
+      try { cp?.spawnSync('/bin/sh', ['-c', 'echo x > ${spawned()}']); } catch (e) { tried.push(String(e)); }
+      throw new Error(tried.join('|'));`,
+    network: `
+      const f = (globalThis as any).fetch ?? getProcess()?.fetch;
+      try { await f?.('http://127.0.0.1:${port}/'); } catch (e) { tried.push(String(e)); }
+      const netModule = loadModule('net');
+      try { netModule?.connect(${port}, '127.0.0.1'); } catch (e) { tried.push(String(e)); }
+      await new Promise((r) => { try { setTimeout(r, 200); } catch { r(undefined); } });
+      throw new Error(tried.join('|'));`,
+    environment: `
+      const p = getProcess();
+      throw new Error('LEAK:' + JSON.stringify(p?.env ?? {}) + JSON.stringify((globalThis as any).process?.env ?? {}));`,
+    'constructor-escape': `
+      const leaked = (require as any).constructor.constructor('return process')();
+      throw new Error('LEAK:' + JSON.stringify(leaked?.env));`,
+  };
+  const files = Object.entries(harm).map(([name, action]) => ({ name: `${name}.json`, text: submission(name, { [CODE_B]: hostile(action), [NUMERIC]: reference(NUMERIC, name) }) }));
+  // Tampering with built-ins in exercise 1 (its own realm and every grader object it is handed) and exercise 2.
+  const tamper = `
+    const patch = (target: any) => {
+      for (const t of [target, target && Object.getPrototypeOf(target), target?.constructor, target?.constructor?.prototype]) {
+        try { t.map = () => []; } catch {}
+        try { t.min = () => 1; t.max = () => 1; } catch {}
+      }
+    };
+    patch(Math); patch(Array.prototype); patch(Object.prototype); patch(require); patch(exports);
+    try { Math.min = () => 1; (Array.prototype as any).map = () => []; } catch {}
+  `;
+  files.push({
+    name: 'tamperer.json',
+    text: submission('tamperer', {
+      [CODE_A]: code(`${tamper}\nexport function vectorTick(v: any, n: any) { patch(v); patch(n); return v; }\nexport function vectorReceive(v: any, n: any, m: any) { patch(v); patch(m); return v; }\nexport function compare(a: any, b: any) { patch(a); patch(b); return 'equal'; }\n`),
+      [CODE_B]: code(`${tamper}\n${(reference(CODE_B, 'tamperer') as { source: string }).source}`),
+      [NUMERIC]: { kind: 'numeric', value: 1e9 },
+      [STRUCTURED]: { kind: 'structured', text: '[0]' },
+    }),
+  });
+  files.push({ name: 'zz-after-tamperer.json', text: submission('zz', Object.fromEntries(manifest.exercises.map(({ id }) => [id, reference(id, 'zz')]))) });
+  return files;
+}
+
+describe('hostile code answers do no harm, and each submission still gets a row', () => {
   it('cannot read a file, write one, start a process, reach the network or read the environment', () => {
     const text = allText(rows);
     expect(text).not.toContain('FILE-SECRET-CONTENT');
@@ -265,12 +285,12 @@ describe('runaway answers are stopped and recorded, and grading goes on', () => 
         runaway('throws-non-error', 'throw { not: "an error" };\nexport function jumpHash() { return 0; }\n'),
       ],
       manifest,
-      { limits: { timeMs: 3000 } },
+      { limits: { timeMs: 1500 } },
     );
     const codeB = (file: string) => byFile(rows, file).exercises.find((e) => e.exerciseId === CODE_B)!;
     for (const file of ['loop.json', 'loop-at-load.json', 'never-settles.json']) {
       expect(codeB(file).stopped, file).toBe('time limit');
-      expect(codeB(file).result.checks[0].feedback, file).toMatch(/ran for more than 3 s/);
+      expect(codeB(file).result.checks[0].feedback, file).toMatch(/ran for more than 1.5 s/);
     }
     expect(codeB('exit.json').result.score).toBe(0);
     expect(codeB('huge-output.json').result.checks[0].feedback.length).toBeLessThan(2100);
@@ -293,32 +313,29 @@ describe('runaway answers are stopped and recorded, and grading goes on', () => 
   });
 });
 
-describe('hostile files are rows with a reason', () => {
-  let rows: GradedSubmission[];
-  const markupId = 'evil\u0000\u001b[31m<script>alert(1)</script>\r\n,"=cmd|\' /C calc\'!A0';
-  beforeAll(async () => {
-    const deep = `{"format":"happens-before-progress","version":1,"exportedAt":"2026-11-20T10:00:00.000Z","entries":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-    const huge = `{"format":"happens-before-progress","version":1,"exportedAt":"2026-11-20T10:00:00.000Z","entries":{},"pad":"${'x'.repeat(50 * 1024 * 1024)}"}`;
-    const many: Record<string, unknown> = {};
-    for (let i = 0; i < 10_000; i++) {
-      const exerciseId = `intro/filler-${i}`;
-      many[`exercise:${exerciseId}`] = { v: 1, exerciseId, seed: 0, answer: { kind: 'numeric', value: i }, attempts: 1, best: 1, revealed: false, updatedAt: '2026-11-20T10:00:00.000Z' };
-    }
-    rows = await gradeSubmissions(
-      [
-        { name: 'not-json.json', text: 'this is { not json' },
-        { name: 'huge.json', text: huge },
-        { name: 'deep.json', text: deep },
-        { name: 'wrong-format.json', text: JSON.stringify({ format: 'something-else', entries: [] }) },
-        { name: 'no-learner.json', text: submission(undefined, {}) },
-        { name: 'unknown-exercise.json', text: submission('u1', {}, { 'exercise:intro/no-such-exercise': { v: 1, exerciseId: 'intro/no-such-exercise', seed: 0, answer: { kind: 'numeric', value: 1 }, attempts: 1, best: 1, revealed: false, updatedAt: '2026-11-20T10:00:00.000Z' } }) },
-        { name: 'markup-id.json', text: submission(markupId, { [NUMERIC]: reference(NUMERIC, markupId) }) },
-        { name: 'many-entries.json', text: submission('many', { [NUMERIC]: reference(NUMERIC, 'many') }, many) },
-      ],
-      manifest,
-    );
-  });
+const markupId = 'evil\u0000\u001b[31m<script>alert(1)</script>\r\n,"=cmd|\' /C calc\'!A0';
 
+function badFiles(): { name: string; text: string }[] {
+  const deep = `{"format":"happens-before-progress","version":1,"exportedAt":"2026-11-20T10:00:00.000Z","entries":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  const huge = `{"format":"happens-before-progress","version":1,"exportedAt":"2026-11-20T10:00:00.000Z","entries":{},"pad":"${'x'.repeat(50 * 1024 * 1024)}"}`;
+  const many: Record<string, unknown> = {};
+  for (let i = 0; i < 10_000; i++) {
+    const exerciseId = `intro/filler-${i}`;
+    many[`exercise:${exerciseId}`] = { v: 1, exerciseId, seed: 0, answer: { kind: 'numeric', value: i }, attempts: 1, best: 1, revealed: false, updatedAt: '2026-11-20T10:00:00.000Z' };
+  }
+  return [
+      { name: 'not-json.json', text: 'this is { not json' },
+      { name: 'huge.json', text: huge },
+      { name: 'deep.json', text: deep },
+      { name: 'wrong-format.json', text: JSON.stringify({ format: 'something-else', entries: [] }) },
+      { name: 'no-learner.json', text: submission(undefined, {}) },
+      { name: 'unknown-exercise.json', text: submission('u1', {}, { 'exercise:intro/no-such-exercise': { v: 1, exerciseId: 'intro/no-such-exercise', seed: 0, answer: { kind: 'numeric', value: 1 }, attempts: 1, best: 1, revealed: false, updatedAt: '2026-11-20T10:00:00.000Z' } }) },
+      { name: 'markup-id.json', text: submission(markupId, { [NUMERIC]: reference(NUMERIC, markupId) }) },
+      { name: 'many-entries.json', text: submission('many', { [NUMERIC]: reference(NUMERIC, 'many') }, many) },
+  ];
+}
+
+describe('hostile files are rows with a reason', () => {
   it('refuses what is not a progress file, naming why', () => {
     expect(byFile(rows, 'not-json.json').problem).toMatch(/not valid JSON/);
     expect(byFile(rows, 'huge.json').problem).toMatch(/too large/);
@@ -343,13 +360,15 @@ describe('hostile files are rows with a reason', () => {
 
 describe('determinism', () => {
   it('gives identical output twice, in file-name order, whatever the concurrency', async () => {
-    const files = ['dora', 'eve', 'al', 'zed'].map((learner, i) => ({
+    const small: Manifest = { ...manifest, exercises: [{ id: NUMERIC, points: 1 }, { id: CODE_B, points: 1 }] };
+    const files = ['dora', 'eve', 'al'].map((learner, i) => ({
       name: `${learner}.json`,
-      text: submission(learner, i % 2 === 0 ? Object.fromEntries(manifest.exercises.map(({ id }) => [id, reference(id, learner)])) : { [NUMERIC]: { kind: 'numeric', value: 3 }, [CODE_A]: code('export const vectorTick = 1;\n') }),
+      text: submission(learner, i % 2 === 0 ? { [NUMERIC]: reference(NUMERIC, learner), [CODE_B]: reference(CODE_B, learner) } : { [NUMERIC]: { kind: 'numeric', value: 3 }, [CODE_B]: code('export const jumpHash = 1;\n') }),
     }));
-    const once = await gradeSubmissions(files, manifest, { concurrency: 1 });
-    const twice = await gradeSubmissions([...files].reverse(), manifest, { concurrency: 3 });
-    expect(once.map((row) => row.file)).toEqual(['al.json', 'dora.json', 'eve.json', 'zed.json']);
+    const once = await gradeSubmissions(files, small, { concurrency: 1 });
+    const twice = await gradeSubmissions([...files].reverse(), small, { concurrency: 3 });
+    expect(once.map((row) => row.file)).toEqual(['al.json', 'dora.json', 'eve.json']);
+    expect(once[0].exercises.map((e) => e.result.score)).toEqual([1, 1]);
     expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
   });
 });
