@@ -12,6 +12,7 @@ import { referenceAnswer, variantParams, variantSeed } from '../exercises/grade'
 import { exportProgress, memoryStorage, recordAttempt, saveLearner } from '../exercises/progress';
 import type { Answer } from '../exercises/types';
 import { runCli, type CliDeps } from './cli';
+import { safeFileStem } from './exports';
 import { readAssignmentLink } from './link';
 import { dueInstant, type Manifest } from './manifest';
 import type { GradedExercise, GradedSubmission } from './sandbox';
@@ -52,6 +53,7 @@ function gradedExercise(exerciseId: string, score: number): GradedExercise {
   return { exerciseId, assignedSeed: 1, answeredSeed: 1, result: { exerciseId, seed: 1, score, passed: score === 1, checks: [{ name: 'value', passed: score === 1, feedback: score === 1 ? 'Correct.' : 'Off by one round trip.' }] } };
 }
 
+const HOSTILE_ID = '=HYPERLINK("http://x.example")\u001b[31m<b>/../../x';
 const manifestFile = write('manifest.json', JSON.stringify(manifest));
 const submissions = path.join(work, 'submissions');
 mkdirSync(submissions, { recursive: true });
@@ -125,6 +127,23 @@ describe('happens-before (in-process)', () => {
     expect(graded).toBe(false);
   });
 
+  it('draws a progress bar when stderr is a terminal, and fills Canvas columns from a roster', async () => {
+    const roster = write('roster.csv', 'Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"Smith, Ann",1001,s1,asmith,L01\n"Lee, Bo",1002,s9,blee,L02\n');
+    let stderr = '';
+    const out = path.join(work, 'out-tty');
+    const status = await runCli(['regrade', manifestFile, submissions, '--out', out, '--roster', roster], {
+      stdout: () => {},
+      stderr: (t) => void (stderr += t),
+      stderrIsTTY: true,
+      knownExerciseIds: async () => KNOWN,
+      regradeFolder: fake,
+    });
+    expect(status).toBe(1);
+    expect(stderr).toBe(`\r[${'#'.repeat(10)}${'-'.repeat(20)}] 1/3 submissions graded\r[${'#'.repeat(20)}${'-'.repeat(10)}] 2/3 submissions graded\r[${'#'.repeat(30)}] 3/3 submissions graded\n`);
+    expect(readFileSync(path.join(out, 'canvas.csv'), 'utf8').split('\r\n')[2]).toBe('"Smith, Ann",1001,s1,asmith,L01,7');
+    expect(readFileSync(path.join(out, 'summary.txt'), 'utf8')).toContain('Roster students with no submission (1):\n  Lee, Bo (s9)');
+  });
+
   it('writes every output, keeps each student\'s latest file, and exits 1 when a file could not be graded', async () => {
     const out = path.join(work, 'out-fake');
     const result = await run(['regrade', manifestFile, submissions, '--out', out, '--moodle-id', 'username'], fake);
@@ -167,15 +186,17 @@ describe('happens-before regrade (end to end, the real sandbox)', () => {
     writeFileSync(path.join(submissions, 's1.json'), await submissionFile('s1', 'reference', at(due - 60_000)));
     writeFileSync(path.join(submissions, 's2.json'), await submissionFile('s2', 'reference', at(due - 60_000)));
     writeFileSync(path.join(submissions, 's3.json'), await submissionFile('s3', 'wrong', at(due)));
+    writeFileSync(path.join(submissions, 'z-hostile.json'), await submissionFile(HOSTILE_ID, 'wrong', at(due - 60_000)));
     writeFileSync(path.join(submissions, 'broken.json'), '{"format": "happens-before-progress", "version": 1, "entries": ');
     const times = write('times.csv', `studentId,submittedAt\ns1,${at(due)}\ns2,${at(due + 25 * 3_600_000)}\ns3,${at(due)}\n`);
     const overrides = write('overrides.csv', 'studentId,exerciseId,points,reason\ns3,clocks/vector-clock,6,"Graded by hand: answer emailed, upload failed"\n');
     const out = path.join(work, 'out');
     const command = spawnSync(process.execPath, [path.join(root, 'bin/happens-before.mjs'), 'regrade', manifestFile, submissions, '--out', out, '--times', times, '--overrides', overrides, '--concurrency', '2'], { encoding: 'utf8', cwd: work });
-    expect(command.stderr).toContain('graded 4 of 4 submissions');
+    expect(command.stderr).toContain('graded 5 of 5 submissions');
     expect(command.status).toBe(1);
     expect(readFileSync(path.join(out, 'canvas.csv'), 'utf8')).toBe(
-      'Student,ID,SIS User ID,SIS Login ID,Section,Homework 3 (cs451-hw3)\r\nPoints Possible,,,,,10\r\nbroken.json,,,,,\r\ns1,,s1,,,10\r\ns2,,s2,,,8\r\ns3,,s3,,,6\r\n',
+      'Student,ID,SIS User ID,SIS Login ID,Section,Homework 3 (cs451-hw3)\r\nPoints Possible,,,,,10\r\nbroken.json,,,,,\r\ns1,,s1,,,10\r\ns2,,s2,,,8\r\ns3,,s3,,,6\r\n' +
+        `"'=HYPERLINK(""http://x.example"")\\u{1b}[31m<b>/../../x",,"'=HYPERLINK(""http://x.example"")\\u{1b}[31m<b>/../../x",,,0\r\n`,
     );
     const s1 = JSON.parse(readFileSync(path.join(out, 'results', 's1.json'), 'utf8'));
     expect(s1).toMatchObject({ score: 10, max_score: 10, tests: [{ name: 'clocks/ntp-offset', score: 4, max_score: 4 }, { name: 'clocks/vector-clock', score: 6, max_score: 6 }] });
@@ -186,5 +207,9 @@ describe('happens-before regrade (end to end, the real sandbox)', () => {
     expect(s3).toContain('Set to 6 points by the instructor (the graders gave 0): Graded by hand: answer emailed, upload failed');
     expect(readFileSync(path.join(out, 'feedback', 'file-broken.txt'), 'utf8')).toContain('could not be graded');
     expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8')).toContain('broken.json,,Not graded: ');
+    // The hostile id's files stay inside results/ and feedback/, under a name of safe characters.
+    expect(readdirSync(path.join(out, 'results')).sort()).toEqual([`${safeFileStem(HOSTILE_ID)}.json`, 'file-broken.json', 's1.json', 's2.json', 's3.json'].sort());
+    expect(safeFileStem(HOSTILE_ID)).toMatch(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/);
+    expect(readdirSync(out).sort()).toEqual(['canvas.csv', 'feedback', 'moodle.csv', 'results', 'summary.txt']);
   });
 });
