@@ -4,7 +4,7 @@
 // source file under labs/ and the lockfile, so an unchanged checkout reuses the bundle and starts at once. The
 // sandbox bundles its own child (labs/assign/sandbox-child.ts) the same way, into a folder the child alone may read.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -53,6 +53,10 @@ async function cliBundle() {
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, output.outputFiles[0].text);
   renameSync(temporary, file);
+  // Older bundles are of sources that no longer exist; a command still running one has already loaded it.
+  for (const entry of readdirSync(path.dirname(dir))) {
+    if (entry.startsWith('cli-') && entry !== path.basename(dir)) rmSync(path.join(path.dirname(dir), entry), { recursive: true, force: true });
+  }
   return file;
 }
 
