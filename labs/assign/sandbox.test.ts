@@ -101,6 +101,12 @@ function getProcess(): any {
   }
   return undefined;
 }
+function getGlobal(): any {
+  for (const route of [() => (require as any).constructor.constructor('return globalThis')(), () => (exports as any).constructor.constructor('return globalThis')()]) {
+    try { const g = route(); if (g) return g; } catch (e) { tried.push(String(e)); }
+  }
+  return globalThis;
+}
 function loadModule(name: string): any {
   try { return require(name); } catch (e) { tried.push(String(e)); }
   const p = getProcess();
@@ -205,11 +211,16 @@ function harmFiles(): { name: string; text: string }[] {
       try { cp?.spawnSync('/bin/sh', ['-c', 'echo x > ${spawned()}']); } catch (e) { tried.push(String(e)); }
       throw new Error(tried.join('|'));`,
     network: `
-      const f = (globalThis as any).fetch ?? getProcess()?.fetch;
-      try { await f?.('http://127.0.0.1:${port}/'); } catch (e) { tried.push(String(e)); }
+      for (const f of [(globalThis as any).fetch, getGlobal()?.fetch]) {
+        try { await f?.('http://127.0.0.1:${port}/'); } catch (e) { tried.push(String(e)); }
+      }
       const netModule = loadModule('net');
-      try { netModule?.connect(${port}, '127.0.0.1'); } catch (e) { tried.push(String(e)); }
-      await new Promise((r) => { try { setTimeout(r, 200); } catch { r(undefined); } });
+      try {
+        await new Promise((resolve, reject) => {
+          const socket = netModule.connect(${port}, '127.0.0.1', resolve);
+          socket.on('error', reject);
+        });
+      } catch (e) { tried.push(String(e)); }
       throw new Error(tried.join('|'));`,
     environment: `
       const p = getProcess();

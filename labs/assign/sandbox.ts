@@ -201,11 +201,12 @@ class ChildHandle {
     this.exit = undefined;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-STDERR_KEEP_CHARS);
+      if (this.process === child) this.stderr = (this.stderr + chunk).slice(-STDERR_KEEP_CHARS);
     });
     child.on('error', () => {});
     child.on('exit', (code, signal) => {
-      this.exit = { code, signal };
+      // A child already replaced (killed at the time limit) must not mark its successor dead.
+      if (this.process === child) this.exit = { code, signal };
     });
     this.ready = new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -244,7 +245,7 @@ class ChildHandle {
         settled = true;
         clearTimeout(timer);
         child.off('message', onMessage);
-        child.off('exit', onExit);
+        child.off('close', onExit);
         resolve(outcome);
       };
       const onMessage = (message: unknown) => {
@@ -254,7 +255,7 @@ class ChildHandle {
         finish(checked ? { result: checked } : { result: makeResult(def, request.seed, 0, [failed('crashed', 'The grader returned a malformed result, so this answer could not be graded.')]), stopped: 'crashed' });
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-        // Let the last of stderr arrive: it says whether the heap limit was the cause.
+        // Called on 'close', after the last of stderr has arrived: it says whether the heap limit was the cause.
         setImmediate(() => {
           const stopped: Stopped = isHeapExhaustion(code, signal, this.stderr) ? 'memory limit' : 'crashed';
           const feedback =
@@ -265,13 +266,14 @@ class ChildHandle {
         });
       };
       const timer = setTimeout(() => {
-        child.off('exit', onExit);
-        child.kill('SIGKILL');
+        child.off('close', onExit);
+        // Forget it now, not when its exit is reported: the next exercise must go to a fresh child.
+        this.close();
         const seconds = Number((this.limits.timeMs / 1000).toFixed(1));
         finish({ result: makeResult(def, request.seed, 0, [failed('time limit', `Your code ran for more than ${seconds} s and was stopped; look for a loop that never ends or a promise that never settles.`)]), stopped: 'time limit' });
       }, this.limits.timeMs);
       child.on('message', onMessage);
-      child.on('exit', onExit);
+      child.on('close', onExit);
       if (this.exit) return onExit(this.exit.code, this.exit.signal);
       const message: ChildRequest = { type: 'grade', id, ...request };
       try {
