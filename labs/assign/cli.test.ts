@@ -77,6 +77,9 @@ describe('happens-before (in-process)', () => {
     expect(await run(['--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('happens-before check <manifest.json>') });
     expect(await run(['check', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('--site <url>') });
     expect(await run(['regrade', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('--moodle-id <column>') });
+    const schema = await run(['schema']);
+    expect(schema.status).toBe(0);
+    expect(JSON.parse(schema.stdout).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 
   it('checks a manifest and prints the link, leaving extensions out of it', async () => {

@@ -2,6 +2,7 @@
  * The instructor's command, `happens-before` (bin/happens-before.mjs bundles this file and calls `runCli`):
  *
  *   happens-before check <manifest.json> --site <base url>
+ *   happens-before schema   (the manifest's JSON Schema, for editors)
  *   happens-before regrade <manifest.json> <submissions-dir> --out <dir> [--times times.csv]
  *       [--overrides overrides.csv] [--roster roster.csv] [--moodle-id idnumber|email|username]
  *       [--time-limit <ms>] [--memory <MB>] [--concurrency <n>]
@@ -33,7 +34,7 @@ import {
 } from './exports';
 import { describeDuration } from './late';
 import { assignmentLink } from './link';
-import { bookExerciseIds, maxPoints, parseManifest, type Manifest } from './manifest';
+import { bookExerciseIds, MANIFEST_JSON_SCHEMA, maxPoints, parseManifest, type Manifest } from './manifest';
 import type { FolderRegrade } from './regrade-folder';
 import type { GradeSubmissionsOptions } from './sandbox';
 
@@ -57,6 +58,7 @@ const MAIN_HELP = `happens-before: assignments from the book, for instructors.
 Usage:
   happens-before check <manifest.json> --site <base url>
   happens-before regrade <manifest.json> <submissions-dir> --out <dir> [options]
+  happens-before schema      print the manifest's JSON Schema, for editors
 
 Run "happens-before <command> --help" for a command's options.
 `;
@@ -100,9 +102,12 @@ saying why), 2 on bad usage or a bad manifest.
 
 class UsageError extends Error {}
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+
+function parse(args: string[], options: OptionSpec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error);
     throw new UsageError(message);
@@ -135,8 +140,13 @@ export async function runCli(args: string[], deps: CliDeps): Promise<number> {
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (command === 'check') return await check(rest, deps);
+    if (command === 'schema') {
+      if (rest.length) throw new UsageError(`schema takes no arguments; got ${JSON.stringify(rest[0])}.`);
+      deps.stdout(`${JSON.stringify(MANIFEST_JSON_SCHEMA, null, 2)}\n`);
+      return EXIT_OK;
+    }
     if (command === 'regrade') return await regrade(rest, deps);
-    throw new UsageError(`Unknown command ${JSON.stringify(command)}; the commands are check and regrade.`);
+    throw new UsageError(`Unknown command ${JSON.stringify(command)}; the commands are check, regrade and schema.`);
   } catch (error) {
     if (error instanceof UsageError) {
       const help = command === 'check' || command === 'regrade' ? `happens-before ${command} --help` : 'happens-before --help';

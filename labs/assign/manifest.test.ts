@@ -30,6 +30,10 @@ describe('parseManifest', () => {
     expect(parsed).toEqual({ ok: true, manifest: good, warnings: [] });
   });
 
+  it('accepts and drops an editor\'s "$schema" field', () => {
+    expect(parseManifest(JSON.stringify({ $schema: './manifest.schema.json', ...good }), KNOWN)).toEqual({ ok: true, manifest: good, warnings: [] });
+  });
+
   it('names the field path and what was expected for each mistake', () => {
     const errors = errorsOf({ ...good, id: 'CS 451', exercises: [{ id: 'clocks/lamport-timestamps', points: -1 }], due: '2026-12-04 23:59', colour: 'red' });
     expect(errors.some((e) => e.startsWith('id: expected 1 to 64'))).toBe(true);
@@ -146,7 +150,7 @@ describe('MANIFEST_JSON_SCHEMA', () => {
   it('is draft 2020-12 and lists the fields parseManifest reads', () => {
     const schema = MANIFEST_JSON_SCHEMA as { $schema: string; properties: Record<string, unknown>; required: string[] };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(good).sort());
+    expect(Object.keys(schema.properties).sort()).toEqual(['$schema', ...Object.keys(good)].sort());
     expect(schema.required).toEqual(['id', 'title', 'exercises', 'due', 'timeZone']);
   });
 });

@@ -85,6 +85,7 @@ const latePolicySchema = z.discriminatedUnion('kind', [
 /** The manifest's shape (zod); dates, time zone and ids are checked further in `parseManifest`. */
 export const manifestSchema = z
   .object({
+    $schema: z.string().max(2000).optional().describe('Where an editor finds the JSON Schema (`happens-before schema` prints it); ignored otherwise.'),
     id: z
       .string()
       .regex(ASSIGNMENT_ID, 'expected 1 to 64 of a-z, 0-9, "-", "_", "." starting with a letter or digit, e.g. "cs451-2026-hw3"')
@@ -251,7 +252,7 @@ export function validateManifest(data: unknown, knownExerciseIds?: Iterable<stri
     });
   }
   if (errors.length > 0 || !parsed.success) return { ok: false, errors };
-  const manifest = parsed.data as Manifest;
+  const { $schema: _editorsOnly, ...manifest } = parsed.data as Manifest & { $schema?: string };
   checkDates(manifest, errors, warnings);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, manifest, warnings };
@@ -286,7 +287,10 @@ const localDateTimeJson = {
   examples: ['2026-12-04T23:59'],
 };
 
-/** A JSON Schema (draft 2020-12) of the manifest file, for editors: `"$schema"` is not allowed in the file itself. */
+/**
+ * A JSON Schema (draft 2020-12) of the manifest file, for editors: save it (`happens-before schema > manifest.schema.json`)
+ * and point the manifest's `"$schema"` at it for completion and checking as you type.
+ */
 export const MANIFEST_JSON_SCHEMA: object = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://happens-before.example/assignment-manifest.schema.json',
@@ -296,6 +300,7 @@ export const MANIFEST_JSON_SCHEMA: object = {
   additionalProperties: false,
   required: ['id', 'title', 'exercises', 'due', 'timeZone'],
   properties: {
+    $schema: { type: 'string', description: 'Where an editor finds this schema; ignored otherwise.', examples: ['./manifest.schema.json'] },
     id: {
       type: 'string',
       pattern: ASSIGNMENT_ID.source,
