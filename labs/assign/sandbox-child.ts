@@ -15,11 +15,11 @@
  */
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
-import { bookRegistry } from '../catalog';
+import { bookRegistry, exerciseSets } from '../catalog';
+import { ExerciseRegistry } from '../exercises/registry';
 import { grade } from '../exercises/grade';
 import { failed, result } from '../exercises/outcomes';
 import { shortText } from '../exercises/storage-failure';
-import type { ExerciseRegistry } from '../exercises/registry';
 import type { Answer, GradeResult } from '../exercises/types';
 import type { FunctionInvoker } from '../runtime/module';
 
@@ -201,6 +201,19 @@ function deepFreeze(root: unknown): void {
   }
 }
 
+/** `--sets=intro,clocks`: the chapters whose exercises the parent will ask for (loading fewer starts faster). */
+export const SETS_FLAG = '--sets=';
+
+/** The named chapters' exercise sets (unknown names skipped), or the whole book when none are named. */
+async function loadRegistry(sets: string | undefined): Promise<ExerciseRegistry> {
+  if (sets === undefined) return bookRegistry();
+  const registry = new ExerciseRegistry();
+  for (const prefix of sets.split(',')) {
+    if (Object.prototype.hasOwnProperty.call(exerciseSets, prefix)) registry.register(...(await exerciseSets[prefix]()).exercises);
+  }
+  return registry;
+}
+
 /** A thrown value or rejection outside any grade: reported as this exercise's grader failure, never a silent exit. */
 function graderFailure(request: ChildRequest, error: unknown): GradeResult {
   const message = error instanceof Error ? error.message : 'a value that is not an Error';
@@ -210,7 +223,7 @@ function graderFailure(request: ChildRequest, error: unknown): GradeResult {
 async function main(): Promise<void> {
   const send = process.send?.bind(process);
   if (!send) return;
-  const registry: ExerciseRegistry = await bookRegistry();
+  const registry = await loadRegistry(process.argv.find((arg) => arg.startsWith(SETS_FLAG))?.slice(SETS_FLAG.length));
   const modules: unknown[] = [];
   for (const def of registry.list()) if (def.kind === 'code' && def.modules) modules.push(...Object.values(def.modules));
   hardenRealm(modules);

@@ -135,7 +135,7 @@ async function gradeOne(file: { name: string; text: string }, manifest: Manifest
   for (const { entry } of read.entries) if (entry.kind === 'exercise') answers.set(entry.value.exerciseId, entry.value);
   const unreadable = new Map(read.problems.filter((p) => p.key?.startsWith('exercise:')).map((p) => [p.key!.slice('exercise:'.length), p.reason]));
 
-  const child = new ChildHandle(bundle, limits);
+  const child = new ChildHandle(bundle, limits, chapterSets(manifest));
   const exercises: GradedExercise[] = [];
   try {
     for (const { id: exerciseId } of manifest.exercises) {
@@ -164,6 +164,11 @@ async function gradeOne(file: { name: string; text: string }, manifest: Manifest
   return { file: file.name, learnerId: learner.learnerId, ...(exportedAt ? { exportedAt } : {}), exercises };
 }
 
+/** The chapters of the manifest's exercises, e.g. 'clocks,dht': the child loads only their graders. */
+function chapterSets(manifest: Manifest): string {
+  return [...new Set(manifest.exercises.map(({ id }) => id.split('/')[0]))].filter((prefix) => /^[a-z0-9-]+$/.test(prefix)).sort().join(',');
+}
+
 /** The file's exportedAt, read again from text readProgressFile has accepted (so its size and nesting are bounded). */
 function safeExportedAt(text: string): string | undefined {
   try {
@@ -187,13 +192,14 @@ class ChildHandle {
   private exit?: { code: number | null; signal: NodeJS.Signals | null };
   private nextId = 1;
 
-  constructor(private readonly bundle: string, private readonly limits: SandboxLimits) {}
+  /** `sets`: the chapters (first id segments, comma-separated) whose graders the child loads. */
+  constructor(private readonly bundle: string, private readonly limits: SandboxLimits, private readonly sets: string) {}
 
   private start(): Promise<string | undefined> {
     const permission = nodeMajor() >= 22 ? '--permission' : '--experimental-permission';
     const child = spawn(
       process.execPath,
-      [permission, `--allow-fs-read=${path.dirname(this.bundle)}`, `--max-old-space-size=${this.limits.memoryMb}`, '--disable-warning=ExperimentalWarning', '--no-warnings', this.bundle, CHILD_FLAG],
+      [permission, `--allow-fs-read=${path.dirname(this.bundle)}`, `--max-old-space-size=${this.limits.memoryMb}`, '--disable-warning=ExperimentalWarning', '--no-warnings', this.bundle, CHILD_FLAG, `--sets=${this.sets}`],
       { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], cwd: path.dirname(this.bundle) },
     );
     this.process = child;
