@@ -342,6 +342,10 @@ function badFiles(): { name: string; text: string }[] {
       { name: 'no-learner.json', text: submission(undefined, {}) },
       { name: 'unknown-exercise.json', text: submission('u1', {}, { 'exercise:intro/no-such-exercise': { v: 1, exerciseId: 'intro/no-such-exercise', seed: 0, answer: { kind: 'numeric', value: 1 }, attempts: 1, best: 1, revealed: false, updatedAt: '2026-11-20T10:00:00.000Z' } }) },
       { name: 'markup-id.json', text: submission(markupId, { [NUMERIC]: reference(NUMERIC, markupId) }) },
+      {
+        name: 'damaged-entry.json',
+        text: submission('dmg', { [CHOICE]: reference(CHOICE, 'dmg') }, { [`exercise:${NUMERIC}`]: { v: 1, exerciseId: NUMERIC, seed: -5, answer: { kind: 'numeric', value: 1 }, attempts: 1, best: 1, revealed: false, updatedAt: 'yesterday' } }),
+      },
       { name: 'many-entries.json', text: submission('many', { [NUMERIC]: reference(NUMERIC, 'many') }, many) },
   ];
 }
@@ -365,19 +369,22 @@ describe('hostile files are rows with a reason', () => {
     expect(scoreOf(markup, NUMERIC)).toBe(1);
     expect(JSON.parse(JSON.stringify(markup))).toEqual(markup);
     expect(scoreOf(byFile(rows, 'many-entries.json'), NUMERIC)).toBe(1);
+    const damaged = byFile(rows, 'damaged-entry.json');
+    expect(scoreOf(damaged, CHOICE)).toBe(1);
+    expect(damaged.exercises.find((e) => e.exerciseId === NUMERIC)!.result.checks[0].feedback).toMatch(/^The answer in the file could not be read \(invalid seed/);
     expect(rows.map((row) => row.file)).toEqual([...rows.map((row) => row.file)].sort());
   });
 });
 
 describe('determinism', () => {
-  it('gives identical output twice, in file-name order, whatever the concurrency', async () => {
+  it('gives identical output twice, in file-name order, whatever the concurrency (one, or the default when it is not a number)', async () => {
     const small: Manifest = { ...manifest, exercises: [{ id: NUMERIC, points: 1 }, { id: CODE_B, points: 1 }] };
     const files = ['dora', 'eve', 'al'].map((learner, i) => ({
       name: `${learner}.json`,
       text: submission(learner, i % 2 === 0 ? { [NUMERIC]: reference(NUMERIC, learner), [CODE_B]: reference(CODE_B, learner) } : { [NUMERIC]: { kind: 'numeric', value: 3 }, [CODE_B]: code('export const jumpHash = 1;\n') }),
     }));
     const once = await gradeSubmissions(files, small, { concurrency: 1 });
-    const twice = await gradeSubmissions([...files].reverse(), small, { concurrency: 3 });
+    const twice = await gradeSubmissions([...files].reverse(), small, { concurrency: Number.NaN });
     expect(once.map((row) => row.file)).toEqual(['al.json', 'dora.json', 'eve.json']);
     expect(once[0].exercises.map((e) => e.result.score)).toEqual([1, 1]);
     expect(JSON.stringify(twice)).toBe(JSON.stringify(once));

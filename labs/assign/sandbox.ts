@@ -102,7 +102,8 @@ export async function gradeSubmissions(
   options: GradeSubmissionsOptions = {},
 ): Promise<GradedSubmission[]> {
   const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? os.availableParallelism()));
+  const asked = Math.floor(options.concurrency ?? Number.NaN);
+  const concurrency = Number.isFinite(asked) && asked >= 1 ? asked : os.availableParallelism();
   const ordered = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const bundle = options.childBundle ?? (await childBundle());
   const results: GradedSubmission[] = new Array(ordered.length);
