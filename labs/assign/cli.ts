@@ -334,7 +334,8 @@ function summaryText(
     section('Students not found in the roster (their canvas.csv rows use the student id as SIS User ID)', scored.filter((s) => s.studentId && !findInRoster(notes.roster!, s.studentId)).map((s) => visibleText(s.studentId)));
     section('Roster students with no submission', notes.roster.filter((row) => !scored.some((s) => findInRoster([row], s.studentId))).map((row) => `${visibleText(row.student)} (${visibleText(row.sisUserId || row.sisLoginId)})`));
   }
-  if (!notes.timesGiven) {
+  if (notes.timesGiven) section('No time in the times file, so no late penalty applied', graded.filter((s) => s.submittedAtMs === undefined).map((s) => `${visibleText(s.studentId)} (${visibleText(s.file)})`));
+  else {
     lines.push('', notes.timesFromFiles
       ? `Submission times: taken from each file's export time, which the student's browser wrote; pass --times with your LMS's submission times to rely on them.`
       : 'Submission times: none known, so no late penalty was applied; pass --times.');
