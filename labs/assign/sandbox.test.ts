@@ -294,6 +294,15 @@ describe('runaway answers are stopped and recorded, and grading goes on', () => 
         runaway('never-settles', 'await new Promise(() => {});\nexport function jumpHash() { return 0; }\n'),
         runaway('huge-output', "throw new Error('x'.repeat(20_000_000));\nexport function jumpHash() { return 0; }\n"),
         runaway('throws-non-error', 'throw { not: "an error" };\nexport function jumpHash() { return 0; }\n'),
+        // Exercise 1 returns, leaving a promise chain that never ends; exercise 2 must not pay for it.
+        {
+          name: 'spinner.json',
+          text: submission('spinner', {
+            [CODE_A]: code("const spin = (): Promise<void> => Promise.resolve().then(spin);\nexport function vectorTick(v: any) { spin(); return v; }\nexport function vectorReceive(v: any) { return v; }\nexport function compare() { return 'equal'; }\n"),
+            [CODE_B]: reference(CODE_B, 'spinner'),
+            [NUMERIC]: reference(NUMERIC, 'spinner'),
+          }),
+        },
       ],
       manifest,
       { limits: { timeMs: 1500 } },
@@ -306,6 +315,10 @@ describe('runaway answers are stopped and recorded, and grading goes on', () => 
     expect(codeB('exit.json').result.score).toBe(0);
     expect(codeB('huge-output.json').result.checks[0].feedback.length).toBeLessThan(2100);
     expect(codeB('throws-non-error.json').result.checks[0].feedback).toMatch(/threw/);
+    const spinner = byFile(rows, 'spinner.json');
+    expect(scoreOf(spinner, CODE_A)).toBeLessThan(1);
+    expect(spinner.exercises.find((e) => e.exerciseId === CODE_B)!.stopped).toBeUndefined();
+    expect(scoreOf(spinner, CODE_B)).toBe(1);
     // The exercise after each runaway is graded by a fresh child.
     for (const row of rows) expect(scoreOf(row, NUMERIC), row.file).toBe(1);
   });

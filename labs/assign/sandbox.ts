@@ -192,6 +192,8 @@ class ChildHandle {
   private stderr = '';
   private exit?: { code: number | null; signal: NodeJS.Signals | null };
   private nextId = 1;
+  /** Requests sent to the current child. */
+  private gradedHere = 0;
 
   /** `sets`: the chapters (first id segments, comma-separated) whose graders the child loads. */
   constructor(private readonly bundle: string, private readonly limits: SandboxLimits, private readonly sets: string) {}
@@ -206,6 +208,7 @@ class ChildHandle {
     this.process = child;
     this.stderr = '';
     this.exit = undefined;
+    this.gradedHere = 0;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       if (this.process === child) this.stderr = (this.stderr + chunk).slice(-STDERR_KEEP_CHARS);
@@ -234,7 +237,20 @@ class ChildHandle {
     return this.ready;
   }
 
+  /**
+   * Grades one answer. A stop in a child that graded an earlier exercise is tried once more in a fresh child: an
+   * earlier answer's leftover work (a promise chain that never ends, memory it kept) must not decide this one's
+   * result, so every exercise's outcome depends on its own answer alone.
+   */
   async grade(request: Omit<ChildRequest, 'type' | 'id'>): Promise<Outcome> {
+    const sharedChild = this.process !== undefined && !this.exit && this.gradedHere > 0;
+    const outcome = await this.attempt(request);
+    if (!outcome.stopped || !sharedChild) return outcome;
+    this.close();
+    return this.attempt(request);
+  }
+
+  private async attempt(request: Omit<ChildRequest, 'type' | 'id'>): Promise<Outcome> {
     const def = { id: request.exerciseId };
     if (!this.process || this.exit) {
       const startFailure = await this.start();
@@ -245,6 +261,7 @@ class ChildHandle {
     }
     const child = this.process!;
     const id = this.nextId++;
+    this.gradedHere++;
     return new Promise<Outcome>((resolve) => {
       let settled = false;
       const finish = (outcome: Outcome) => {
