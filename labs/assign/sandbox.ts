@@ -20,7 +20,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -374,8 +374,11 @@ export function childBundle(): Promise<string> {
     const dir = path.join(root, 'node_modules', '.cache', 'happens-before', `sandbox-${hash}`);
     const file = path.join(dir, 'sandbox-child.mjs');
     if (!existsSync(file) || readFileSync(file, 'utf8') !== code) {
+      // Written beside and renamed into place, so a regrade running at the same time never loads half a file.
       mkdirSync(dir, { recursive: true });
-      writeFileSync(file, code);
+      const partial = `${file}.${process.pid}.partial`;
+      writeFileSync(partial, code);
+      renameSync(partial, file);
     }
     return file;
   })();
