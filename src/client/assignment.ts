@@ -496,6 +496,7 @@ export function startAssignmentPage(root: HTMLElement | null): void {
   root.addEventListener('click', (event) => {
     const action = (event.target as Element).closest<HTMLButtonElement>('button[data-action]')?.dataset.action;
     if (action === 'change-learner') {
+      text($(root, '.hb-assignment-learner-status'), '');
       showLearner(page, true);
       $<HTMLInputElement>(form, 'input[name="student-id"]').focus();
     } else if (action === 'cancel-learner') {
