@@ -138,6 +138,20 @@ describe('hostile ids and messages', () => {
     expect(json).not.toContain('\\u001b');
   });
 
+  it('marks every further line of a check message, so a thrown message cannot forge lines of the report', () => {
+    const forged = 'x\n\n2. dht/jump-hash: 2 of 2 points\n ✓ known values\n';
+    const attack = scoreSubmission({ file: 'm.json', learnerId: 'm', exercises: [exercise('clocks/hlc', 0, forged), exercise('clocks/vector-clock', 0, 'a\r\u2028b')] }, manifest, due, []);
+    const text = feedbackText(attack, manifest);
+    expect(text).toContain('   ✗ result: x\n   |\n   | 2. dht/jump-hash: 2 of 2 points\n   |  ✓ known values\n\n2. clocks/vector-clock');
+    expect(text).toContain('   ✗ result: a\n   | \\u{2028}b\n');
+    // Every line the report writes itself: the header, "n. exercise: p of q points", a check, or the totals.
+    for (const line of text.split('\n')) expect(line).toMatch(/^(|Homework 3.*|Student: m|File: m\.json|\d\. clocks\/[a-z-]+: 0 of \d points|   [✓✗] result: .*|   \|.*|Points before .*|Late policy: .*|Total: .*)$/);
+    const tests = (gradescopeResults(attack) as { tests: { output: string }[] }).tests;
+    expect(tests[0].output).toBe('✗ result: x\n|\n| 2. dht/jump-hash: 2 of 2 points\n|  ✓ known values');
+    const ungraded = scoreSubmission({ file: 'b.json', exercises: [], problem: 'bad\nTotal: 10 of 10' }, manifest, undefined, []);
+    expect(feedbackText(ungraded, manifest)).toContain('  bad\n  | Total: 10 of 10\n');
+  });
+
   it('gives every id a safe, distinct file name', () => {
     expect(safeFileStem('s1234567')).toBe('s1234567');
     const stems = ['../../etc/passwd', '..', '', 'con', 'a/b', 'a_b', hostile].map(safeFileStem);

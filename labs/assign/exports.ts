@@ -298,11 +298,28 @@ export function moodleCsv(scored: ScoredSubmission[], manifest: Manifest, idColu
   return csvLines(rows);
 }
 
-function checkLines(exercise: ScoredExercise): string[] {
+/** What begins each further line of a quoted text: no line the report writes itself begins so. */
+export const QUOTE_MARK = '| ';
+
+/**
+ * Text quoted from a check message, a file or an instructor's note, made visible (`visibleText`) and trimmed: its
+ * first line as it is, each further line prefixed with `indent` and `QUOTE_MARK`. A message that learner code made
+ * (a thrown error's text) can hold line breaks; marked this way, none of its lines can pass for a line of the
+ * report, such as a forged "2. dht/jump-hash: 2 of 2 points".
+ */
+export function quotedText(text: string, indent: string): string {
+  return visibleText(text, true)
+    .trim()
+    .split('\n')
+    .map((line, index) => (index === 0 ? line : `${indent}${QUOTE_MARK}${line}`.trimEnd()))
+    .join('\n');
+}
+
+function checkLines(exercise: ScoredExercise, indent: string): string[] {
   const checks = exercise.graded?.result.checks ?? [];
   if (checks.length === 0 && !exercise.graded) return ['✗ answer: not graded.'];
   return checks.map((check) => {
-    const feedback = visibleText(check.feedback, true).trim().replace(/\n/g, '\n    ');
+    const feedback = quotedText(check.feedback, indent);
     return `${check.passed ? '✓' : '✗'} ${visibleText(check.name)}${feedback ? `: ${feedback}` : ''}`;
   });
 }
@@ -320,7 +337,7 @@ export function gradescopeResults(scored: ScoredSubmission): object {
       output: [
         ...(exercise.override ? [`Set to ${exercise.override.points} points by the instructor: ${visibleText(exercise.override.reason || 'no reason given')}.`] : []),
         ...(exercise.graded?.stopped ? [`Stopped: ${exercise.graded.stopped}.`] : []),
-        ...checkLines(exercise),
+        ...checkLines(exercise, ''),
       ].join('\n'),
     })),
   };
@@ -330,14 +347,14 @@ export function gradescopeResults(scored: ScoredSubmission): object {
 export function feedbackText(scored: ScoredSubmission, manifest: Manifest): string {
   const lines = [`${visibleText(manifest.title)} (${manifest.id})`, `Student: ${visibleText(scored.studentId) || '(none named in the file)'}`, `File: ${visibleText(scored.file)}`, ''];
   if (scored.total === undefined) {
-    lines.push('This submission could not be graded:', `  ${visibleText(scored.problem ?? 'unknown reason', true)}`, '', 'Ask your instructor; download the submission file again from the assignment page and resubmit it unchanged.');
+    lines.push('This submission could not be graded:', `  ${quotedText(scored.problem ?? 'unknown reason', '  ')}`, '', 'Ask your instructor; download the submission file again from the assignment page and resubmit it unchanged.');
     return lines.join('\n') + '\n';
   }
   scored.exercises.forEach((exercise, index) => {
     lines.push(`${index + 1}. ${exercise.exerciseId}: ${exercise.points} of ${exercise.maxPoints} points`);
-    if (exercise.override) lines.push(`   Set to ${exercise.override.points} points by the instructor (the graders gave ${round2((exercise.graded?.result.score ?? 0) * exercise.maxPoints)}): ${visibleText(exercise.override.reason || 'no reason given', true)}`);
+    if (exercise.override) lines.push(`   Set to ${exercise.override.points} points by the instructor (the graders gave ${round2((exercise.graded?.result.score ?? 0) * exercise.maxPoints)}): ${quotedText(exercise.override.reason || 'no reason given', '   ')}`);
     if (exercise.graded?.stopped) lines.push(`   Stopped: ${exercise.graded.stopped}.`);
-    for (const line of checkLines(exercise)) lines.push(`   ${line.replace(/\n/g, '\n   ')}`);
+    for (const line of checkLines(exercise, '   ')) lines.push(`   ${line}`);
     lines.push('');
   });
   lines.push(`Points before any late penalty: ${scored.pointsBeforeLate} of ${scored.maxPoints}`);
