@@ -130,6 +130,14 @@ describe('happens-before (in-process)', () => {
     expect(graded).toBe(false);
   });
 
+  it('exits 1 with a clear message when the folder holds no submission file, writing nothing', async () => {
+    const out = path.join(work, 'out-empty');
+    const result = await run(['regrade', manifestFile, submissions, '--out', out], async () => ({ submissions: [], ignored: ['export.zip'] }));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('has no submission files (*.json), so nothing was graded and nothing written. It holds 1 other file ("export.zip")');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('draws a progress bar when stderr is a terminal, and fills Canvas columns from a roster', async () => {
     const roster = write('roster.csv', 'Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"Smith, Ann",1001,s1,asmith,L01\n"Lee, Bo",1002,s9,blee,L02\n');
     let stderr = '';

@@ -242,6 +242,12 @@ async function regrade(args: string[], deps: CliDeps): Promise<number> {
     throw new UsageError(`The submissions folder ${JSON.stringify(dir)} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
   }
   progress.done(folder.submissions.length);
+  if (folder.submissions.length === 0) {
+    // Nothing to grade is never a success: most often the folder is the wrong one, or still holds the LMS's zip.
+    const others = folder.ignored.length ? ` It holds ${folder.ignored.length} other file${folder.ignored.length === 1 ? '' : 's'} (${folder.ignored.slice(0, 5).map((name) => JSON.stringify(visibleText(name))).join(', ')}${folder.ignored.length > 5 ? ', …' : ''}); unpack the submissions into it if they are in an archive.` : '';
+    deps.stderr(`error: The submissions folder ${JSON.stringify(dir)} has no submission files (*.json), so nothing was graded and nothing written.${others}\n`);
+    return EXIT_UNGRADED;
+  }
 
   let timesFromFiles = 0;
   const scoredAll: ScoredSubmission[] = folder.submissions.map((graded) => {
