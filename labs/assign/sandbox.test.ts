@@ -335,6 +335,28 @@ describe('runaway answers are stopped and recorded, and grading goes on', () => 
     expect(graded.result.checks[0].feedback).toMatch(/memory limit \(96 MB\)/);
     expect(scoreOf(rows[0], NUMERIC)).toBe(1);
   });
+
+  it('records the memory limit for memory outside the V8 heap: typed arrays, then a huge string', async () => {
+    // At most 2 × the limit is allocated (16 MB at a time, each filled so its pages are resident), then the answer
+    // touches its memory in a loop that never ends: only the resident-memory limit can stop it, however fast the
+    // machine, and the heap flag alone would let it run into the time limit.
+    const typedArrays = 'const kept: Uint8Array[] = [];\nfor (let i = 0; i < 16; i++) { const a = new Uint8Array(16 * 1024 * 1024); a.fill(1); kept.push(a); }\nfor (let round = 0; ; round++) for (const a of kept) a.fill(round & 255);\nexport function jumpHash() { return 0; }\n';
+    const hugeString = "const s = 'x'.repeat(2 ** 28);\nlet n = 0;\nfor (;;) n += s.charCodeAt(n % s.length);\nexport function jumpHash() { return n; }\n";
+    const rows = await gradeSubmissions(
+      [
+        { name: 'typed.json', text: submission('typed', { [CODE_B]: code(typedArrays), [NUMERIC]: reference(NUMERIC, 'typed') }) },
+        { name: 'string.json', text: submission('string', { [CODE_B]: code(hugeString), [NUMERIC]: reference(NUMERIC, 'string') }) },
+      ],
+      manifest,
+      { limits: { memoryMb: 128, timeMs: 120_000 } },
+    );
+    for (const row of rows) {
+      const graded = row.exercises.find((e) => e.exerciseId === CODE_B)!;
+      expect(graded.stopped, row.file).toBe('memory limit');
+      expect(graded.result.checks[0].feedback, row.file).toMatch(/memory limit \(128 MB\)/);
+      expect(scoreOf(row, NUMERIC), row.file).toBe(1);
+    }
+  });
 });
 
 const markupId = 'evil\u0000\u001b[31m<script>alert(1)</script>\r\n,"=cmd|\' /C calc\'!A0';

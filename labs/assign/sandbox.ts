@@ -10,9 +10,11 @@
  *
  * Children. One child process per submission, `concurrency` of them at a time, started with Node's permission model
  * (reads only from the child bundle's own folder; no writes, no child processes, no workers), an empty environment,
- * a heap limit (`memoryMb`) and no stdio but IPC and a bounded stderr. The child hardens its own realm before any
+ * a heap limit (`memoryMb`), a resident-memory limit this process enforces (below) and no stdio but IPC and a bounded
+ * stderr. The child hardens its own realm before any
  * learner code runs and runs each code answer in a fresh `node:vm` context (sandbox-child.ts says how). A timer per
- * exercise SIGKILLs the child at `timeMs`; a child that dies (time limit, heap limit, `process.exit`, a crash) makes
+ * exercise SIGKILLs the child at `timeMs`; while an exercise runs, this process samples the child's resident memory
+ * every 50 ms and SIGKILLs it over the limit (the heap flag alone misses typed arrays and large strings); a child that dies (time limit, heap limit, `process.exit`, a crash) makes
  * that exercise's result say why, and a fresh child grades the submission's remaining exercises.
  *
  * Determinism. A submission's result depends only on its file and the manifest: no clock, no order effects (each
@@ -38,7 +40,12 @@ const CHILD_FLAG = '--happens-before-sandbox-child';
 export interface SandboxLimits {
   /** Wall time one exercise's grading may take in its child before the child is killed, e.g. 10000. */
   timeMs: number;
-  /** The child's V8 heap limit (`--max-old-space-size`), e.g. 256. */
+  /**
+   * Memory one exercise's grading may use, e.g. 256. Two limits enforce it: the child's V8 heap
+   * (`--max-old-space-size`), and its resident memory, which may grow at most this much above what it held once the
+   * graders were loaded (measured then, so the graders' own footprint is not charged to the answer). The second
+   * catches what lives outside the V8 heap: typed arrays, buffers, large strings.
+   */
   memoryMb: number;
 }
 
@@ -91,6 +98,8 @@ const STARTUP_LIMIT_MS = 120_000;
 const MAX_CHECKS = 200;
 const MAX_CHECK_NAME_CHARS = 200;
 const MAX_FEEDBACK_CHARS = 2000;
+/** How often a running exercise's child has its resident memory read. */
+const MEMORY_SAMPLE_MS = 50;
 
 /**
  * Grades every file for `manifest` in sandboxed children. Never throws for anything a file holds: an unreadable file
@@ -194,6 +203,8 @@ class ChildHandle {
   private nextId = 1;
   /** Requests sent to the current child. */
   private gradedHere = 0;
+  /** The current child's resident memory when it became ready, in KiB: the base its memory limit is counted from. */
+  private baselineKb = 0;
 
   /** `sets`: the chapters (first id segments, comma-separated) whose graders the child loads. */
   constructor(private readonly bundle: string, private readonly limits: SandboxLimits, private readonly sets: string) {}
@@ -227,6 +238,7 @@ class ChildHandle {
         if ((message as { type?: unknown })?.type !== 'ready') return;
         clearTimeout(timer);
         child.off('message', onReady);
+        this.baselineKb = residentKb(child.pid) ?? 0;
         resolve(undefined);
       });
       child.on('exit', () => {
@@ -268,6 +280,7 @@ class ChildHandle {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearInterval(sampler);
         child.off('message', onMessage);
         child.off('close', onExit);
         resolve(outcome);
@@ -281,7 +294,7 @@ class ChildHandle {
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         // Called on 'close', after the last of stderr has arrived: it says whether the heap limit was the cause.
         setImmediate(() => {
-          const stopped: Stopped = isHeapExhaustion(code, signal, this.stderr) ? 'memory limit' : 'crashed';
+          const stopped: Stopped = overMemory || isHeapExhaustion(code, signal, this.stderr) ? 'memory limit' : 'crashed';
           const feedback =
             stopped === 'memory limit'
               ? `Your code used more than the memory limit (${this.limits.memoryMb} MB) and was stopped; look for data that grows without end.`
@@ -296,6 +309,15 @@ class ChildHandle {
         const seconds = Number((this.limits.timeMs / 1000).toFixed(1));
         finish({ result: makeResult(def, request.seed, 0, [failed('time limit', `Your code ran for more than ${seconds} s and was stopped; look for a loop that never ends or a promise that never settles.`)]), stopped: 'time limit' });
       }, this.limits.timeMs);
+      // Resident memory, read by this process from /proc: the child's own account of itself is not to be trusted.
+      let overMemory = false;
+      const limitKb = this.baselineKb + this.limits.memoryMb * 1024;
+      const sampler = setInterval(() => {
+        const kb = residentKb(child.pid);
+        if (kb === undefined || kb <= limitKb || overMemory) return;
+        overMemory = true;
+        child.kill('SIGKILL');
+      }, MEMORY_SAMPLE_MS);
       child.on('message', onMessage);
       child.on('close', onExit);
       if (this.exit) return onExit(this.exit.code, this.exit.signal);
@@ -314,6 +336,21 @@ class ChildHandle {
     if (this.process && this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
     this.process?.stderr?.destroy();
     this.process = undefined;
+  }
+}
+
+/**
+ * A process's resident memory in KiB (VmRSS in /proc/<pid>/status), or undefined when it cannot be read. Linux only:
+ * where /proc is missing (macOS, Windows) no resident limit is enforced and only the heap flag limits memory. Node
+ * has no flag that caps a process's memory outside the V8 heap (array buffers, external strings), hence this.
+ */
+function residentKb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmRSS:\s*(\d+)\s*kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
