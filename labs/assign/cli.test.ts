@@ -11,7 +11,8 @@ import { findExercise } from '../catalog';
 import { referenceAnswer, variantParams, variantSeed } from '../exercises/grade';
 import { exportProgress, memoryStorage, recordAttempt, saveLearner } from '../exercises/progress';
 import type { Answer } from '../exercises/types';
-import { runCli, type CliDeps } from './cli';
+import { submissionFileName } from '../../src/client/assignment';
+import { checkIdentity, runCli, studentInFileName, type CliDeps } from './cli';
 import { safeFileStem } from './exports';
 import { readAssignmentLink } from './link';
 import { dueInstant, type Manifest } from './manifest';
@@ -67,7 +68,7 @@ describe('happens-before (in-process)', () => {
       submissions: [
         { file: 'a.json', learnerId: 's1', exportedAt: '2026-12-04T20:00:00.000Z', exercises: [gradedExercise('clocks/ntp-offset', 1), gradedExercise('clocks/vector-clock', 0.5)] },
         { file: 'b.json', exercises: [], problem: 'This is not a progress file: it is not valid JSON.' },
-        { file: 'c.json', learnerId: 's1', exportedAt: '2026-12-03T20:00:00.000Z', exercises: [gradedExercise('clocks/ntp-offset', 0), gradedExercise('clocks/vector-clock', 0)] },
+        { file: 'c.json', learnerId: 's2', exportedAt: '2026-12-03T20:00:00.000Z', exercises: [gradedExercise('clocks/ntp-offset', 0), gradedExercise('clocks/vector-clock', 0)] },
       ],
       ignored: ['notes.txt'],
     };
@@ -155,23 +156,101 @@ describe('happens-before (in-process)', () => {
     expect(readFileSync(path.join(out, 'summary.txt'), 'utf8')).toContain('Roster students with no submission (1):\n  Lee, Bo (s9)');
   });
 
-  it('writes every output, keeps each student\'s latest file, and exits 1 when a file could not be graded', async () => {
+  it('writes every output and exits 1 when a file could not be graded', async () => {
     const out = path.join(work, 'out-fake');
     const result = await run(['regrade', manifestFile, submissions, '--out', out, '--moodle-id', 'username'], fake);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('graded 1 of 3 submissions\ngraded 2 of 3 submissions\ngraded 3 of 3 submissions\n');
     expect(readFileSync(path.join(out, 'canvas.csv'), 'utf8')).toBe(
-      'Student,ID,SIS User ID,SIS Login ID,Section,Homework 3 (cs451-hw3)\r\nPoints Possible,,,,,10\r\ns1,,s1,,,7\r\nb.json,,,,,\r\n',
+      'Student,ID,SIS User ID,SIS Login ID,Section,Homework 3 (cs451-hw3)\r\nPoints Possible,,,,,10\r\ns1,,s1,,,7\r\nb.json,,,,,\r\ns2,,s2,,,0\r\n',
     );
     expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8').split('\r\n')[0]).toBe('Username,Homework 3 (cs451-hw3),Feedback');
-    expect(readdirSync(path.join(out, 'feedback')).sort()).toEqual(['file-b.txt', 's1.txt']);
+    expect(readdirSync(path.join(out, 'feedback')).sort()).toEqual(['file-b.txt', 's1.txt', 's2.txt']);
     expect(readFileSync(path.join(out, 'feedback', 'file-b.txt'), 'utf8')).toContain('could not be graded:\n  This is not a progress file');
     const summary = readFileSync(path.join(out, 'summary.txt'), 'utf8');
-    expect(summary).toContain('2 submissions, 1 graded, 1 not graded.');
-    expect(summary).toContain('c.json (kept a.json)');
+    expect(summary).toContain('3 submissions, 2 graded, 1 not graded.');
+    expect(summary).toContain('Identity unchecked: the file name names no student, so the learner id inside the file was trusted (pass --submitters) (2):\n  a.json\n  c.json');
     expect(summary).toContain('notes.txt');
     expect(summary).toContain("taken from each file's export time");
     expect(result.stdout).toContain(summary);
+  });
+});
+
+describe('whose grade a file is: the LMS says, not the file', () => {
+  const full = [gradedExercise('clocks/ntp-offset', 1), gradedExercise('clocks/vector-clock', 1)];
+  const none = [gradedExercise('clocks/ntp-offset', 0), gradedExercise('clocks/vector-clock', 0)];
+  const folder = (submissions: GradedSubmission[]): CliDeps['regradeFolder'] => async () => ({ submissions, ignored: [] });
+  const canvasRows = (out: string) => readFileSync(path.join(out, 'canvas.csv'), 'utf8').split('\r\n').slice(2, -1);
+  const summaryOf = (out: string) => readFileSync(path.join(out, 'summary.txt'), 'utf8');
+
+  it('reads the student from the name the assignment page gives the file, also inside a name the LMS renamed', () => {
+    for (const id of ['s1234567', 'Ana María/2', 'a.b-c_d']) {
+      const name = submissionFileName(manifest.id, id);
+      expect(studentInFileName(name, manifest.id)).toBe(name.slice(manifest.id.length + 1, -'.json'.length));
+      expect(checkIdentity({ file: `smithann_late_123_456_${name}`, learnerId: id, exercises: [] }, manifest)).toEqual({ kind: 'checked' });
+    }
+    expect(checkIdentity({ file: 'cs451-hw3-s1-1.json', learnerId: 's1', exercises: [] }, manifest)).toEqual({ kind: 'checked' });
+    expect(checkIdentity({ file: 'cs451-hw3-s1 (2).json', learnerId: 's1', exercises: [] }, manifest)).toEqual({ kind: 'checked' });
+    expect(checkIdentity({ file: 'cs451-hw3-s12.json', learnerId: 's1', exercises: [] }, manifest)).toMatchObject({ kind: 'mismatch' });
+    expect(studentInFileName('homework.json', manifest.id)).toBeUndefined();
+    expect(studentInFileName('xcs451-hw3-s1.json', manifest.id)).toBeUndefined();
+  });
+
+  it("does not let a file named for one student give another student a grade (the file name names the submitter)", async () => {
+    const out = path.join(work, 'out-mallory-name');
+    const result = await run(['regrade', manifestFile, submissions, '--out', out], folder([
+      { file: 'cs451-hw3-alice.json', learnerId: 'alice', exercises: full },
+      { file: 'cs451-hw3-mallory.json', learnerId: 'alice', exercises: none },
+    ]));
+    expect(result.status).toBe(1);
+    expect(canvasRows(out)).toEqual(['alice,,alice,,,10', 'cs451-hw3-mallory.json,,,,,']);
+    expect(summaryOf(out)).toContain("Files whose learner id is not their submitter's by their file name (not graded) (1):\n  cs451-hw3-mallory.json");
+    expect(readFileSync(path.join(out, 'feedback', 'file-cs451-hw3-mallory.txt'), 'utf8')).toContain('Its file name names the student "mallory", but its learner entry names "alice"; it is not graded');
+  });
+
+  it('takes each file\'s submitter from --submitters and grades no file whose learner id is another student\'s', async () => {
+    const out = path.join(work, 'out-mallory-lms');
+    const submitters = write('submitters.csv', 'file,studentId\nalice.json,alice\nmallory.json,mallory\n');
+    const result = await run(['regrade', manifestFile, submissions, '--out', out, '--submitters', submitters], folder([
+      { file: 'alice.json', learnerId: 'alice', exercises: full },
+      { file: 'mallory.json', learnerId: 'alice', exercises: none },
+      { file: 'stray.json', learnerId: 'bob', exercises: full },
+    ]));
+    expect(result.status).toBe(1);
+    expect(canvasRows(out)).toEqual(['alice,,alice,,,10', 'mallory,,mallory,,,', 'stray.json,,,,,']);
+    expect(readFileSync(path.join(out, 'feedback', 'mallory.txt'), 'utf8')).toContain('Handed in by "mallory", but its learner entry names "alice"; it is not graded');
+    expect(readFileSync(path.join(out, 'feedback', 'file-stray.txt'), 'utf8')).toContain('The submitters file does not list this file');
+    expect(summaryOf(out)).not.toContain('Identity unchecked');
+    const bad = await run(['regrade', manifestFile, submissions, '--out', out, '--submitters', write('bad-submitters.csv', 'file,student\nx.json,x\n')], folder([]));
+    expect(bad).toMatchObject({ status: 2, stderr: expect.stringContaining('bad-submitters.csv: expected a header line with file and studentId.') });
+  });
+
+  it('grades none of two files that claim one student without --times, and gives the student a row saying why', async () => {
+    const out = path.join(work, 'out-conflict');
+    const result = await run(['regrade', manifestFile, submissions, '--out', out], folder([
+      { file: 'cs451-hw3-s1.json', learnerId: 's1', exercises: full },
+      { file: 'cs451-hw3-s2.json', learnerId: 's2', exercises: full },
+      { file: 'smithann_123_456_cs451-hw3-s1.json', learnerId: 's1', exercises: none },
+    ]));
+    expect(result.status).toBe(1);
+    expect(canvasRows(out)).toEqual(['s1,,s1,,,', 's2,,s2,,,10']);
+    expect(readFileSync(path.join(out, 'feedback', 's1.txt'), 'utf8')).toContain('2 files claim this student (cs451-hw3-s1.json, smithann_123_456_cs451-hw3-s1.json), and no times file says which was handed in last, so none is graded.');
+    const summary = summaryOf(out);
+    expect(summary.indexOf('CONFLICTS')).toBeLessThan(summary.indexOf('Not graded'));
+    expect(summary).toContain('CONFLICTS: several files claim one student (check who handed in each) (1):\n  s1: cs451-hw3-s1.json, smithann_123_456_cs451-hw3-s1.json; none graded');
+  });
+
+  it('grades the latest of conflicting files by --times, lists every file, and still exits 1', async () => {
+    const out = path.join(work, 'out-conflict-times');
+    const times = write('conflict-times.csv', 'file,submittedAt\na.json,2026-12-04T10:00:00Z\nb.json,2026-12-04T11:00:00Z\n');
+    const submitters = write('conflict-submitters.csv', 'file,studentId\na.json,s1\nb.json,s1\n');
+    const result = await run(['regrade', manifestFile, submissions, '--out', out, '--times', times, '--submitters', submitters], folder([
+      { file: 'a.json', learnerId: 's1', exercises: full },
+      { file: 'b.json', learnerId: 's1', exercises: none },
+    ]));
+    expect(result.status).toBe(1);
+    expect(canvasRows(out)).toEqual(['s1,,s1,,,0']);
+    expect(summaryOf(out)).toContain('  s1: a.json (2026-12-04T10:00:00.000Z), b.json (2026-12-04T11:00:00.000Z); graded b.json, the latest by the times file');
   });
 });
 

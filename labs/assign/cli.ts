@@ -4,11 +4,17 @@
  *   happens-before check <manifest.json> --site <base url>
  *   happens-before schema   (the manifest's JSON Schema, for editors)
  *   happens-before regrade <manifest.json> <submissions-dir> --out <dir> [--times times.csv]
- *       [--overrides overrides.csv] [--roster roster.csv] [--moodle-id idnumber|email|username]
- *       [--time-limit <ms>] [--memory <MB>] [--concurrency <n>]
+ *       [--submitters submitters.csv] [--overrides overrides.csv] [--roster roster.csv]
+ *       [--moodle-id idnumber|email|username] [--time-limit <ms>] [--memory <MB>] [--concurrency <n>]
+ *
+ * Whose grade a file is comes from the LMS, never from the learner id inside the file (its sender wrote it): from
+ * `--submitters` (who handed in each file), else from the file's name as the assignment page gives it
+ * (`<assignment>-<student>.json`). A file whose learner id is not its submitter's is not graded; two files that
+ * claim one student are a conflict that `--times` resolves (the latest counts) or the instructor does.
  *
  * Exit status: 0 when everything was graded, 1 when some submission could not be (it still has a row and a
- * feedback file saying why), 2 on bad usage, a bad manifest or a bad overrides/times/roster file (nothing graded,
+ * feedback file saying why), when a file's learner id is not its submitter's, when files conflict, or when the
+ * folder holds no submission file, 2 on bad usage, a bad manifest or a bad overrides/times/roster file (nothing graded,
  * nothing written). Results go to stdout and the output folder; progress, warnings and errors go to stderr, with a
  * progress bar only when stderr is a terminal. Every dependency on the machine is in `CliDeps`, so tests can run
  * the whole command in-process.
@@ -24,6 +30,7 @@ import {
   moodleCsv,
   readOverrides,
   readRoster,
+  readSubmitters,
   readTimes,
   safeFileStem,
   scoreSubmission,
@@ -36,7 +43,7 @@ import { describeDuration } from './late';
 import { assignmentLink } from './link';
 import { bookExerciseIds, MANIFEST_JSON_SCHEMA, maxPoints, parseManifest, type Manifest } from './manifest';
 import type { FolderRegrade } from './regrade-folder';
-import type { GradeSubmissionsOptions } from './sandbox';
+import type { GradedSubmission, GradeSubmissionsOptions } from './sandbox';
 
 export interface CliDeps {
   stdout: (text: string) => void;
@@ -86,6 +93,10 @@ assigned, applies late penalties, extensions and overrides, and writes into <dir
 
 Options:
   --out <dir>            the output folder (created if needed; not the submissions folder)
+  --submitters <csv>     who handed in each file, from the LMS: columns file and studentId. A file whose learner
+                         id is another student's is not graded. Without it, the submitter is read from the file
+                         name the assignment page gives (<assignment>-<student>.json, also inside names an LMS
+                         renamed); a file whose name names no student is graded and listed as identity unchecked.
   --times <csv>          submission times: columns studentId (or file) and submittedAt (ISO 8601 with offset).
                          Without it, each file's own export time is used (set by the student's browser).
   --overrides <csv>      columns studentId, exerciseId, points, reason: replaces those scores
@@ -96,8 +107,12 @@ Options:
   --concurrency <n>      submissions graded at once (default: the number of cores)
   --help                 this text
 
+When several files claim one student, the latest by --times is graded and the conflict is listed; without
+--times none is graded and the student's row says why.
+
 Exit status: 0 if every submission was graded, 1 if some could not be (each still has a row and a feedback file
-saying why), 2 on bad usage or a bad manifest.
+saying why), a file's learner id is not its submitter's, files claim one student, or there is no submission file;
+2 on bad usage or a bad manifest.
 `;
 
 class UsageError extends Error {}
@@ -186,6 +201,7 @@ async function regrade(args: string[], deps: CliDeps): Promise<number> {
   const { values, positionals } = parse(args, {
     out: { type: 'string' },
     times: { type: 'string' },
+    submitters: { type: 'string' },
     overrides: { type: 'string' },
     roster: { type: 'string' },
     'moodle-id': { type: 'string' },
@@ -225,6 +241,12 @@ async function regrade(args: string[], deps: CliDeps): Promise<number> {
     for (const { key, submittedAtMs } of read.rows) times.set(key, submittedAtMs);
     problems.push(...read.errors);
   }
+  let submitters: Map<string, string> | undefined;
+  if (values.submitters) {
+    const read = readSubmitters(await readText(values.submitters as string, 'The submitters file'), path.basename(values.submitters as string));
+    submitters = new Map(read.rows.map(({ file, studentId }) => [file, studentId]));
+    problems.push(...read.errors);
+  }
   let roster: RosterRow[] | undefined;
   if (values.roster) {
     const read = readRoster(await readText(values.roster as string, 'The roster'), path.basename(values.roster as string));
@@ -250,7 +272,15 @@ async function regrade(args: string[], deps: CliDeps): Promise<number> {
   }
 
   let timesFromFiles = 0;
+  const unchecked: string[] = [];
+  const mismatched: string[] = [];
   const scoredAll: ScoredSubmission[] = folder.submissions.map((graded) => {
+    const identity = checkIdentity(graded, manifest, submitters);
+    if (identity.kind === 'mismatch') {
+      mismatched.push(graded.file);
+      return scoreSubmission({ file: graded.file, ...(identity.submitter ? { learnerId: identity.submitter } : {}), exercises: [], problem: identity.problem }, manifest, undefined, overrides);
+    }
+    if (identity.kind === 'unchecked' && graded.learnerId !== undefined && graded.problem === undefined) unchecked.push(graded.file);
     let at = times.get(graded.file) ?? (graded.learnerId !== undefined ? times.get(graded.learnerId) : undefined);
     if (at === undefined && !values.times && graded.exportedAt && /(Z|[+-]\d{2}:\d{2})$/.test(graded.exportedAt)) {
       const fromFile = Date.parse(graded.exportedAt);
@@ -261,33 +291,117 @@ async function regrade(args: string[], deps: CliDeps): Promise<number> {
     }
     return scoreSubmission(graded, manifest, at, overrides);
   });
-  const { kept: scored, superseded } = latestPerStudent(scoredAll);
+  const { kept: scored, conflicts } = resolveClaims(scoredAll, manifest, (file) => times.has(file), Boolean(values.times));
 
   await writeOutputs(out, manifest, scored, roster, moodleId);
-  const summary = summaryText(manifest, scored, { superseded, ignored: folder.ignored, roster, timesFromFiles, timesGiven: Boolean(values.times), overrides });
+  const summary = summaryText(manifest, scored, { conflicts, mismatched, unchecked, submittersGiven: Boolean(submitters), ignored: folder.ignored, roster, timesFromFiles, timesGiven: Boolean(values.times), overrides });
   await writeFile(path.join(out, 'summary.txt'), summary);
   deps.stdout(summary);
   deps.stdout(`Wrote canvas.csv, moodle.csv, results/, feedback/ and summary.txt to ${out}\n`);
-  return scored.some((s) => s.total === undefined) ? EXIT_UNGRADED : EXIT_OK;
+  return scored.some((s) => s.total === undefined) || conflicts.length > 0 || mismatched.length > 0 ? EXIT_UNGRADED : EXIT_OK;
 }
 
-/** One submission per student: the latest by submission time, then by file name; the others are listed, not graded into the gradebooks. */
-export function latestPerStudent(scored: ScoredSubmission[]): { kept: ScoredSubmission[]; superseded: { file: string; by: string }[] } {
-  const latest = new Map<string, ScoredSubmission>();
+/**
+ * The student a file name names, as the assignment page names downloads (`<assignment>-<student>.json`, the id
+ * reduced as `submissionFileName` in src/client/assignment.ts reduces it), also inside a name an LMS added to, such
+ * as Canvas's `name_123_456_<original>`; undefined when the name has no `<assignment>-` part.
+ */
+export function studentInFileName(file: string, assignmentId: string): string | undefined {
+  const name = file.replace(/\.json$/i, '');
+  const prefix = `${fileNamePart(assignmentId)}-`.toLowerCase();
+  const lower = name.toLowerCase();
+  for (let at = lower.indexOf(prefix); at >= 0; at = lower.indexOf(prefix, at + 1)) {
+    if (at === 0 || lower[at - 1] === '_') return name.slice(at + prefix.length) || undefined;
+  }
+  return undefined;
+}
+
+/** An id as the assignment page writes it into a file name (the rule of `submissionFileName`). */
+function fileNamePart(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
+}
+
+export type Identity = { kind: 'checked' } | { kind: 'unchecked' } | { kind: 'mismatch'; submitter?: string; problem: string };
+
+/**
+ * Whether a file's learner id is the student who handed it in: by `submitters` (file → student id, from the LMS)
+ * when given, else by the file's name. A file with no learner id claims no one, so there is nothing to check.
+ */
+export function checkIdentity(graded: GradedSubmission, manifest: Manifest, submitters?: Map<string, string>): Identity {
+  const learner = graded.learnerId;
+  if (learner === undefined) return { kind: 'unchecked' };
+  const quote = (id: string) => JSON.stringify(id.slice(0, 80));
+  if (submitters) {
+    const submitter = submitters.get(graded.file);
+    if (submitter === undefined) return { kind: 'mismatch', problem: `The submitters file does not list this file, so who handed it in is unknown (its learner entry names ${quote(learner)}); it is not graded.` };
+    if (submitter !== learner) {
+      return { kind: 'mismatch', submitter, problem: `Handed in by ${quote(submitter)}, but its learner entry names ${quote(learner)}; it is not graded, so it cannot give ${quote(learner)} a grade or ${quote(submitter)} another student's variant.` };
+    }
+    return { kind: 'checked' };
+  }
+  const named = studentInFileName(graded.file, manifest.id);
+  if (named === undefined) return { kind: 'unchecked' };
+  const expected = fileNamePart(learner).toLowerCase();
+  const lower = named.toLowerCase();
+  // A copy the LMS or a browser renamed ("…-s1-1", "…-s1 (1)") still names its student.
+  if (lower === expected || new RegExp(`^${expected.replace(/[.\-]/g, '\\$&')}(-\\d{1,3}| ?\\(\\d{1,3}\\))$`).test(lower)) return { kind: 'checked' };
+  return { kind: 'mismatch', problem: `Its file name names the student ${quote(named)}, but its learner entry names ${quote(learner)}; it is not graded, so it cannot give ${quote(learner)} a grade. Pass --submitters with who handed in each file if the name is wrong.` };
+}
+
+export interface Conflict {
+  studentId: string;
+  /** Every file that claims the student, with its submission time when known, in file-name order. */
+  files: { file: string; submittedAtMs?: number }[];
+  /** The file graded for the student (the latest by the times file), or undefined when none was. */
+  kept?: string;
+}
+
+/**
+ * One row per student. A student claimed by one file keeps it. Two or more files claiming one student are a
+ * conflict, never settled silently: the latest by the times file (every file timed by its own name, one strictly
+ * latest) is graded; otherwise none is, and the student gets one row saying why, for the instructor to resolve.
+ */
+export function resolveClaims(
+  scored: ScoredSubmission[],
+  manifest: Manifest,
+  timedByFile: (file: string) => boolean,
+  timesGiven: boolean,
+): { kept: ScoredSubmission[]; conflicts: Conflict[] } {
+  const claims = new Map<string, ScoredSubmission[]>();
   for (const submission of scored) {
     if (!submission.studentId) continue;
-    const current = latest.get(submission.studentId);
-    const later = (a: ScoredSubmission, b: ScoredSubmission) => (a.submittedAtMs ?? -Infinity) > (b.submittedAtMs ?? -Infinity) || ((a.submittedAtMs ?? -Infinity) === (b.submittedAtMs ?? -Infinity) && a.file > b.file);
-    if (!current || later(submission, current)) latest.set(submission.studentId, submission);
+    claims.set(submission.studentId, [...(claims.get(submission.studentId) ?? []), submission]);
   }
+  const conflicts: Conflict[] = [];
   const kept: ScoredSubmission[] = [];
-  const superseded: { file: string; by: string }[] = [];
+  const done = new Set<string>();
   for (const submission of scored) {
-    const winner = submission.studentId ? latest.get(submission.studentId) : submission;
-    if (winner === submission) kept.push(submission);
-    else superseded.push({ file: submission.file, by: winner!.file });
+    const group = submission.studentId ? claims.get(submission.studentId)! : [submission];
+    if (group.length === 1) {
+      kept.push(submission);
+      continue;
+    }
+    if (done.has(submission.studentId)) continue;
+    done.add(submission.studentId);
+    const times = group.map((s) => (timedByFile(s.file) ? s.submittedAtMs : undefined));
+    const latest = Math.max(...times.map((t) => t ?? -Infinity));
+    const winner = times.every((t) => t !== undefined) && times.filter((t) => t === latest).length === 1 ? group[times.indexOf(latest)] : undefined;
+    conflicts.push({ studentId: submission.studentId, files: group.map((s) => ({ file: s.file, ...(s.submittedAtMs !== undefined ? { submittedAtMs: s.submittedAtMs } : {}) })), ...(winner ? { kept: winner.file } : {}) });
+    if (winner) {
+      kept.push(winner);
+      continue;
+    }
+    const names = group.map((s) => s.file).join(', ');
+    kept.push({
+      file: names,
+      studentId: submission.studentId,
+      problem: `${group.length} files claim this student (${names}), and ${timesGiven ? 'the times file, by file name, does not say which was handed in last' : 'no times file says which was handed in last'}, so none is graded. The instructor decides which counts: remove the others from the folder${timesGiven ? ', or give each file its time in the times file' : ', or pass --times with each file\'s submission time'}, and regrade.`,
+      exercises: [],
+      pointsBeforeLate: 0,
+      maxPoints: maxPoints(manifest),
+    });
   }
-  return { kept, superseded };
+  return { kept, conflicts };
 }
 
 async function writeOutputs(out: string, manifest: Manifest, scored: ScoredSubmission[], roster: RosterRow[] | undefined, moodleId: 'idnumber' | 'email' | 'username'): Promise<void> {
@@ -313,7 +427,7 @@ async function writeOutputs(out: string, manifest: Manifest, scored: ScoredSubmi
 function summaryText(
   manifest: Manifest,
   scored: ScoredSubmission[],
-  notes: { superseded: { file: string; by: string }[]; ignored: string[]; roster?: RosterRow[]; timesFromFiles: number; timesGiven: boolean; overrides: Override[] },
+  notes: { conflicts: Conflict[]; mismatched: string[]; unchecked: string[]; submittersGiven: boolean; ignored: string[]; roster?: RosterRow[]; timesFromFiles: number; timesGiven: boolean; overrides: Override[] },
 ): string {
   const graded = scored.filter((s) => s.total !== undefined);
   const totals = graded.map((s) => s.total!).sort((a, b) => a - b);
@@ -327,6 +441,15 @@ function summaryText(
   const section = (title: string, items: string[]) => {
     if (items.length) lines.push('', `${title} (${items.length}):`, ...items.map((item) => `  ${item}`));
   };
+  // Identity problems first: each one is a grade that could land on the wrong student.
+  section(
+    'CONFLICTS: several files claim one student (check who handed in each)',
+    notes.conflicts.map(({ studentId, files, kept }) =>
+      `${visibleText(studentId)}: ${files.map(({ file, submittedAtMs }) => `${visibleText(file)}${submittedAtMs !== undefined ? ` (${new Date(submittedAtMs).toISOString()})` : ''}`).join(', ')}; ${kept ? `graded ${visibleText(kept)}, the latest by the times file` : 'none graded'}`,
+    ),
+  );
+  section(`Files whose learner id is not their submitter's by ${notes.submittersGiven ? 'the submitters file' : 'their file name'} (not graded)`, notes.mismatched.map((file) => visibleText(file)));
+  section('Identity unchecked: the file name names no student, so the learner id inside the file was trusted (pass --submitters)', notes.unchecked.map((file) => visibleText(file)));
   section('Not graded', scored.filter((s) => s.total === undefined).map((s) => `${visibleText(s.file)}: ${visibleText(s.problem ?? '')}`));
   section('Late', late.map((s) => `${visibleText(s.studentId)} (${visibleText(s.file)}): ${describeDuration(s.late!.lateByMs)} late, ${Math.round(s.late!.multiplier * 10000) / 100}% kept`));
   section('Stopped exercises', graded.flatMap((s) => s.exercises.filter((e) => e.graded?.stopped).map((e) => `${visibleText(s.studentId)}: ${e.exerciseId} (${e.graded!.stopped})`)));
@@ -334,7 +457,6 @@ function summaryText(
   section('Overrides applied', graded.flatMap((s) => s.exercises.filter((e) => e.override).map((e) => `${visibleText(s.studentId)}: ${e.exerciseId} = ${e.override!.points}`)));
   const students = new Set(scored.map((s) => s.studentId));
   section('Overrides for students with no submission', notes.overrides.filter((o) => !students.has(o.studentId)).map((o) => `${visibleText(o.studentId)}: ${o.exerciseId}`));
-  section('Older submissions replaced by a later one from the same student', notes.superseded.map(({ file, by }) => `${visibleText(file)} (kept ${visibleText(by)})`));
   section('Files in the folder that are not submissions (ignored)', notes.ignored.map((name) => visibleText(name)));
   if (notes.roster) {
     section('Students not found in the roster (their canvas.csv rows use the student id as SIS User ID)', scored.filter((s) => s.studentId && !findInRoster(notes.roster!, s.studentId)).map((s) => visibleText(s.studentId)));

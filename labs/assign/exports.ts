@@ -223,6 +223,30 @@ export function readTimes(text: string, name = 'times.csv'): ReadRows<{ key: str
   return { rows, errors };
 }
 
+/**
+ * submitters.csv: a header naming file and studentId, then who handed in each file, as the LMS records it. This,
+ * not the learner id written inside a file (which its sender controls), says whose grade a file is.
+ */
+export function readSubmitters(text: string, name = 'submitters.csv'): ReadRows<{ file: string; studentId: string }> {
+  const [header = [], ...lines] = parseCsv(text);
+  const [f, s] = columns(header, ['file', 'studentId']);
+  if (f < 0 || s < 0) return { rows: [], errors: [`${name}: expected a header line with file and studentId.`] };
+  const rows: { file: string; studentId: string }[] = [];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  lines.forEach((line, index) => {
+    const file = (line[f] ?? '').trim();
+    const studentId = (line[s] ?? '').trim();
+    if (!file || !studentId) errors.push(`${name} line ${index + 2}: expected a file and a studentId.`);
+    else if (seen.has(file)) errors.push(`${name} line ${index + 2}: ${JSON.stringify(file.slice(0, 80))} is listed twice.`);
+    else {
+      seen.add(file);
+      rows.push({ file, studentId });
+    }
+  });
+  return { rows, errors };
+}
+
 /** Canvas's gradebook export (Student, ID, SIS User ID, SIS Login ID, Section, …); its "Points Possible" row is skipped. */
 export function readRoster(text: string, name = 'roster.csv'): ReadRows<RosterRow> {
   const [header = [], ...lines] = parseCsv(text);
