@@ -255,12 +255,12 @@ function bookExerciseIds(root: HTMLElement): string[] | undefined {
   }
 }
 
-async function readLink(hash: string, knownIds: string[] | undefined): Promise<{ ok: true; manifest: Manifest } | { ok: false; title: string; reasons: string[] }> {
+function readLink(hash: string, knownIds: string[] | undefined): { ok: true; manifest: Manifest } | { ok: false; title: string; reasons: string[] } {
   if (!/^#?a=/.test(hash)) {
     return { ok: false, title: 'This page shows an assignment, but the link has none.', reasons: [] };
   }
   try {
-    const read = await readAssignmentLink(hash, knownIds);
+    const read = readAssignmentLink(hash, knownIds);
     if (read.ok) return { ok: true, manifest: read.manifest };
     return { ok: false, title: 'This assignment link is damaged or incomplete, so the assignment cannot be shown.', reasons: read.errors };
   } catch (error) {
@@ -270,8 +270,7 @@ async function readLink(hash: string, knownIds: string[] | undefined): Promise<{
 
 async function render(page: Page): Promise<void> {
   const generation = ++page.generation;
-  const link = await readLink(location.hash, bookExerciseIds(page.root));
-  if (generation !== page.generation) return;
+  const link = readLink(location.hash, bookExerciseIds(page.root));
   if (!link.ok) {
     page.manifest = undefined;
     showLinkProblem(page, link.title, link.reasons);
