@@ -234,13 +234,14 @@ class ChildHandle {
         child.kill('SIGKILL');
         resolve(`the grader did not start within ${STARTUP_LIMIT_MS / 1000} s`);
       }, STARTUP_LIMIT_MS);
-      child.on('message', function onReady(message: unknown) {
+      const onReady = (message: unknown) => {
         if ((message as { type?: unknown })?.type !== 'ready') return;
         clearTimeout(timer);
         child.off('message', onReady);
         this.baselineKb = residentKb(child.pid) ?? 0;
         resolve(undefined);
-      });
+      };
+      child.on('message', onReady);
       child.on('exit', () => {
         clearTimeout(timer);
         resolve(`the grader stopped while starting (${describeExit(child.exitCode, child.signalCode, '')})`);
