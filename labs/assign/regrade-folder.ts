@@ -6,7 +6,8 @@
  * Which files count: every entry of the folder (not its subfolders) whose name ends in `.json`, any case, and does not
  * start with a dot. Everything else is listed in `ignored`, so an instructor sees what was left out.
  */
-import { lstat, open, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_PROGRESS_FILE_CHARS, tooLarge } from '../exercises/progress';
 import type { Manifest } from './manifest';
@@ -50,20 +51,38 @@ export async function regradeFolder(dir: string, manifest: Manifest, options: Gr
  * One file's text, read only when it is a regular file (not followed through a link) no larger than a submission
  * can be: UTF-8 takes at most 4 bytes per character, so a file over 4 × MAX_PROGRESS_FILE_CHARS bytes cannot pass
  * readProgressFile's length check, and reading stops there whatever the file claims its size is.
+ *
+ * The checks are made on the open handle, never on the name: the file is opened with O_NOFOLLOW (a link is refused
+ * by the kernel, so one swapped in after the folder was listed is never followed) and O_NONBLOCK (a named pipe cannot
+ * hold the open), then `fstat` says whether what was opened is a regular file and how large it is.
  */
 export async function readSubmissionFile(file: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
-  let stats;
-  try {
-    stats = await lstat(file);
-  } catch (error) {
-    return { ok: false, reason: `The file could not be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}).` };
+  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
+  const linkReason = 'This is a link, not a submission file; copy the file itself into the folder.';
+  const unreadable = (error: unknown) => `The file could not be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}).`;
+  if (O_NOFOLLOW === undefined) {
+    // Windows has no O_NOFOLLOW: there the name is checked first, which leaves a window a swapped link could use.
+    try {
+      if ((await lstat(file)).isSymbolicLink()) return { ok: false, reason: linkReason };
+    } catch (error) {
+      return { ok: false, reason: unreadable(error) };
+    }
   }
-  if (!stats.isFile()) return { ok: false, reason: stats.isSymbolicLink() ? 'This is a link, not a submission file; copy the file itself into the folder.' : 'This is not a regular file.' };
-  const maxBytes = 4 * MAX_PROGRESS_FILE_CHARS;
-  if (stats.size > maxBytes) return { ok: false, reason: tooLarge(stats.size) };
-  let handle;
+  let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'r');
+    handle = await open(file, O_RDONLY | (O_NOFOLLOW ?? 0) | (O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ELOOP: the last part of the name is a link. ENXIO: a socket, or a pipe's far end.
+    if (code === 'ELOOP') return { ok: false, reason: linkReason };
+    if (code === 'ENXIO') return { ok: false, reason: 'This is not a regular file.' };
+    return { ok: false, reason: unreadable(error) };
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { ok: false, reason: 'This is not a regular file.' };
+    const maxBytes = 4 * MAX_PROGRESS_FILE_CHARS;
+    if (stats.size > maxBytes) return { ok: false, reason: tooLarge(stats.size) };
     const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
     let length = 0;
     for (;;) {
@@ -74,8 +93,8 @@ export async function readSubmissionFile(file: string): Promise<{ ok: true; text
     }
     return { ok: true, text: buffer.subarray(0, length).toString('utf8') };
   } catch (error) {
-    return { ok: false, reason: `The file could not be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}).` };
+    return { ok: false, reason: unreadable(error) };
   } finally {
-    await handle?.close();
+    await handle.close().catch(() => {});
   }
 }

@@ -5,17 +5,29 @@
  * that must not appear in any result. Runaway answers never end on their own, so any time limit stops them and the
  * tests assert the recorded outcome, never a duration. Batches share one call (one pool) where their limits agree.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bookRegistry } from '../catalog';
 import { referenceAnswer, variantParams, variantSeed } from '../exercises/grade';
 import type { Answer } from '../exercises/types';
 import type { Manifest } from './manifest';
 import { regradeFolder } from './regrade-folder';
 import { gradeSubmissions, type GradedSubmission } from './sandbox';
+
+/**
+ * A name swapped for a link between a check by name and the open: `lstat` of a name in this map reports the regular
+ * file it maps to (what stood there when checked), while opening the name meets the link that replaced it.
+ */
+const swappedAfterCheck = vi.hoisted(() => new Map<string, string>());
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  const lstat = ((file: string, ...rest: unknown[]) => (actual.lstat as (...a: unknown[]) => unknown)(swappedAfterCheck.get(String(file)) ?? file, ...rest)) as typeof actual.lstat;
+  return { ...actual, lstat, default: { ...actual, lstat } };
+});
 
 const ASSIGNMENT = 'cs451-2026-hw3';
 const CODE_A = 'clocks/vector-clock';
@@ -449,5 +461,22 @@ describe('regrading a folder', () => {
     ]);
     expect(scoreOf(submissions[1], NUMERIC)).toBe(1);
     expect(allText(submissions)).not.toContain('FILE-SECRET-CONTENT');
+  });
+
+  it('never follows a file swapped for a link after the folder was checked, and is not held by a named pipe', async () => {
+    const dir = path.join(scratch, 'raced');
+    mkdirSync(dir);
+    // Another student's submission, outside the folder, that the link would hand in as this file.
+    const elsewhere = path.join(scratch, 'elsewhere.json');
+    writeFileSync(elsewhere, submission('victim', { [NUMERIC]: reference(NUMERIC, 'victim') }));
+    const raced = path.join(dir, 'a-raced.json');
+    symlinkSync(elsewhere, raced);
+    swappedAfterCheck.set(raced, elsewhere);
+    execFileSync('mkfifo', [path.join(dir, 'b-pipe.json')]);
+    const { submissions } = await regradeFolder(dir, manifest);
+    expect(submissions.map((row) => [row.file, row.problem])).toEqual([
+      ['a-raced.json', 'This is a link, not a submission file; copy the file itself into the folder.'],
+      ['b-pipe.json', 'This is not a regular file.'],
+    ]);
   });
 });
