@@ -161,9 +161,13 @@ export function clockPolicy(): CachePolicy<{ cap: number; m: Map<CacheKey, numbe
   it('the starter fails every check, and a policy of the wrong shape is named', async () => {
     const starter = clockPolicyExercise.kind === 'code' ? clockPolicyExercise.starter(variantParams(clockPolicyExercise, 0)) : '';
     const result = await gradeText(clockPolicyExercise, 0, code(starter));
-    // It refuses everything, which keeps the contract; CLOCK's first admission and the hit ratio tell it apart.
-    expect(result.score).toBeCloseTo(1 / 3);
+    // It refuses everything: the contract says an object that fits is cached, so doing nothing earns no credit.
+    expect(result.score).toBe(0);
     expect(result.text).toContain('CLOCK admits the object, your insert refused it.');
+    expect(result.text).toMatch(/the CachePolicy contract: In the stream with seed \d+ .*the object fits in the \d+ B cache, so insert must evict until it fits and cache it, but it returned admitted false\./);
+    // A policy whose usedBytes() forgets an object is caught by its own accounts, not only by CLOCK's.
+    const lying = await gradeText(clockPolicyExercise, 0, code(replace('    usedBytes: (state) => state.usedBytes,', '    usedBytes: (state) => Math.max(0, state.usedBytes - 100),')));
+    expect(lying.text).toMatch(/the CachePolicy contract: .*usedBytes\(\) says \d+ B, but the keys cached \(.*\) add up to \d+ B\./);
     const noKeys = await gradeText(clockPolicyExercise, 0, code(replace('    keys(state) {', '    keyz(state) {')));
     expect(noKeys.text).toContain('The policy clockPolicy() returned has no function keys.');
   });

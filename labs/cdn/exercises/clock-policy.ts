@@ -278,6 +278,13 @@ export function contractBreach(policy: CachePolicy, stream: ClockPolicyParams['s
     if (used > stream.capacityBytes) return `${at}, your cache holds ${used} B, more than its ${stream.capacityBytes} B: evict until the new object fits.`;
     const missing = result.evicted.filter((k) => !before.includes(k));
     if (missing.length > 0) return `${at}, insert reported evicting ${list(missing)}, which ${missing.length === 1 ? 'was' : 'were'} not cached.`;
+    if (sizeBytes > stream.capacityBytes) continue;
+    // The contract's other half: an object that fits is cached, and the cache's own accounts agree with it.
+    if (!result.admitted) return `${at}, the object fits in the ${stream.capacityBytes} B cache, so insert must evict until it fits and cache it, but it returned admitted false.`;
+    const after = policy.keys(state);
+    if (!after.includes(key)) return `${at}, insert admitted the object but keys() does not list it.`;
+    const held = after.reduce((sum, k) => sum + (stream.sizes[KEY_NAMES.indexOf(String(k))] ?? 0), 0);
+    if (held !== used) return `${at}, usedBytes() says ${used} B, but the keys cached (${list(after)}) add up to ${held} B.`;
   }
   return '';
 }
