@@ -283,7 +283,7 @@ export function contractBreach(policy: CachePolicy, stream: ClockPolicyParams['s
     if (!result.admitted) return `${at}, the object fits in the ${stream.capacityBytes} B cache, so insert must evict until it fits and cache it, but it returned admitted false.`;
     const after = policy.keys(state);
     if (!after.includes(key)) return `${at}, insert admitted the object but keys() does not list it.`;
-    const held = after.reduce((sum, k) => sum + (stream.sizes[KEY_NAMES.indexOf(String(k))] ?? 0), 0);
+    const held = after.reduce<number>((sum, k) => sum + (stream.sizes[KEY_NAMES.indexOf(String(k))] ?? 0), 0);
     if (held !== used) return `${at}, usedBytes() says ${used} B, but the keys cached (${list(after)}) add up to ${held} B.`;
   }
   return '';
