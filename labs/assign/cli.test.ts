@@ -296,7 +296,8 @@ describe('happens-before regrade (end to end, the real sandbox)', () => {
     expect(s3).toContain('1. clocks/ntp-offset: 0 of 4 points');
     expect(s3).toContain('Set to 6 points by the instructor (the graders gave 0): Graded by hand: answer emailed, upload failed');
     expect(readFileSync(path.join(out, 'feedback', 'file-broken.txt'), 'utf8')).toContain('could not be graded');
-    expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8')).toContain('broken.json,,Not graded: ');
+    expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8')).not.toContain('broken.json');
+    expect(readFileSync(path.join(out, 'summary.txt'), 'utf8')).toContain('Not graded (not in moodle.csv and left blank in canvas.csv: enter these by hand) (1):\n  broken.json: ');
     expect(readFileSync(path.join(out, 'summary.txt'), 'utf8')).toContain('No time in the times file, so no late penalty applied (1):\n  =HYPERLINK("http://x.example")\\u{1b}[31m<b>/../../x (z-hostile.json)');
     // The hostile id's files stay inside results/ and feedback/, under a name of safe characters.
     expect(readdirSync(path.join(out, 'results')).sort()).toEqual([`${safeFileStem(HOSTILE_ID)}.json`, 'file-broken.json', 's1.json', 's2.json', 's3.json'].sort());

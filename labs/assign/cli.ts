@@ -450,7 +450,7 @@ function summaryText(
   );
   section(`Files whose learner id is not their submitter's by ${notes.submittersGiven ? 'the submitters file' : 'their file name'} (not graded)`, notes.mismatched.map((file) => visibleText(file)));
   section('Identity unchecked: the file name names no student, so the learner id inside the file was trusted (pass --submitters)', notes.unchecked.map((file) => visibleText(file)));
-  section('Not graded', scored.filter((s) => s.total === undefined).map((s) => `${visibleText(s.file)}: ${visibleText(s.problem ?? '')}`));
+  section('Not graded (not in moodle.csv and left blank in canvas.csv: enter these by hand)', scored.filter((s) => s.total === undefined).map((s) => `${s.studentId ? `${visibleText(s.studentId)} (${visibleText(s.file)})` : visibleText(s.file)}: ${visibleText(s.problem ?? '')}`));
   section('Late', late.map((s) => `${visibleText(s.studentId)} (${visibleText(s.file)}): ${describeDuration(s.late!.lateByMs)} late, ${Math.round(s.late!.multiplier * 10000) / 100}% kept`));
   section('Stopped exercises', graded.flatMap((s) => s.exercises.filter((e) => e.graded?.stopped).map((e) => `${visibleText(s.studentId)}: ${e.exerciseId} (${e.graded!.stopped})`)));
   section('Answers given for another variant (graded for the assigned one)', graded.flatMap((s) => s.exercises.filter((e) => e.graded?.answeredSeed !== undefined && e.graded.answeredSeed !== e.graded.assignedSeed).map((e) => `${visibleText(s.studentId)}: ${e.exerciseId}`)));

@@ -102,6 +102,13 @@ describe('Moodle grade import CSV', () => {
     expect(moodleCsv([late], manifest, 'idnumber').startsWith('ID number,')).toBe(true);
     expect(moodleCsv([late], manifest, 'username').startsWith('Username,')).toBe(true);
   });
+
+  it('has no row for a file not graded, so Moodle never meets a user it cannot find and aborts the import', () => {
+    const broken = scoreSubmission({ file: 'bob_123_456_cs451-hw3-s1000001.json', exercises: [], problem: 'The file is not valid JSON.' }, manifest, undefined, []);
+    const identifiedNotGraded = scoreSubmission({ file: 's2.json', learnerId: 's2', exercises: [], problem: 'Handed in by "s3".' }, manifest, undefined, []);
+    const ok = scoreSubmission(graded('s1', [1, 1]), manifest, undefined, []);
+    expect(parseCsv(moodleCsv([broken, identifiedNotGraded, ok], manifest, 'idnumber')).map((row) => row[0])).toEqual(['ID number', 's1']);
+  });
 });
 
 describe('hostile ids and messages', () => {

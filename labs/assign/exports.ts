@@ -313,12 +313,23 @@ export function feedbackSummary(submission: ScoredSubmission): string {
 }
 
 /**
+ * Whether a submission gets a moodle.csv row: only a graded one that names its student. Moodle's CSV importer
+ * (grade/import/csv/classes/load_data.php) aborts the whole import at a user it cannot find, so a file name in the
+ * user column would block every student's grade; and a row with no grade teaches Moodle nothing. Files not graded
+ * stay in summary.txt and their feedback file, for the instructor to enter by hand.
+ */
+export function inMoodleCsv(submission: ScoredSubmission): boolean {
+  return submission.studentId !== '' && submission.total !== undefined;
+}
+
+/**
  * Moodle's grade import (CSV): the user column (ID number, Email address or Username, holding the student id
  * students entered), the assignment's grade column and a Feedback column (HTML-escaped, since Moodle renders it).
+ * One row per graded student only (`inMoodleCsv`).
  */
 export function moodleCsv(scored: ScoredSubmission[], manifest: Manifest, idColumn: 'idnumber' | 'email' | 'username'): string {
   const rows: (string | number | undefined)[][] = [[MOODLE_ID_HEADER[idColumn], gradeColumn(manifest), 'Feedback']];
-  for (const submission of scored) rows.push([submission.studentId || submission.file, submission.total, escapeHtml(visibleText(feedbackSummary(submission)))]);
+  for (const submission of scored.filter(inMoodleCsv)) rows.push([submission.studentId, submission.total, escapeHtml(visibleText(feedbackSummary(submission)))]);
   return csvLines(rows);
 }
 
