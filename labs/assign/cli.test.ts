@@ -225,6 +225,18 @@ describe('whose grade a file is: the LMS says, not the file', () => {
     expect(bad).toMatchObject({ status: 2, stderr: expect.stringContaining('bad-submitters.csv: expected a header line with file and studentId.') });
   });
 
+  it('keys a file that cannot be read by the student its name names, and says the identity came from the name', async () => {
+    const out = path.join(work, 'out-broken-named');
+    const result = await run(['regrade', manifestFile, submissions, '--out', out], folder([
+      { file: 'bob_123_456_cs451-hw3-s3000003.json', exercises: [], problem: 'This is not a progress file: it is not valid JSON.' },
+    ]));
+    expect(result.status).toBe(1);
+    expect(canvasRows(out)).toEqual(['s3000003,,s3000003,,,']);
+    expect(readdirSync(path.join(out, 'feedback'))).toEqual(['s3000003.txt']);
+    expect(readFileSync(path.join(out, 'feedback', 's3000003.txt'), 'utf8')).toContain('Student: s3000003 (from the file name; the file itself names no one)');
+    expect(readFileSync(path.join(out, 'moodle.csv'), 'utf8').split('\r\n')).toHaveLength(2);
+  });
+
   it('grades none of two files that claim one student without --times, and gives the student a row saying why', async () => {
     const out = path.join(work, 'out-conflict');
     const result = await run(['regrade', manifestFile, submissions, '--out', out], folder([

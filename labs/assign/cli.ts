@@ -289,7 +289,15 @@ async function regrade(args: string[], deps: CliDeps): Promise<number> {
         timesFromFiles++;
       }
     }
-    return scoreSubmission(graded, manifest, at, overrides);
+    const scoredOne = scoreSubmission(graded, manifest, at, overrides);
+    if (scoredOne.studentId === '') {
+      // A file that could not be read names no learner, but the LMS still says whose it is: its row is that student's.
+      const fromSubmitters = submitters?.get(graded.file);
+      const fromName = fromSubmitters === undefined ? studentInFileName(graded.file, manifest.id) : undefined;
+      if (fromSubmitters !== undefined) return { ...scoredOne, studentId: fromSubmitters, studentIdFrom: 'submitters file' as const };
+      if (fromName !== undefined) return { ...scoredOne, studentId: fromName, studentIdFrom: 'file name' as const };
+    }
+    return scoredOne;
   });
   const { kept: scored, conflicts } = resolveClaims(scoredAll, manifest, (file) => times.has(file), Boolean(values.times));
 

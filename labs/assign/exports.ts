@@ -51,6 +51,8 @@ export interface ScoredSubmission {
   file: string;
   /** The learner id from the file ('' when it names none). Untrusted: escaped wherever it is written. */
   studentId: string;
+  /** Where `studentId` came from when the file itself named no one (it could not be read): the LMS's file name or the submitters file. */
+  studentIdFrom?: 'file name' | 'submitters file';
   /** Why the file could not be graded; then `total` is undefined and the gradebooks get an empty grade. */
   problem?: string;
   exercises: ScoredExercise[];
@@ -380,7 +382,7 @@ export function gradescopeResults(scored: ScoredSubmission): object {
 
 /** The plain-text feedback a student reads: per exercise the points and each check's message; late and overrides explained. */
 export function feedbackText(scored: ScoredSubmission, manifest: Manifest): string {
-  const lines = [`${visibleText(manifest.title)} (${manifest.id})`, `Student: ${visibleText(scored.studentId) || '(none named in the file)'}`, `File: ${visibleText(scored.file)}`, ''];
+  const lines = [`${visibleText(manifest.title)} (${manifest.id})`, `Student: ${scored.studentId ? `${visibleText(scored.studentId)}${scored.studentIdFrom ? ` (from the ${scored.studentIdFrom}; the file itself names no one)` : ''}` : '(none named in the file)'}`, `File: ${visibleText(scored.file)}`, ''];
   if (scored.total === undefined) {
     lines.push('This submission could not be graded:', `  ${quotedText(scored.problem ?? 'unknown reason', '  ')}`, '', 'Ask your instructor; download the submission file again from the assignment page and resubmit it unchanged.');
     return lines.join('\n') + '\n';
