@@ -168,7 +168,7 @@ describe('happens-before (in-process)', () => {
     expect(readdirSync(path.join(out, 'feedback')).sort()).toEqual(['file-b.txt', 's1.txt', 's2.txt']);
     expect(readFileSync(path.join(out, 'feedback', 'file-b.txt'), 'utf8')).toContain('could not be graded:\n  This is not a progress file');
     const summary = readFileSync(path.join(out, 'summary.txt'), 'utf8');
-    expect(summary).toContain('3 submissions, 2 graded, 1 not graded.');
+    expect(summary).toContain('3 submission files, 3 rows (one per student, or per file naming no student): 2 graded, 1 not graded.');
     expect(summary).toContain('Identity unchecked: the file name names no student, so the learner id inside the file was trusted (pass --submitters) (2):\n  a.json\n  c.json');
     expect(summary).toContain('notes.txt');
     expect(summary).toContain("taken from each file's export time");
@@ -249,6 +249,7 @@ describe('whose grade a file is: the LMS says, not the file', () => {
     expect(readFileSync(path.join(out, 'feedback', 's1.txt'), 'utf8')).toContain('2 files claim this student (cs451-hw3-s1.json, smithann_123_456_cs451-hw3-s1.json), and no times file says which was handed in last, so none is graded.');
     const summary = summaryOf(out);
     expect(summary.indexOf('CONFLICTS')).toBeLessThan(summary.indexOf('Not graded'));
+    expect(summary).toContain(': 3 submission files, 2 rows (one per student, or per file naming no student): 1 graded, 1 not graded.');
     expect(summary).toContain('CONFLICTS: several files claim one student (check who handed in each) (1):\n  s1: cs451-hw3-s1.json, smithann_123_456_cs451-hw3-s1.json; none graded');
   });
 

@@ -302,7 +302,7 @@ async function regrade(args: string[], deps: CliDeps): Promise<number> {
   const { kept: scored, conflicts } = resolveClaims(scoredAll, manifest, (file) => times.has(file), Boolean(values.times));
 
   await writeOutputs(out, manifest, scored, roster, moodleId);
-  const summary = summaryText(manifest, scored, { conflicts, mismatched, unchecked, submittersGiven: Boolean(submitters), ignored: folder.ignored, roster, timesFromFiles, timesGiven: Boolean(values.times), overrides });
+  const summary = summaryText(manifest, scored, { files: folder.submissions.length, conflicts, mismatched, unchecked, submittersGiven: Boolean(submitters), ignored: folder.ignored, roster, timesFromFiles, timesGiven: Boolean(values.times), overrides });
   await writeFile(path.join(out, 'summary.txt'), summary);
   deps.stdout(summary);
   deps.stdout(`Wrote canvas.csv, moodle.csv, results/, feedback/ and summary.txt to ${out}\n`);
@@ -435,7 +435,7 @@ async function writeOutputs(out: string, manifest: Manifest, scored: ScoredSubmi
 function summaryText(
   manifest: Manifest,
   scored: ScoredSubmission[],
-  notes: { conflicts: Conflict[]; mismatched: string[]; unchecked: string[]; submittersGiven: boolean; ignored: string[]; roster?: RosterRow[]; timesFromFiles: number; timesGiven: boolean; overrides: Override[] },
+  notes: { files: number; conflicts: Conflict[]; mismatched: string[]; unchecked: string[]; submittersGiven: boolean; ignored: string[]; roster?: RosterRow[]; timesFromFiles: number; timesGiven: boolean; overrides: Override[] },
 ): string {
   const graded = scored.filter((s) => s.total !== undefined);
   const totals = graded.map((s) => s.total!).sort((a, b) => a - b);
@@ -443,7 +443,8 @@ function summaryText(
   const median = totals.length ? (totals.length % 2 ? totals[(totals.length - 1) / 2] : (totals[totals.length / 2 - 1] + totals[totals.length / 2]) / 2) : 0;
   const late = graded.filter((s) => s.late && s.late.lateByMs > 0);
   const lines = [
-    `${visibleText(manifest.title)} (${manifest.id}): ${scored.length} submission${scored.length === 1 ? '' : 's'}, ${graded.length} graded, ${scored.length - graded.length} not graded.`,
+    // Files and students differ when files conflict (several files, one student's row), so both are counted.
+    `${visibleText(manifest.title)} (${manifest.id}): ${plural(notes.files, 'submission file')}, ${plural(scored.length, 'row')} (one per student, or per file naming no student): ${graded.length} graded, ${scored.length - graded.length} not graded.`,
     `Points possible: ${maxPoints(manifest)}. ${totals.length ? `Mean ${mean.toFixed(2)}, median ${median}, lowest ${totals[0]}, highest ${totals.at(-1)}.` : ''}`.trimEnd(),
   ];
   const section = (title: string, items: string[]) => {
@@ -478,6 +479,8 @@ function summaryText(
   }
   return `${lines.join('\n')}\n`;
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** Progress on stderr: a bar redrawn in place on a terminal, otherwise a line at every tenth and at the end. */
 function progressReporter(deps: CliDeps) {
