@@ -111,6 +111,15 @@ describe('Moodle grade import CSV', () => {
   });
 });
 
+describe('wording', () => {
+  it('says "1 point", not "1 points", for an override', () => {
+    const override: Override = { studentId: 's1', exerciseId: 'clocks/hlc', points: 1, reason: 'regraded' };
+    const scored = scoreSubmission(graded('s1', [0, 0]), manifest, undefined, [override]);
+    expect(feedbackText(scored, manifest)).toContain('Set to 1 point by the instructor (the graders gave 0): regraded');
+    expect(JSON.stringify(gradescopeResults(scored))).toContain('Set to 1 point by the instructor: regraded.');
+  });
+});
+
 describe('hostile ids and messages', () => {
   const hostile = '=HYPERLINK("http://evil.example","click")\u202e\u0007<script>alert(1)</script>\r\nx';
   const submission: GradedSubmission = {

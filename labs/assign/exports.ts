@@ -67,6 +67,9 @@ export interface ScoredSubmission {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** "1 point", "0 points", "2.5 points". */
+const pointsText = (points: number) => `${points} point${points === 1 ? '' : 's'}`;
+
 /** Applies overrides and the late policy to one graded submission. */
 export function scoreSubmission(graded: GradedSubmission, manifest: Manifest, submittedAtMs: number | undefined, overrides: Override[]): ScoredSubmission {
   const studentId = graded.learnerId ?? '';
@@ -372,7 +375,7 @@ export function gradescopeResults(scored: ScoredSubmission): object {
       score: exercise.points,
       max_score: exercise.maxPoints,
       output: [
-        ...(exercise.override ? [`Set to ${exercise.override.points} points by the instructor: ${visibleText(exercise.override.reason || 'no reason given')}.`] : []),
+        ...(exercise.override ? [`Set to ${pointsText(exercise.override.points)} by the instructor: ${visibleText(exercise.override.reason || 'no reason given')}.`] : []),
         ...(exercise.graded?.stopped ? [`Stopped: ${exercise.graded.stopped}.`] : []),
         ...checkLines(exercise, ''),
       ].join('\n'),
@@ -389,7 +392,7 @@ export function feedbackText(scored: ScoredSubmission, manifest: Manifest): stri
   }
   scored.exercises.forEach((exercise, index) => {
     lines.push(`${index + 1}. ${exercise.exerciseId}: ${exercise.points} of ${exercise.maxPoints} points`);
-    if (exercise.override) lines.push(`   Set to ${exercise.override.points} points by the instructor (the graders gave ${round2((exercise.graded?.result.score ?? 0) * exercise.maxPoints)}): ${quotedText(exercise.override.reason || 'no reason given', '   ')}`);
+    if (exercise.override) lines.push(`   Set to ${pointsText(exercise.override.points)} by the instructor (the graders gave ${round2((exercise.graded?.result.score ?? 0) * exercise.maxPoints)}): ${quotedText(exercise.override.reason || 'no reason given', '   ')}`);
     if (exercise.graded?.stopped) lines.push(`   Stopped: ${exercise.graded.stopped}.`);
     for (const line of checkLines(exercise, '   ')) lines.push(`   ${line}`);
     lines.push('');
