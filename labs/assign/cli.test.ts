@@ -83,6 +83,17 @@ describe('happens-before (in-process)', () => {
     expect(JSON.parse(schema.stdout).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 
+  it('lists every exercise of the book with its kind and title, so a manifest can name them', async () => {
+    const listed = await run(['exercises']);
+    expect(listed.status).toBe(0);
+    const lines = listed.stdout.trimEnd().split('\n');
+    const ids = lines.map((line) => line.split(/\s+/)[0]);
+    for (const id of KNOWN) expect(ids).toContain(id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(lines.some((line) => / code {7} \S/.test(line))).toBe(true);
+    expect(await run(['exercises', 'x'])).toMatchObject({ status: 2, stderr: expect.stringContaining('exercises takes no arguments') });
+  });
+
   it('checks a manifest and prints the link, leaving extensions out of it', async () => {
     const { status, stdout, stderr } = await run(['check', manifestFile, '--site', 'https://example.org/book/']);
     expect(status).toBe(0);

@@ -3,6 +3,7 @@
  *
  *   happens-before check <manifest.json> --site <base url>
  *   happens-before schema   (the manifest's JSON Schema, for editors)
+ *   happens-before exercises   (every exercise id of the book, with its kind and title)
  *   happens-before regrade <manifest.json> <submissions-dir> --out <dir> [--times times.csv]
  *       [--submitters submitters.csv] [--overrides overrides.csv] [--roster roster.csv]
  *       [--moodle-id idnumber|email|username] [--time-limit <ms>] [--memory <MB>] [--concurrency <n>]
@@ -54,6 +55,20 @@ export interface CliDeps {
   regradeFolder?: (dir: string, manifest: Manifest, options: GradeSubmissionsOptions) => Promise<FolderRegrade>;
   /** Every exercise id of the book; default `bookExerciseIds`. */
   knownExerciseIds?: () => Promise<string[]>;
+  /** Every exercise of the book in chapter order, for `exercises`; default read from labs/catalog.ts. */
+  bookExercises?: () => Promise<BookExercise[]>;
+}
+
+/** One line of `happens-before exercises`. `kind` is `code` for an exercise whose page shows a code editor. */
+export interface BookExercise {
+  id: string;
+  kind: string;
+  title: string;
+}
+
+async function loadBookExercises(): Promise<BookExercise[]> {
+  const { loadAllSets } = await import('../catalog');
+  return (await loadAllSets()).flatMap((set) => set.exercises.map(({ id, kind, title }) => ({ id, kind, title })));
 }
 
 export const EXIT_OK = 0;
@@ -66,6 +81,8 @@ Usage:
   happens-before check <manifest.json> --site <base url>
   happens-before regrade <manifest.json> <submissions-dir> --out <dir> [options]
   happens-before schema      print the manifest's JSON Schema, for editors
+  happens-before exercises   list every exercise id of the book, with its kind (code: the page shows a code
+                             editor) and title, for a manifest's "exercises"
 
 Run "happens-before <command> --help" for a command's options.
 `;
@@ -161,7 +178,14 @@ export async function runCli(args: string[], deps: CliDeps): Promise<number> {
       return EXIT_OK;
     }
     if (command === 'regrade') return await regrade(rest, deps);
-    throw new UsageError(`Unknown command ${JSON.stringify(command)}; the commands are check, regrade and schema.`);
+    if (command === 'exercises') {
+      if (rest.length) throw new UsageError(`exercises takes no arguments; got ${JSON.stringify(rest[0])}.`);
+      const exercises = await (deps.bookExercises ?? loadBookExercises)();
+      const width = Math.max(0, ...exercises.map((e) => e.id.length));
+      deps.stdout(exercises.map((e) => `${e.id.padEnd(width)}  ${e.kind.padEnd(10)}  ${e.title}\n`).join(''));
+      return EXIT_OK;
+    }
+    throw new UsageError(`Unknown command ${JSON.stringify(command)}; the commands are check, regrade, schema and exercises.`);
   } catch (error) {
     if (error instanceof UsageError) {
       const help = command === 'check' || command === 'regrade' ? `happens-before ${command} --help` : 'happens-before --help';
