@@ -78,6 +78,26 @@ describe('parseManifest', () => {
     expect(parsed.ok && parsed.warnings[0]).toMatch(/^extensions\["s1"\]: 2026-12-01T00:00 is before the due date/);
   });
 
+  it('warns of an extension whose key does not look like a student id the page accepts', () => {
+    const warningsOf = (extensions: Record<string, string>) => {
+      const parsed = parseManifest(JSON.stringify({ ...good, extensions }), KNOWN);
+      return parsed.ok ? parsed.warnings : parsed.errors;
+    };
+    expect(warningsOf({ 'S 1': '2026-12-06T23:59' })).toEqual([
+      'extensions["S 1"]: it holds whitespace, which student ids seldom do, so this extension may never apply; write the id exactly as the student enters it.',
+    ]);
+    expect(warningsOf({ ' s1': '2026-12-06T23:59' })[0]).toContain('trims spaces around a student id');
+    expect(warningsOf({ 's\u0007': '2026-12-06T23:59' })[0]).toContain('control characters');
+    expect(warningsOf({ ['x'.repeat(65)]: '2026-12-06T23:59' })[0]).toContain('at most 64 characters');
+    expect(warningsOf({ s1: '2026-12-06T23:59', 'a.b-c_d@example.org': '2026-12-06T23:59' })).toEqual([]);
+  });
+
+  it('repeats a bad due date in its message', () => {
+    expect(errorsOf({ ...good, due: '2026-12-04 23:59' })).toContain(
+      'due: expected a local date-time like "2026-12-04T23:59" (no offset; it is read in the manifest\'s timeZone); got "2026-12-04 23:59".',
+    );
+  });
+
   it('never throws on hostile text', () => {
     for (const text of ['', 'null', '[]', '"x"', '{', '['.repeat(100_000), 'x'.repeat(2 * 1024 * 1024), JSON.stringify(good).replace('{', '{"__proto__": {"late": {"kind": "none"}},')]) {
       const parsed = parseManifest(text, KNOWN);

@@ -66,9 +66,10 @@ function localFields(text: string): number[] | undefined {
 
 const localDateTime = z
   .string()
-  .refine((text) => localFields(text) !== undefined, {
-    message: 'expected a local date-time like "2026-12-04T23:59" (no offset; it is read in the manifest\'s timeZone)',
-  });
+  .refine(
+    (text) => localFields(text) !== undefined,
+    (text) => ({ message: `expected a local date-time like "2026-12-04T23:59" (no offset; it is read in the manifest's timeZone); got ${quoted(text)}` }),
+  );
 
 const latePolicySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none').describe('Late work gets 0.') }).strict(),
@@ -197,8 +198,27 @@ function checkDates(manifest: Manifest, errors: string[], warnings: string[]): v
     errors.push(`late.zeroAfter: expected a date-time after due (${manifest.due}); got ${manifest.late.zeroAfter}.`);
   }
   for (const [student, local] of Object.entries(manifest.extensions ?? {})) {
+    const unlike = unlikeStudentId(student);
+    if (unlike) warnings.push(`extensions[${quoted(student)}]: ${unlike}, so this extension may never apply; write the id exactly as the student enters it.`);
     if (resolveLocal(local, zone).instantMs < due) warnings.push(`extensions[${quoted(student)}]: ${local} is before the due date ${manifest.due}, so it shortens this student's time.`);
   }
+}
+
+/** As `MAX_STUDENT_ID_CHARS` in src/client/assignment.ts (which imports this file, so it cannot be imported here). */
+const MAX_STUDENT_ID_CHARS = 64;
+
+/**
+ * Why an extension's key cannot be, or is unlikely to be, a student id the assignment page accepts
+ * (`readStudentId` in src/client/assignment.ts: trimmed, at most 64 characters, no control characters), or
+ * undefined. The page keeps inner spaces, but an id with whitespace is almost always a typo ("S 1" for "s1").
+ */
+function unlikeStudentId(key: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(key)) return 'a student id cannot hold control characters or line breaks (the assignment page refuses them)';
+  if (key.trim() !== key) return 'the assignment page trims spaces around a student id, so no student id starts or ends with one';
+  if (key.length > MAX_STUDENT_ID_CHARS) return `a student id has at most ${MAX_STUDENT_ID_CHARS} characters (the assignment page refuses longer ones); this one has ${key.length}`;
+  if (/\s/.test(key)) return 'it holds whitespace, which student ids seldom do';
+  return undefined;
 }
 
 /**
