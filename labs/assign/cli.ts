@@ -13,8 +13,8 @@
  * (`<assignment>-<student>.json`). A file whose learner id is not its submitter's is not graded; two files that
  * claim one student are a conflict that `--times` resolves (the latest counts) or the instructor does.
  *
- * Exit status: 0 when everything was graded, 1 when some submission could not be (it still has a row and a
- * feedback file saying why), when a file's learner id is not its submitter's, when files conflict, or when the
+ * Exit status: 0 when everything was graded, 1 when some submission could not be (it still has a blank canvas.csv
+ * row and a feedback file saying why, but no moodle.csv row), when a file's learner id is not its submitter's, when files conflict, or when the
  * folder holds no submission file, 2 on bad usage, a bad manifest or a bad overrides/times/roster file (nothing graded,
  * nothing written). Results go to stdout and the output folder; progress, warnings and errors go to stderr, with a
  * progress bar only when stderr is a terminal. Every dependency on the machine is in `CliDeps`, so tests can run
@@ -127,8 +127,8 @@ Options:
 When several files claim one student, the latest by --times is graded and the conflict is listed; without
 --times none is graded and the student's row says why.
 
-Exit status: 0 if every submission was graded, 1 if some could not be (each still has a row and a feedback file
-saying why), a file's learner id is not its submitter's, files claim one student, or there is no submission file;
+Exit status: 0 if every submission was graded, 1 if some could not be (each still has a blank canvas.csv row and a
+feedback file saying why, but no moodle.csv row: enter it by hand), a file's learner id is not its submitter's, files claim one student, or there is no submission file;
 2 on bad usage or a bad manifest.
 `;
 

@@ -111,6 +111,14 @@ describe('Moodle grade import CSV', () => {
   });
 });
 
+describe('a file not graded', () => {
+  it('gets score 0 in results.json with output saying it was not graded and why, and a blank Canvas grade', () => {
+    const broken = scoreSubmission({ file: 'x.json', learnerId: 's9', exercises: [], problem: 'The file is not valid JSON.' }, manifest, undefined, []);
+    expect(gradescopeResults(broken)).toEqual({ score: 0, max_score: 10, output: 'Not graded: The file is not valid JSON.', tests: [] });
+    expect(canvasCsv([broken], manifest).split('\r\n')[2]).toBe('s9,,s9,,,');
+  });
+});
+
 describe('wording', () => {
   it('says "1 point", not "1 points", for an override', () => {
     const override: Override = { studentId: 's1', exerciseId: 'clocks/hlc', points: 1, reason: 'regraded' };
