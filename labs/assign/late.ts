@@ -47,7 +47,7 @@ export function latePenalty(manifest: Manifest, studentId: string, submittedAtMs
   const lateByMs = Math.max(0, submittedAtMs - due);
   const extended = manifest.extensions !== undefined && Object.hasOwn(manifest.extensions, studentId);
   if (lateByMs === 0) return { multiplier: 1, lateByMs: 0, reason: extended ? 'On time (with an extension).' : 'On time.' };
-  const late = `Submitted ${describeDuration(lateByMs)} late${extended ? ' (after the extended due date)' : ''}`;
+  const late = `Submitted ${describeDuration(lateByMs)} ${extended ? 'after the extended due date' : 'late'}`;
   const policy = manifest.late ?? { kind: 'none' as const };
   if (policy.kind === 'none') return { multiplier: 0, lateByMs, reason: `${late}: late work gets 0.` };
   if (policy.zeroAfter !== undefined) {
