@@ -204,8 +204,8 @@ function checkDates(manifest: Manifest, errors: string[], warnings: string[]): v
   }
 }
 
-/** As `MAX_STUDENT_ID_CHARS` in src/client/assignment.ts (which imports this file, so it cannot be imported here). */
-const MAX_STUDENT_ID_CHARS = 64;
+/** The longest student id the assignment page accepts (`readStudentId` in src/client/assignment.ts) and a manifest's extensions should use. */
+export const MAX_STUDENT_ID_CHARS = 64;
 
 /**
  * Why an extension's key cannot be, or is unlikely to be, a student id the assignment page accepts

@@ -25,7 +25,8 @@
 import { HashRing } from '../dht/ring';
 import { Random } from '../sim/random';
 import { lru, simulateCache } from './cache';
-import type { CacheKey, CachePolicy } from './cache';
+import type { CachePolicy } from './cache';
+import { objectKey } from './edge';
 import { zipfWorkload } from './workload';
 
 /** How a PoP's balancer picks the server for a request. */
@@ -89,9 +90,6 @@ export interface PopBalance {
   /** The reference: one cache of servers × capacityPerServer on the same stream, with the same policy. */
   pooled: { capacity: number; hitRatio: number; originFetches: number };
 }
-
-/** The cache key of rank r, as requestsFromWorkload names objects: `/o/${r}`. */
-const objectKey = (rank: CacheKey) => `/o/${String(rank)}`;
 
 /** Runs the same seeded stream through the PoP under both spreadings and through one pooled cache. */
 export function popBalance(options: PopBalanceOptions): PopBalance {

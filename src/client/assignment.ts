@@ -26,12 +26,9 @@ import {
 import { variantSeed } from '../../labs/exercises/variants';
 import { escapeHtml } from '../../labs/exercises/prompt';
 import { domId, exerciseBodyHtml } from '../views/exercise-form';
-import { dueInstant, type Manifest } from '../../labs/assign/manifest';
+import { MAX_STUDENT_ID_CHARS, dueInstant, type Manifest } from '../../labs/assign/manifest';
 import { readAssignmentLink } from '../../labs/assign/link';
 import type { ExerciseView } from '../../labs/exercises-view';
-
-/** The longest student id the page accepts, in characters; ids are matched against a roster, never shown as markup. */
-export const MAX_STUDENT_ID_CHARS = 64;
 
 /**
  * A student id as typed, trimmed, or why it cannot be one. Any printable text of 1 to 64 characters is accepted
